@@ -1,0 +1,83 @@
+from django.contrib import admin
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest
+
+from interview.models import CodeSnippet, Guide, KeyPoint, Question, Topic
+
+
+@admin.register(Guide)
+class GuideAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug", "source_file", "active_questions"]
+    search_fields = ["title", "slug", "intro"]
+    prepopulated_fields = {"slug": ["title"]}
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Guide]:
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(active_count=Count("questions", filter=Q(questions__is_active=True)))
+        )
+
+    @admin.display(description="Active questions", ordering="active_count")
+    def active_questions(self, guide: Guide) -> int:
+        return guide.active_count
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position", "question_total"]
+    list_editable = ["position"]
+    search_fields = ["name", "slug", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Topic]:
+        return super().get_queryset(request).annotate(question_total=Count("questions"))
+
+    @admin.display(description="Questions", ordering="question_total")
+    def question_total(self, topic: Topic) -> int:
+        return topic.question_total
+
+
+class CodeSnippetInline(admin.StackedInline):
+    model = CodeSnippet
+    extra = 0
+
+
+class KeyPointInline(admin.TabularInline):
+    model = KeyPoint
+    extra = 0
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ["label", "short_prompt", "guide", "difficulty", "kind", "topic_names", "is_active"]
+    list_display_links = ["label", "short_prompt"]
+    list_filter = ["guide", "is_active", "difficulty", "kind", "topics"]
+    search_fields = ["prompt", "answer"]
+    list_select_related = ["guide"]
+    filter_horizontal = ["topics"]
+    inlines = [CodeSnippetInline, KeyPointInline]
+    ordering = ["guide", "number"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Question]:
+        return super().get_queryset(request).prefetch_related("topics")
+
+    @admin.display(description="No.", ordering="number")
+    def label(self, question: Question) -> str:
+        return question.label
+
+    @admin.display(description="Prompt")
+    def short_prompt(self, question: Question) -> str:
+        return question.prompt if len(question.prompt) <= 80 else question.prompt[:79] + "…"
+
+    @admin.display(description="Topics")
+    def topic_names(self, question: Question) -> str:
+        return ", ".join(topic.name for topic in question.topics.all())
+
+
+@admin.register(KeyPoint)
+class KeyPointAdmin(admin.ModelAdmin):
+    list_display = ["text", "question", "position"]
+    list_filter = ["question__guide", "question__topics"]
+    search_fields = ["text", "question__prompt"]
+    list_select_related = ["question__guide"]

@@ -1,0 +1,116 @@
+"""Topic and key-point annotations for a guide, kept in a reviewable YAML file in fixtures/annotations/.
+
+Format::
+
+    title: Machine Learning Engineer Interview Guide
+    topics:
+      - {slug: data-preprocessing, name: Data preprocessing, description: ...}
+    questions:
+      1:
+        topics: [learning-paradigms]
+        difficulty: basic
+        kind: comparison
+        key_points:
+          - {text: Supervised learning trains on labelled data., terms: [labeled, labelled]}
+"""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from django.core.exceptions import ValidationError
+from django.utils.text import slugify
+
+from interview.models import Difficulty, QuestionKind
+
+MIN_KEY_POINTS = 2
+MAX_KEY_POINTS = 5
+
+
+@dataclass(frozen=True)
+class TopicAnnotation:
+    slug: str
+    name: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class KeyPointAnnotation:
+    text: str
+    terms: list[str]
+
+
+@dataclass(frozen=True)
+class QuestionAnnotation:
+    topics: list[str]
+    difficulty: str | None
+    kind: str | None
+    key_points: list[KeyPointAnnotation] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class GuideAnnotations:
+    title: str = ""
+    topics: list[TopicAnnotation] = field(default_factory=list)
+    questions: dict[int, QuestionAnnotation] = field(default_factory=dict)
+
+
+def _fail(source: str, message: str) -> ValidationError:
+    return ValidationError(f"{source}: {message}")
+
+
+def _parse_topic(raw: object, source: str) -> TopicAnnotation:
+    if not isinstance(raw, dict) or not raw.get("slug") or not raw.get("name"):
+        raise _fail(source, f"every topic needs a slug and a name, got {raw!r}.")
+    slug = str(raw["slug"])
+    if slugify(slug) != slug:
+        raise _fail(source, f"topic slug {slug!r} must be lowercase letters, digits and hyphens.")
+    return TopicAnnotation(slug=slug, name=str(raw["name"]), description=str(raw.get("description", "")))
+
+
+def _parse_question(number: int, raw: object, topic_slugs: set[str], source: str) -> QuestionAnnotation:
+    where = f"{source}: Q{number}"
+    if not isinstance(raw, dict):
+        raise ValidationError(f"{where} must be a mapping.")
+    topics = [str(slug) for slug in raw.get("topics") or []]
+    unknown = [slug for slug in topics if slug not in topic_slugs]
+    if unknown:
+        raise ValidationError(f"{where} names unknown topics: {', '.join(unknown)}.")
+    difficulty = raw.get("difficulty")
+    if difficulty is not None and difficulty not in Difficulty.values:
+        raise ValidationError(f"{where}: difficulty must be one of {', '.join(Difficulty.values)}.")
+    kind = raw.get("kind")
+    if kind is not None and kind not in QuestionKind.values:
+        raise ValidationError(f"{where}: kind must be one of {', '.join(QuestionKind.values)}.")
+    key_points = []
+    for point in raw.get("key_points") or []:
+        if not isinstance(point, dict) or not str(point.get("text", "")).strip():
+            raise ValidationError(f"{where}: every key point needs a text.")
+        terms = [str(term).strip().lower() for term in point.get("terms") or [] if str(term).strip()]
+        if not terms:
+            raise ValidationError(f"{where}: key point {point['text']!r} needs at least one term.")
+        key_points.append(KeyPointAnnotation(text=str(point["text"]).strip(), terms=terms))
+    if key_points and not MIN_KEY_POINTS <= len(key_points) <= MAX_KEY_POINTS:
+        raise ValidationError(
+            f"{where} has {len(key_points)} key points; a question has {MIN_KEY_POINTS} to {MAX_KEY_POINTS}."
+        )
+    return QuestionAnnotation(topics=topics, difficulty=difficulty, kind=kind, key_points=key_points)
+
+
+def load_annotations(path: Path) -> GuideAnnotations:
+    """Read and validate an annotations file; raise ValidationError naming what is wrong."""
+    source = path.name
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        raise _fail(source, f"cannot be read: {error}") from error
+    if not isinstance(raw, dict):
+        raise _fail(source, "must be a mapping with title, topics and questions.")
+    topics = [_parse_topic(item, source) for item in raw.get("topics") or []]
+    topic_slugs = {topic.slug for topic in topics}
+    questions = {}
+    for number, item in (raw.get("questions") or {}).items():
+        if not isinstance(number, int):
+            raise _fail(source, f"question keys must be numbers, got {number!r}.")
+        questions[number] = _parse_question(number, item, topic_slugs, source)
+    return GuideAnnotations(title=str(raw.get("title") or ""), topics=topics, questions=questions)

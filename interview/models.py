@@ -1,0 +1,198 @@
+from django.db import models
+from django.urls import reverse
+
+
+class GuideManager(models.Manager["Guide"]):
+    def get_by_natural_key(self, slug: str) -> "Guide":
+        return self.get(slug=slug)
+
+
+class Guide(models.Model):
+    """A guide of interview questions with model answers, imported from a text file."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=200)
+    intro = models.TextField(blank=True, help_text="Paragraphs before the first question.")
+    tips_heading = models.CharField(max_length=200, blank=True)
+    closing_tips = models.JSONField(default=list, blank=True, help_text="The tips list at the end.")
+    closing_text = models.TextField(blank=True, help_text="Paragraphs after the tips.")
+    source_file = models.CharField(max_length=255, help_text="File name the guide was imported from.")
+
+    objects = GuideManager()
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("interview:guide-detail", kwargs={"slug": self.slug})
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+    @property
+    def intro_paragraphs(self) -> list[str]:
+        return [p for p in self.intro.split("\n\n") if p]
+
+    @property
+    def closing_paragraphs(self) -> list[str]:
+        return [p for p in self.closing_text.split("\n\n") if p]
+
+
+class TopicManager(models.Manager["Topic"]):
+    def get_by_natural_key(self, slug: str) -> "Topic":
+        return self.get(slug=slug)
+
+
+class Topic(models.Model):
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=120)
+    description = models.CharField(max_length=300, blank=True)
+    position = models.PositiveIntegerField(default=0, help_text="Order in lists; lower comes first.")
+
+    objects = TopicManager()
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("interview:topic-detail", kwargs={"slug": self.slug})
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+
+class Difficulty(models.TextChoices):
+    BASIC = "basic", "Basic"
+    INTERMEDIATE = "intermediate", "Intermediate"
+    ADVANCED = "advanced", "Advanced"
+
+
+class QuestionKind(models.TextChoices):
+    CONCEPT = "concept", "Concept"
+    COMPARISON = "comparison", "Comparison"
+    HOW_TO = "how-to", "How-to"
+    CODE = "code", "Code"
+
+
+class QuestionManager(models.Manager["Question"]):
+    def get_by_natural_key(self, guide_slug: str, number: int) -> "Question":
+        return self.get(guide__slug=guide_slug, number=number)
+
+
+class Question(models.Model):
+    guide = models.ForeignKey(Guide, on_delete=models.PROTECT, related_name="questions")
+    number = models.PositiveIntegerField(help_text="The question's number within its guide (Q<n>).")
+    section = models.CharField(max_length=200, blank=True, help_text="The guide heading it sits under.")
+    prompt = models.TextField()
+    answer = models.TextField(help_text="The model answer.")
+    topics = models.ManyToManyField(Topic, related_name="questions", blank=True)
+    difficulty = models.CharField(max_length=20, choices=Difficulty, default=Difficulty.BASIC)
+    kind = models.CharField(max_length=20, choices=QuestionKind, default=QuestionKind.CONCEPT)
+    is_active = models.BooleanField(
+        default=True, help_text="Retired questions keep their history but are not offered any more."
+    )
+
+    objects = QuestionManager()
+
+    class Meta:
+        ordering = ["guide", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["guide", "number"], name="question_unique_number_in_guide"),
+        ]
+        indexes = [models.Index(fields=["is_active", "difficulty"])]
+
+    def __str__(self) -> str:
+        return f"Q{self.number}. {self.prompt}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("interview:question-detail", kwargs={"pk": self.pk})
+
+    def natural_key(self) -> tuple[str, int]:
+        return (*self.guide.natural_key(), self.number)
+
+    natural_key.dependencies = ["interview.guide"]
+
+    @property
+    def label(self) -> str:
+        return f"Q{self.number}"
+
+
+class Language(models.TextChoices):
+    PYTHON = "python", "Python"
+    R = "r", "R"
+    SHELL = "shell", "Shell"
+    SQL = "sql", "SQL"
+    JAVASCRIPT = "javascript", "JavaScript"
+    JAVA = "java", "Java"
+    SCALA = "scala", "Scala"
+    YAML = "yaml", "YAML"
+    JSON = "json", "JSON"
+    TEXT = "text", "Plain text"
+
+
+class CodeSnippetManager(models.Manager["CodeSnippet"]):
+    def get_by_natural_key(self, guide_slug: str, number: int, position: int) -> "CodeSnippet":
+        return self.get(question__guide__slug=guide_slug, question__number=number, position=position)
+
+
+class CodeSnippet(models.Model):
+    """Code that follows a model answer, kept verbatim."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="snippets")
+    position = models.PositiveIntegerField()
+    language = models.CharField(max_length=20, choices=Language, default=Language.TEXT)
+    code = models.TextField()
+
+    objects = CodeSnippetManager()
+
+    class Meta:
+        ordering = ["question", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "position"], name="snippet_unique_position"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question.label} snippet {self.position} ({self.get_language_display()})"
+
+    def natural_key(self) -> tuple[str, int, int]:
+        return (*self.question.natural_key(), self.position)
+
+    natural_key.dependencies = ["interview.question"]
+
+
+class KeyPointManager(models.Manager["KeyPoint"]):
+    def get_by_natural_key(self, guide_slug: str, number: int, position: int) -> "KeyPoint":
+        return self.get(question__guide__slug=guide_slug, question__number=number, position=position)
+
+
+class KeyPoint(models.Model):
+    """A statement a good answer must contain, with the terms that show it was covered."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="key_points")
+    position = models.PositiveIntegerField()
+    text = models.CharField(max_length=300)
+    terms = models.JSONField(
+        default=list, help_text="Words or phrases; any one of them in an answer covers the point."
+    )
+
+    objects = KeyPointManager()
+
+    class Meta:
+        ordering = ["question", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "position"], name="key_point_unique_position"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    def natural_key(self) -> tuple[str, int, int]:
+        return (*self.question.natural_key(), self.position)
+
+    natural_key.dependencies = ["interview.question"]

@@ -1,0 +1,140 @@
+"""Writes to the question bank: importing a guide and its annotations."""
+
+import re
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from interview.annotations import GuideAnnotations, QuestionAnnotation
+from interview.guide_format import ParsedGuide, ParsedQuestion, parse_guide
+from interview.models import CodeSnippet, Difficulty, Guide, KeyPoint, Question, QuestionKind, Topic
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    guide: Guide
+    created: int
+    updated: int
+    retired: int
+
+
+def default_difficulty(section: str) -> str:
+    """A section heading such as "Advanced Interview Questions" names the difficulty."""
+    for difficulty in (Difficulty.ADVANCED, Difficulty.INTERMEDIATE):
+        if difficulty.label.lower() in section.lower():
+            return difficulty
+    return Difficulty.BASIC
+
+
+def default_kind(parsed: ParsedQuestion) -> str:
+    if parsed.snippets:
+        return QuestionKind.CODE
+    if re.search(r"\bdifference\b|\bcompare\b|\bversus\b|\bvs\.?\b", parsed.prompt, re.IGNORECASE):
+        return QuestionKind.COMPARISON
+    if re.match(r"how (do|would|can|should) you\b", parsed.prompt, re.IGNORECASE):
+        return QuestionKind.HOW_TO
+    return QuestionKind.CONCEPT
+
+
+def _check_annotations_match(parsed: ParsedGuide, annotations: GuideAnnotations) -> None:
+    numbers = {question.number for question in parsed.questions}
+    unknown = sorted(set(annotations.questions) - numbers)
+    if unknown:
+        listed = ", ".join(f"Q{number}" for number in unknown)
+        raise ValidationError(f"The annotations describe questions the guide does not have: {listed}.")
+
+
+def _save_topics(annotations: GuideAnnotations) -> dict[str, Topic]:
+    topics = {}
+    for position, topic in enumerate(annotations.topics):
+        topics[topic.slug], _ = Topic.objects.update_or_create(
+            slug=topic.slug,
+            defaults={"name": topic.name, "description": topic.description, "position": position},
+        )
+    return topics
+
+
+def _save_snippets(question: Question, parsed: ParsedQuestion) -> None:
+    for position, snippet in enumerate(parsed.snippets):
+        CodeSnippet.objects.update_or_create(
+            question=question,
+            position=position,
+            defaults={"language": snippet.language, "code": snippet.code},
+        )
+    question.snippets.filter(position__gte=len(parsed.snippets)).delete()
+
+
+def _save_annotation(question: Question, annotation: QuestionAnnotation, topics: dict[str, Topic]) -> None:
+    question.topics.set([topics[slug] for slug in annotation.topics])
+    for position, point in enumerate(annotation.key_points):
+        KeyPoint.objects.update_or_create(
+            question=question, position=position, defaults={"text": point.text, "terms": point.terms}
+        )
+    question.key_points.filter(position__gte=len(annotation.key_points)).delete()
+
+
+@transaction.atomic
+def guide_import(
+    *,
+    text: str,
+    slug: str,
+    source_file: str,
+    title: str = "",
+    annotations: GuideAnnotations | None = None,
+) -> ImportReport:
+    """Create or update a guide from its text; questions match by number and are never deleted.
+
+    Questions missing from the text are retired (is_active=False) so their history stays attached.
+    Raises GuideFormatError or ValidationError, leaving the database unchanged.
+    """
+    parsed = parse_guide(text)
+    annotations = annotations or GuideAnnotations()
+    _check_annotations_match(parsed, annotations)
+
+    existing_guide = Guide.objects.filter(slug=slug).first()
+    guide, _ = Guide.objects.update_or_create(
+        slug=slug,
+        defaults={
+            "title": title
+            or annotations.title
+            or parsed.title
+            or (existing_guide.title if existing_guide else "")
+            or slug.replace("-", " ").capitalize(),
+            "intro": "\n\n".join(parsed.intro),
+            "tips_heading": parsed.tips_heading,
+            "closing_tips": parsed.tips,
+            "closing_text": "\n\n".join(parsed.closing),
+            "source_file": source_file,
+        },
+    )
+    topics = _save_topics(annotations)
+    existing = {question.number: question for question in guide.questions.all()}
+    created = updated = 0
+    for item in parsed.questions:
+        annotation = annotations.questions.get(item.number)
+        question = existing.get(item.number) or Question(guide=guide, number=item.number)
+        is_new = question.pk is None
+        question.section = item.section
+        question.prompt = item.prompt
+        question.answer = item.answer
+        question.is_active = True
+        if annotation and annotation.difficulty:
+            question.difficulty = annotation.difficulty
+        elif is_new:
+            question.difficulty = default_difficulty(item.section)
+        if annotation and annotation.kind:
+            question.kind = annotation.kind
+        elif is_new:
+            question.kind = default_kind(item)
+        question.full_clean(exclude=["guide"], validate_unique=False, validate_constraints=False)
+        question.save()
+        _save_snippets(question, item)
+        if annotation:
+            _save_annotation(question, annotation, topics)
+        created += is_new
+        updated += not is_new
+
+    seen = {item.number for item in parsed.questions}
+    retired = guide.questions.filter(is_active=True).exclude(number__in=seen).update(is_active=False)
+    return ImportReport(guide=guide, created=created, updated=updated, retired=retired)
