@@ -1,0 +1,47 @@
+from rest_framework import serializers
+
+from interview.models import CodeSnippet, KeyPoint, Question, Topic
+
+
+class TopicSerializer(serializers.ModelSerializer):
+    question_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Topic
+        fields = ["slug", "name", "description", "question_count"]
+
+
+class CodeSnippetSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CodeSnippet
+        fields = ["language", "code"]
+
+
+class KeyPointSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = KeyPoint
+        fields = ["id", "text", "terms"]
+
+
+class QuestionSerializer(serializers.ModelSerializer):
+    guide = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    topics = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    code_snippets = CodeSnippetSerializer(source="snippets", many=True, read_only=True)
+    key_points = KeyPointSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Question
+        fields = [
+            "id",
+            "guide",
+            "number",
+            "section",
+            "prompt",
+            "answer",
+            "code_snippets",
+            "topics",
+            "difficulty",
+            "kind",
+            "key_points",
+            "is_active",
+        ]

@@ -1,0 +1,27 @@
+from django.db.models import QuerySet
+from rest_framework import viewsets
+
+from interview.api.filters import QuestionFilter
+from interview.api.serializers import QuestionSerializer, TopicSerializer
+from interview.models import Question, Topic
+from interview.selectors.content import question_detail_queryset, topics_with_counts
+
+
+class TopicViewSet(viewsets.ReadOnlyModelViewSet):
+    """Topics that have active questions, with their question counts."""
+
+    serializer_class = TopicSerializer
+    lookup_field = "slug"
+
+    def get_queryset(self) -> QuerySet[Topic]:
+        return topics_with_counts()
+
+
+class QuestionViewSet(viewsets.ReadOnlyModelViewSet):
+    """Active questions of the bank, filterable by topic, difficulty and search words."""
+
+    serializer_class = QuestionSerializer
+    filterset_class = QuestionFilter
+
+    def get_queryset(self) -> QuerySet[Question]:
+        return question_detail_queryset().filter(is_active=True).order_by("guide__title", "number")

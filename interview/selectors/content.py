@@ -1,0 +1,88 @@
+"""Reads of the question bank: lists, search and filters shared by pages and the API."""
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.core import serializers
+from django.db import connection
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from interview.models import CodeSnippet, Guide, KeyPoint, Question, Topic
+
+SEARCH_CONFIG = "english"
+
+
+def active_questions() -> QuerySet[Question]:
+    """Questions offered to learners, with what their cards and pages show, in few queries."""
+    return (
+        Question.objects.filter(is_active=True)
+        .select_related("guide")
+        .prefetch_related(Prefetch("topics", queryset=Topic.objects.order_by("position", "name")))
+    )
+
+
+def question_detail_queryset() -> QuerySet[Question]:
+    """All questions, retired ones included (history links to them), with everything a page shows."""
+    return Question.objects.select_related("guide").prefetch_related(
+        Prefetch("topics", queryset=Topic.objects.order_by("position", "name")),
+        Prefetch("snippets", queryset=CodeSnippet.objects.order_by("position")),
+        Prefetch("key_points", queryset=KeyPoint.objects.order_by("position")),
+    )
+
+
+def topics_with_counts() -> QuerySet[Topic]:
+    """Topics that have active questions, each with its number of active questions."""
+    return (
+        Topic.objects.annotate(
+            question_count=Count("questions", filter=Q(questions__is_active=True), distinct=True)
+        )
+        .filter(question_count__gt=0)
+        .order_by("position", "name")
+    )
+
+
+def search_questions(questions: QuerySet[Question], text: str) -> QuerySet[Question]:
+    """Full-text search on PostgreSQL (ranked); every word must appear on other databases."""
+    text = text.strip()
+    if not text:
+        return questions
+    if connection.vendor == "postgresql":
+        vector = SearchVector("prompt", weight="A", config=SEARCH_CONFIG) + SearchVector(
+            "answer", weight="B", config=SEARCH_CONFIG
+        )
+        query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+        return (
+            questions.annotate(search_document=vector, search_rank=SearchRank(vector, query))
+            .filter(search_document=query)
+            .order_by("-search_rank", "guide", "number")
+        )
+    for word in text.split():
+        questions = questions.filter(Q(prompt__icontains=word) | Q(answer__icontains=word))
+    return questions
+
+
+def filter_questions(
+    questions: QuerySet[Question], *, topic: str = "", difficulty: str = "", search: str = ""
+) -> QuerySet[Question]:
+    """The bank's filters, used by the question list page and the API alike."""
+    if topic:
+        questions = questions.filter(topics__slug=topic)
+    if difficulty:
+        questions = questions.filter(difficulty=difficulty)
+    return search_questions(questions, search)
+
+
+def guide_fixture_json(guide: Guide) -> str:
+    """The guide and all its content as a loaddata fixture with natural keys (stable across databases)."""
+    questions = guide.questions.order_by("number")
+    objects = [
+        guide,
+        *Topic.objects.filter(questions__guide=guide).distinct().order_by("position", "slug"),
+        *questions.prefetch_related("topics"),
+        *CodeSnippet.objects.filter(question__guide=guide).select_related("question__guide"),
+        *KeyPoint.objects.filter(question__guide=guide).select_related("question__guide"),
+    ]
+    return (
+        serializers.serialize(
+            "json", objects, indent=2, use_natural_foreign_keys=True, use_natural_primary_keys=True
+        )
+        + "\n"
+    )

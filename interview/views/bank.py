@@ -1,0 +1,72 @@
+"""Public pages of the question bank: no login needed."""
+
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+from django_htmx.middleware import HtmxDetails
+
+from interview.forms import QuestionFilterForm
+from interview.models import Guide, Topic
+from interview.selectors.content import (
+    active_questions,
+    filter_questions,
+    question_detail_queryset,
+    topics_with_counts,
+)
+from interview.views.pagination import paginate
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+@require_GET
+def home(request: HtmxHttpRequest) -> HttpResponse:
+    guides = Guide.objects.annotate(
+        question_count=Count("questions", filter=Q(questions__is_active=True))
+    ).order_by("title")
+    context = {
+        "guides": guides,
+        "question_count": active_questions().count(),
+        "topics": topics_with_counts(),
+    }
+    return render(request, "interview/home.html", context)
+
+
+@require_GET
+def guide_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    guide = get_object_or_404(Guide, slug=slug)
+    questions = active_questions().filter(guide=guide).order_by("number")
+    return render(request, "interview/guide_detail.html", {"guide": guide, "questions": questions})
+
+
+@require_GET
+def topic_list(request: HtmxHttpRequest) -> HttpResponse:
+    return render(request, "interview/topic_list.html", {"topics": topics_with_counts()})
+
+
+@require_GET
+def topic_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    topic = get_object_or_404(Topic, slug=slug)
+    questions = active_questions().filter(topics=topic).order_by("guide__title", "number")
+    return render(request, "interview/topic_detail.html", {"topic": topic, "questions": questions})
+
+
+@require_GET
+def question_list(request: HtmxHttpRequest) -> HttpResponse:
+    form = QuestionFilterForm(request.GET or None)
+    questions = active_questions().order_by("guide__title", "number")
+    if form.is_valid():
+        questions = filter_questions(questions, **form.filters())
+    page = paginate(request, questions)
+    template = "interview/question_list.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#results"
+    return render(request, template, {"form": form, "page": page, "questions": page.object_list})
+
+
+@require_GET
+def question_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    question = get_object_or_404(question_detail_queryset(), pk=pk)
+    return render(request, "interview/question_detail.html", {"question": question})
