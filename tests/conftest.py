@@ -1,0 +1,45 @@
+import os
+from pathlib import Path
+
+# Playwright's sync API runs an event loop in the test thread; Django must allow ORM calls there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from interview.annotations import load_annotations
+from interview.models import Guide
+from interview.services.content import guide_import
+
+GUIDE_SLUG = "ml-engineer"
+GUIDE_PATH = Path(settings.BASE_DIR) / "fixtures" / "guides" / "ml-engineer.txt"
+ANNOTATIONS_PATH = Path(settings.BASE_DIR) / "fixtures" / "annotations" / "ml-engineer.yaml"
+
+
+def import_ml_guide() -> Guide:
+    return guide_import(
+        text=GUIDE_PATH.read_text(encoding="utf-8"),
+        slug=GUIDE_SLUG,
+        source_file=GUIDE_PATH.name,
+        annotations=load_annotations(ANNOTATIONS_PATH),
+    ).guide
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the ML guide once per run; tests in transactions see it and roll back their own changes."""
+    if os.environ.get("CI") and connection.vendor != "postgresql":
+        pytest.exit("CI runs the tests on PostgreSQL: set DATABASE_URL to a PostgreSQL database.", 1)
+    with django_db_blocker.unblock():
+        import_ml_guide()
+
+
+@pytest.fixture
+def ml_guide(db) -> Guide:
+    return Guide.objects.get(slug=GUIDE_SLUG)
+
+
+@pytest.fixture
+def on_postgresql() -> bool:
+    return connection.vendor == "postgresql"

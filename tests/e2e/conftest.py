@@ -1,0 +1,39 @@
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import import_ml_guide
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not CHROMIUM.exists():
+        pytest.fail("Browser tests need Debian's chromium at /usr/bin/chromium (apt-get install chromium).")
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture
+def live_guide(transactional_db):
+    """Browser tests run in committed transactions, so each loads the guide itself."""
+    return import_ml_guide()
+
+
+@pytest.fixture
+def console_errors(page):
+    """Errors the page logs (a CSP violation or a failed script shows up here)."""
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return errors

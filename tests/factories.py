@@ -1,0 +1,51 @@
+import factory
+
+from accounts.models import User
+from interview.models import Guide, KeyPoint, Question, Topic
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.com")
+    display_name = factory.Faker("name")
+    password = factory.PostGenerationMethodCall("set_password", "correct horse battery staple")
+
+
+class GuideFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Guide
+
+    slug = factory.Sequence(lambda n: f"guide-{n}")
+    title = factory.Sequence(lambda n: f"Guide {n}")
+    source_file = "guide.txt"
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Topic
+
+    slug = factory.Sequence(lambda n: f"topic-{n}")
+    name = factory.Sequence(lambda n: f"Topic {n}")
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Question
+
+    guide = factory.SubFactory(GuideFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    prompt = factory.Sequence(lambda n: f"What is concept number {n}?")
+    answer = "It is explained in the model answer."
+
+
+class KeyPointFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = KeyPoint
+
+    question = factory.SubFactory(QuestionFactory)
+    position = factory.Sequence(lambda n: n)
+    text = "A point a good answer makes."
+    terms = factory.LazyFunction(lambda: ["point"])

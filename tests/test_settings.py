@@ -1,0 +1,141 @@
+"""Settings come from the environment; production refuses unsafe defaults; the deploy files hold up."""
+
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import yaml
+from django.conf import settings
+
+BASE_DIR = Path(settings.BASE_DIR)
+
+
+def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = run_manage("check", DEBUG="false")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off." in result.stderr
+
+
+def test_a_typo_in_a_boolean_setting_is_an_error_not_a_guess():
+    result = run_manage("check", DEBUG="maybe")
+    assert result.returncode != 0
+    assert "DEBUG must be true or false, not 'maybe'." in result.stderr
+
+
+def test_production_settings_pass_the_deploy_checks():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="false",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="trainer.example.com",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_development_needs_no_environment_at_all():
+    result = run_manage("check", DEBUG="true")
+    assert result.returncode == 0, result.stderr
+
+
+def test_docker_compose_runs_postgres_16_and_the_app_once_the_database_is_healthy():
+    compose = yaml.safe_load((BASE_DIR / "docker-compose.yml").read_text())
+    db, web = compose["services"]["db"], compose["services"]["web"]
+    assert db["image"] == "postgres:16"
+    assert "pg_isready" in " ".join(db["healthcheck"]["test"])
+    assert any(volume.startswith("pgdata:") for volume in db["volumes"])
+    assert "pgdata" in compose["volumes"]
+    assert web["build"] == "."
+    assert web["depends_on"]["db"]["condition"] == "service_healthy"
+    assert web["environment"]["DATABASE_URL"].startswith("postgres://")
+    assert web["environment"]["DEBUG"] == "false"
+
+
+def test_the_image_migrates_loads_the_guide_and_serves_with_gunicorn():
+    dockerfile = (BASE_DIR / "Dockerfile").read_text()
+    command = next(line for line in dockerfile.splitlines() if line.startswith("CMD"))
+    assert command.index("migrate") < command.index("import_guide") < command.index("gunicorn")
+    assert "pip install -r requirements.txt" in dockerfile
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_the_app_serves_pages_and_static_files_under_gunicorn_in_production_mode(tmp_path):
+    env = {
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite3'}",
+        "STATIC_ROOT": str(tmp_path / "static"),
+    }
+    for command in (
+        ["migrate", "--noinput"],
+        ["import_guide", "fixtures/guides/ml-engineer.txt", "--slug", "ml-engineer"],
+        ["collectstatic", "--noinput"],
+    ):
+        result = run_manage(*command, **env)
+        assert result.returncode == 0, result.stderr
+
+    port = free_port()
+    environment = {**os.environ, **env}
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "config.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+        ],
+        cwd=BASE_DIR,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        home = None
+        for _ in range(100):
+            try:
+                home = urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5)
+                break
+            except OSError:
+                time.sleep(0.1)
+        assert home is not None, "gunicorn did not answer"
+        html = home.read().decode()
+        assert "<dt>Questions</dt><dd>48</dd>" in html
+        stylesheet = next(part.split('"')[0] for part in html.split('href="')[1:] if "app." in part)
+        assert stylesheet.startswith("/static/css/app.") and stylesheet != "/static/css/app.css"
+        css = urllib.request.urlopen(f"http://127.0.0.1:{port}{stylesheet}", timeout=5)
+        assert css.headers["Content-Type"].startswith("text/css")
+        assert "max-age" in css.headers["Cache-Control"]
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
