@@ -26,6 +26,8 @@ def test_browse_a_topic_reveal_an_answer_and_search(page: Page, live_server, liv
     expect(answer).to_be_visible()
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Questions").click()
+    expect(page).to_have_url(re.compile(r"/questions/$"))
+    page.wait_for_load_state("load")  # htmx is ready once its deferred script has run
     page.get_by_label("Search").fill("SMOTE")
     results = page.locator("#results")
     # htmx swaps the results in as the user types, without a page load.
