@@ -1,5 +1,27 @@
+import zoneinfo
+from functools import cache
+
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+
+MIN_RETENTION = 0.70
+MAX_RETENTION = 0.97
+
+
+@cache
+def timezone_names() -> list[str]:
+    return sorted(zoneinfo.available_timezones() - {"localtime"})
+
+
+def validate_timezone(name: str) -> None:
+    if name not in timezone_names():
+        raise ValidationError(
+            "%(name)s is not a time zone name; use an IANA name such as Europe/Berlin.",
+            code="invalid_timezone",
+            params={"name": name},
+        )
 
 
 class UserManager(BaseUserManager["User"]):
@@ -34,6 +56,46 @@ class User(AbstractUser):
     last_name = None
     email = models.EmailField("email address", unique=True)
     display_name = models.CharField(max_length=80, blank=True)
+
+    # Preferences.
+    timezone = models.CharField(
+        "time zone",
+        max_length=64,
+        default="UTC",
+        validators=[validate_timezone],
+        help_text="Used for “today”, streaks and due dates.",
+    )
+    daily_new_limit = models.PositiveSmallIntegerField(
+        "new questions per day",
+        default=10,
+        validators=[MaxValueValidator(200)],
+        help_text="How many questions you have never seen to introduce each day (0 to 200).",
+    )
+    daily_review_limit = models.PositiveSmallIntegerField(
+        "reviews per day",
+        default=100,
+        validators=[MinValueValidator(1), MaxValueValidator(1000)],
+        help_text="The most reviews to offer in one day (1 to 1000).",
+    )
+    desired_retention = models.FloatField(
+        "desired retention",
+        default=0.90,
+        validators=[MinValueValidator(MIN_RETENTION), MaxValueValidator(MAX_RETENTION)],
+        help_text=(
+            "How likely you want to be to remember an answer when it comes back, from 0.70 to 0.97. "
+            "Higher means more frequent reviews: 0.90 means you should recall 9 answers in 10."
+        ),
+    )
+    interview_date = models.DateField(
+        null=True,
+        blank=True,
+        help_text="If set, every question you practise comes back for review before this date.",
+    )
+    is_mentor = models.BooleanField(
+        "I coach other candidates",
+        default=False,
+        help_text="Turns on the mentor area: cohorts, question sets and assignments.",
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

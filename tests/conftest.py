@@ -43,3 +43,26 @@ def ml_guide(db) -> Guide:
 @pytest.fixture
 def on_postgresql() -> bool:
     return connection.vendor == "postgresql"
+
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def learner(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(email="learner@example.com", display_name="Lena Learner")
+
+
+@pytest.fixture
+def stranger(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(email="stranger@example.com", display_name="Sam Stranger")
+
+
+@pytest.fixture
+def learner_client(client, learner):
+    client.force_login(learner)
+    return client

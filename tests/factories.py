@@ -13,6 +13,11 @@ class UserFactory(factory.django.DjangoModelFactory):
     display_name = factory.Faker("name")
     password = factory.PostGenerationMethodCall("set_password", "correct horse battery staple")
 
+    @factory.post_generation
+    def save_password(self, create: bool, extracted: object, **kwargs) -> None:
+        if create:
+            self.save(update_fields=["password"])
+
 
 class GuideFactory(factory.django.DjangoModelFactory):
     class Meta:

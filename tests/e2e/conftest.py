@@ -37,3 +37,9 @@ def console_errors(page):
     page.on("console", lambda message: message.type == "error" and errors.append(message.text))
     page.on("pageerror", lambda error: errors.append(str(error)))
     return errors
+
+
+@pytest.fixture(autouse=True)
+def _fail_fast(page):
+    # A missing element should fail in seconds, not after Playwright's default 30.
+    page.set_default_timeout(10_000)

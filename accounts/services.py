@@ -1,0 +1,61 @@
+"""Writes to a user's account that enforce a rule."""
+
+from typing import Any
+
+from allauth.usersessions.models import UserSession
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from knox.models import AuthToken
+
+from accounts.models import User
+
+PREFERENCE_FIELDS = frozenset(
+    {
+        "display_name",
+        "timezone",
+        "daily_new_limit",
+        "daily_review_limit",
+        "desired_retention",
+        "interview_date",
+        "is_mentor",
+    }
+)
+
+
+@transaction.atomic
+def user_preferences_update(*, user: User, **changes: Any) -> User:
+    """Change a user's preferences; nothing is saved unless every value is valid."""
+    unknown = set(changes) - PREFERENCE_FIELDS
+    if unknown:
+        raise ValidationError(f"Not a preference: {', '.join(sorted(unknown))}.")
+    fresh = User.objects.select_for_update().get(pk=user.pk)
+    for field, value in changes.items():
+        setattr(fresh, field, value)
+    untouched = [field.name for field in User._meta.concrete_fields if field.name not in changes]
+    fresh.full_clean(exclude=untouched, validate_unique=False, validate_constraints=False)
+    fresh.save(update_fields=list(changes))
+    for field in changes:
+        setattr(user, field, getattr(fresh, field))
+    return user
+
+
+def api_token_create(*, user: User) -> tuple[AuthToken, str]:
+    """A new personal API token; the clear token is returned once and only its hash is kept."""
+    return AuthToken.objects.create(user=user)
+
+
+def api_token_revoke(*, user: User, token_key: str) -> int:
+    """Revoke the user's token(s) with this public prefix; returns how many were revoked."""
+    deleted, _ = AuthToken.objects.filter(user=user, token_key=token_key).delete()
+    return deleted
+
+
+@transaction.atomic
+def account_delete(*, user: User, password: str) -> None:
+    """Remove the user and everything personal, after checking their password."""
+    if not user.check_password(password):
+        raise ValidationError({"password": "That is not your password. Your account was not deleted."})
+    # Sign the user out everywhere: session rows would otherwise outlive the account.
+    for session in UserSession.objects.filter(user=user):
+        session.end()
+    user.delete()

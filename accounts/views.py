@@ -1,0 +1,87 @@
+"""Account pages of our own; sign-up, login, passwords, email and two-factor are allauth's."""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts import services
+from accounts.forms import DeleteAccountForm, PreferencesForm
+from accounts.selectors import api_tokens_of, user_data_export
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def preferences(request: HttpRequest) -> HttpResponse:
+    form = PreferencesForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_preferences_update(
+                user=request.user, **{name: form.cleaned_data[name] for name in form.changed_data}
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Your preferences are saved.")
+            return redirect("accounts:preferences")
+    elif request.method == "POST":
+        # ModelForm validation wrote the bad values onto request.user; show the saved ones elsewhere.
+        request.user.refresh_from_db()
+    return render(request, "accounts/preferences.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    new_token = None
+    if request.method == "POST":
+        token, new_token = services.api_token_create(user=request.user)
+        messages.success(request, "A new token was created. Copy it now: it will not be shown again.")
+    context = {"tokens": api_tokens_of(request.user), "new_token": new_token}
+    return render(request, "accounts/api_tokens.html", context)
+
+
+@login_required
+@require_POST
+def api_token_revoke(request: HttpRequest, token_key: str) -> HttpResponse:
+    if services.api_token_revoke(user=request.user, token_key=token_key):
+        messages.success(request, f"The token starting {token_key} was revoked.")
+    else:
+        messages.error(request, "That token does not exist or was already revoked.")
+    return redirect("accounts:api-tokens")
+
+
+@login_required
+def your_data(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/your_data.html")
+
+
+@login_required
+def export_json(request: HttpRequest) -> HttpResponse:
+    data = json.dumps(user_data_export(request.user), cls=DjangoJSONEncoder, indent=2)
+    response = HttpResponse(data, content_type="application/json")
+    response["Content-Disposition"] = 'attachment; filename="interview-trainer-export.json"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete_account(request: HttpRequest) -> HttpResponse:
+    form = DeleteAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        try:
+            services.account_delete(user=user, password=form.cleaned_data["password"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            logout(request)
+            messages.success(request, "Your account and everything in it have been deleted.")
+            return redirect("interview:home")
+    return render(request, "accounts/delete_account.html", {"form": form})
