@@ -217,8 +217,8 @@ REST_FRAMEWORK = {
     ],
     "EXCEPTION_HANDLER": "config.api.exception_handler",
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
-    + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
+    # JSON only: the self-hosted Swagger UI at /api/docs/ is the browsable view (and keeps to the CSP).
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     # Reads are cheap and public; throttles are set per view on sign-in and writes (scoped rates).
     "DEFAULT_THROTTLE_RATES": {
         "auth": env_str("API_THROTTLE_AUTH", default="10/minute"),

@@ -72,7 +72,10 @@ def _parse_question(number: int, raw: object, topic_slugs: set[str], source: str
     where = f"{source}: Q{number}"
     if not isinstance(raw, dict):
         raise ValidationError(f"{where} must be a mapping.")
-    topics = [str(slug) for slug in raw.get("topics") or []]
+    topics = raw.get("topics") or []
+    if not isinstance(topics, list):
+        raise ValidationError(f"{where}: topics must be a list of topic slugs.")
+    topics = [str(slug) for slug in topics]
     unknown = [slug for slug in topics if slug not in topic_slugs]
     if unknown:
         raise ValidationError(f"{where} names unknown topics: {', '.join(unknown)}.")
@@ -86,7 +89,10 @@ def _parse_question(number: int, raw: object, topic_slugs: set[str], source: str
     for point in raw.get("key_points") or []:
         if not isinstance(point, dict) or not str(point.get("text", "")).strip():
             raise ValidationError(f"{where}: every key point needs a text.")
-        terms = [str(term).strip().lower() for term in point.get("terms") or [] if str(term).strip()]
+        raw_terms = point.get("terms") or []
+        if not isinstance(raw_terms, list):
+            raise ValidationError(f"{where}: the terms of {point['text']!r} must be a list.")
+        terms = [str(term).strip().lower() for term in raw_terms if str(term).strip()]
         if not terms:
             raise ValidationError(f"{where}: key point {point['text']!r} needs at least one term.")
         key_points.append(KeyPointAnnotation(text=str(point["text"]).strip(), terms=terms))
@@ -106,8 +112,12 @@ def load_annotations(path: Path) -> GuideAnnotations:
         raise _fail(source, f"cannot be read: {error}") from error
     if not isinstance(raw, dict):
         raise _fail(source, "must be a mapping with title, topics and questions.")
+    if not isinstance(raw.get("topics") or [], list):
+        raise _fail(source, "topics must be a list.")
     topics = [_parse_topic(item, source) for item in raw.get("topics") or []]
     topic_slugs = {topic.slug for topic in topics}
+    if not isinstance(raw.get("questions") or {}, dict):
+        raise _fail(source, "questions must be a mapping from question number to its annotations.")
     questions = {}
     for number, item in (raw.get("questions") or {}).items():
         if not isinstance(number, int):

@@ -4,7 +4,14 @@ from interview.models import Difficulty, Topic
 
 
 class QuestionFilterForm(forms.Form):
-    q = forms.CharField(label="Search", required=False, max_length=200, strip=True)
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=200,
+        strip=True,
+        help_text="Searches question prompts and model answers.",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "e.g. SMOTE, overfitting"}),
+    )
     topic = forms.ModelChoiceField(
         label="Topic",
         queryset=Topic.objects.all(),

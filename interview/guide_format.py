@@ -12,7 +12,8 @@ QUESTION_LINE = re.compile(r"^Q(\d+)\.\s+(\S.*)$")
 QUESTION_LIKE_LINE = re.compile(r"^Q\d+\b")
 BULLET_LINE = re.compile(r"^[-*•]\s+(\S.*)$")
 HEADING_MAX_WORDS = 12
-# The promotional tail of a published guide: everything from the first such line on is dropped.
+MAX_QUESTION_NUMBER = 100_000
+# The promotional tail of a published guide, after its closing tips: from the first such line on, dropped.
 MARKETING_LINE = re.compile(
     r"did this (help|article)|was this (helpful|useful)|need help (preparing|with)|"
     r"in the comments|get in touch|contact us|subscribe|sign up for our",
@@ -58,10 +59,19 @@ SHELL_COMMANDS = frozenset(
         "tensorboard",
     ]
 )
-PYTHON_START = re.compile(r"^(import\s+\w|from\s+[\w.]+\s+import\b|def\s+\w|class\s+\w|print\(|@\w)")
-SQL_STATEMENT = re.compile(r"^(SELECT|INSERT|UPDATE|DELETE|CREATE|ALTER|DROP|WITH)\b")
-ASSIGNMENT = re.compile(r"^[\w.\[\]'\"]+(\s*,\s*[\w.\[\]'\"]+)*\s*(=|<-)\s*\S")
+PYTHON_START = re.compile(
+    r"^(import\s+\w|from\s+[\w.]+\s+import\b|def\s+\w|class\s+\w|print\(|@\w|#|"
+    r"(return|raise|assert|yield|await|del|pass|break|continue)\b|"
+    r"(for|while|if|elif|with|try|except|finally|else|async)\b.*:$)"
+)
+SQL_KEYWORD = re.compile(
+    r"^(SELECT|INSERT|UPDATE|DELETE|CREATE|ALTER|DROP|WITH|FROM|WHERE|GROUP BY|ORDER BY|HAVING|LIMIT|"
+    r"JOIN|LEFT JOIN|INNER JOIN|VALUES|SET|UNION)\b"
+)
+ASSIGNMENT = re.compile(r"^[\w.\[\]'\"]+(\s*,\s*[\w.\[\]'\"]+)*\s*(=|<-|\+=|-=)\s*\S")
 CALL = re.compile(r"^[\w.]+\(.*\)\s*;?$")
+CLOSING_BRACKETS = re.compile(r"^[\])}]+[,;:]?$")
+SENTENCE_END = (".", "?", "!")
 
 
 class GuideFormatError(ValueError):
@@ -107,9 +117,10 @@ def looks_like_code(line: str) -> bool:
     return bool(
         first_word in SHELL_COMMANDS
         or PYTHON_START.match(stripped)
-        or SQL_STATEMENT.match(stripped)
+        or SQL_KEYWORD.match(stripped)
         or ASSIGNMENT.match(stripped)
         or CALL.match(stripped)
+        or CLOSING_BRACKETS.match(stripped)
         or stripped.endswith(("{", "}", ";"))
     )
 
@@ -121,30 +132,47 @@ def detect_language(code: str) -> str:
         return "shell"
     if any("<-" in line or line.startswith("library(") for line in lines):
         return "r"
-    if any(SQL_STATEMENT.match(line) for line in lines) and re.search(r"\bFROM\b", code, re.I):
+    if any(SQL_KEYWORD.match(line) for line in lines) and re.search(r"\bFROM\b", code):
         return "sql"
     if any(PYTHON_START.match(line) or ASSIGNMENT.match(line) or CALL.match(line) for line in lines):
         return "python"
     return "text"
 
 
-def _snippets_from_blocks(blocks: list[list[str]]) -> list[ParsedSnippet]:
-    """Blocks are runs of code lines split by blank lines; neighbours in one language merge."""
+@dataclass
+class _CodeBlock:
+    """A run of code lines with no blank line inside; ``first`` and ``last`` are line numbers."""
+
+    first: int
+    last: int
+    lines: list[str]
+
+
+def _snippets_from_blocks(blocks: list[_CodeBlock]) -> list[ParsedSnippet]:
+    """Neighbouring blocks in one language form one snippet, blank lines between them kept as they were."""
     snippets: list[ParsedSnippet] = []
+    previous: _CodeBlock | None = None
     for block in blocks:
-        code = "\n".join(block)
+        code = "\n".join(block.lines)
         language = detect_language(code)
         if snippets and snippets[-1].language == language:
-            snippets[-1].code += "\n\n" + code
+            blank_lines = block.first - previous.last - 1
+            snippets[-1].code += "\n" * (blank_lines + 1) + code
         else:
             snippets.append(ParsedSnippet(language=language, code=code))
+        previous = block
     return snippets
 
 
 def _is_heading(line: str) -> bool:
+    """A short title-case line without sentence punctuation, such as "Advanced Interview Questions"."""
+    words = line.split()
+    long_words = [word for word in words if len(word) >= 4 and word[0].isalpha()]
+    title_case = sum(word[0].isupper() for word in long_words) >= max(1, len(long_words) / 2)
     return (
-        not line.endswith((".", "?", "!", ",", ";"))
-        and len(line.split()) <= HEADING_MAX_WORDS
+        not line.endswith((*SENTENCE_END, ",", ";"))
+        and len(words) <= HEADING_MAX_WORDS
+        and title_case
         and not looks_like_code(line)
     )
 
@@ -156,13 +184,14 @@ def parse_guide(text: str) -> ParsedGuide:
     content = [(number, line) for number, line in numbered if line.strip()]
     if not content:
         raise GuideFormatError(1, "the file is empty.")
+    question_indexes = [index for index, (_, line) in enumerate(content) if QUESTION_LINE.match(line.strip())]
+    last_question_index = question_indexes[-1] if question_indexes else len(content)
 
     guide = ParsedGuide()
     state = "intro"  # intro, answer, after-answer, tips, closing, marketing
     section = ""
     question: ParsedQuestion | None = None
-    code_blocks: list[list[str]] = []
-    last_code_line = 0
+    code_blocks: list[_CodeBlock] = []
 
     def finish_question() -> None:
         if question is not None:
@@ -178,9 +207,9 @@ def parse_guide(text: str) -> ParsedGuide:
         if match:
             if state == "answer":
                 raise GuideFormatError(question.line, f"Q{question.number} has no model answer.")
-            if state in ("tips", "closing"):
-                raise GuideFormatError(line_number, "a question follows the closing tips.")
             number = int(match[1])
+            if number > MAX_QUESTION_NUMBER:
+                raise GuideFormatError(line_number, f"Q{number} is not a plausible question number.")
             if guide.questions and number <= guide.questions[-1].number:
                 raise GuideFormatError(
                     line_number,
@@ -191,7 +220,7 @@ def parse_guide(text: str) -> ParsedGuide:
                 number=number, line=line_number, section=section, prompt=match[2].strip()
             )
             guide.questions.append(question)
-            code_blocks, last_code_line = [], 0
+            code_blocks = []
             state = "answer"
             continue
         if QUESTION_LIKE_LINE.match(stripped):
@@ -200,24 +229,34 @@ def parse_guide(text: str) -> ParsedGuide:
             )
 
         if state == "answer":
-            if BULLET_LINE.match(stripped) or (_is_heading(stripped) and QUESTION_LINE.match(next_line)):
+            if BULLET_LINE.match(stripped):
                 raise GuideFormatError(question.line, f"Q{question.number} has no model answer.")
             question.answer = stripped
             state = "after-answer"
             continue
 
-        if guide.questions and MARKETING_LINE.search(stripped):
+        after_last_question = index > last_question_index
+        in_closing_part = state in ("tips", "closing") or (after_last_question and state == "after-answer")
+        if in_closing_part and MARKETING_LINE.search(stripped) and not looks_like_code(line):
             state = "marketing"
             continue
 
-        heading_before_question = _is_heading(stripped) and QUESTION_LINE.match(next_line)
-        heading_before_tips = bool(
-            guide.questions and _is_heading(stripped.rstrip(":")) and BULLET_LINE.match(next_line)
+        continues_code = bool(
+            state == "after-answer"
+            and code_blocks
+            and line_number == code_blocks[-1].last + 1
+            and not stripped.endswith(SENTENCE_END)
         )
-        if heading_before_question and state in ("intro", "after-answer"):
+        heading = _is_heading(stripped)
+        if heading and QUESTION_LINE.match(next_line) and state in ("intro", "after-answer"):
             section = stripped
             continue
-        if heading_before_tips and state == "after-answer":
+        if (
+            state == "after-answer"
+            and after_last_question
+            and _is_heading(stripped.rstrip(":"))
+            and BULLET_LINE.match(next_line)
+        ):
             finish_question()
             question = None
             guide.tips_heading = stripped.rstrip(":")
@@ -225,7 +264,7 @@ def parse_guide(text: str) -> ParsedGuide:
             continue
 
         if state == "intro":
-            if not guide.intro and not guide.title and _is_heading(stripped):
+            if not guide.intro and not guide.title and heading:
                 guide.title = stripped
             else:
                 guide.intro.append(stripped)
@@ -238,13 +277,17 @@ def parse_guide(text: str) -> ParsedGuide:
                 state = "closing"
         elif state == "closing":
             guide.closing.append(stripped)
+        elif continues_code:
+            code_blocks[-1].lines.append(line)
+            code_blocks[-1].last = line_number
         elif looks_like_code(line):
-            # A blank line between code lines starts a new block (a new snippet if the language changes).
-            if code_blocks and line_number == last_code_line + 1:
-                code_blocks[-1].append(line)
-            else:
-                code_blocks.append([line])
-            last_code_line = line_number
+            code_blocks.append(_CodeBlock(first=line_number, last=line_number, lines=[line]))
+        elif code_blocks and after_last_question:
+            # Closing words after the last question's code, with no tips list before them.
+            guide.closing.append(stripped)
+            finish_question()
+            question, code_blocks = None, []
+            state = "closing"
         elif code_blocks:
             raise GuideFormatError(
                 line_number,

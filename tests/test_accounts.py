@@ -284,3 +284,10 @@ def test_deleting_the_account_leaves_nothing_of_the_user(client, learner):
     sessions = [session.get_decoded() for session in Session.objects.all()]
     assert all(data.get("_auth_user_id") != str(learner_id) for data in sessions)
     assert other_device.get("/dashboard/").status_code == 302
+
+
+def test_an_email_differing_only_in_case_is_the_same_account(client, learner):
+    response = sign_up(client, email="LEARNER@Example.com")
+    assert "A user is already registered with this email address." in response.content.decode()
+    assert User.objects.count() == 1
+    assert User.objects.create_user("MixedCase@Example.COM", PASSWORD).email == "mixedcase@example.com"

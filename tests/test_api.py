@@ -98,3 +98,15 @@ def test_schema_and_self_hosted_docs(client):
     docs = client.get("/api/docs/").content.decode()
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in docs
     assert "cdn" not in docs.lower()
+
+
+def test_question_detail_runs_a_fixed_number_of_queries(client, ml_guide, django_assert_max_num_queries):
+    question = Question.objects.get(guide=ml_guide, number=48)
+    with django_assert_max_num_queries(5):
+        assert client.get(f"/api/v1/questions/{question.pk}/").status_code == 200
+
+
+def test_an_overlong_search_is_a_400(client, ml_guide):
+    response = client.get("/api/v1/questions/", {"search": "a " * 500})
+    assert response.status_code == 400
+    assert "search" in response.json()

@@ -166,3 +166,52 @@ def test_every_form_input_has_a_label(client, ml_guide):
     html = client.get("/questions/").content.decode()
     for input_id in re.findall(r'<(?:input|select|textarea)[^>]*id="([^"]+)"', html):
         assert f'for="{input_id}"' in html, input_id
+
+
+def test_the_next_page_link_leads_to_the_next_page(client, ml_guide):
+    first = client.get("/questions/").content.decode()
+    next_href = re.search(r'<a href="([^"]+)" rel="next">', first)[1]
+    assert next_href == "?page=2"
+    second = client.get("/questions/" + next_href).content.decode()
+    assert "Page 2 of 3" in second
+    assert '<span class="q-number">Q21</span>' in second
+
+
+def test_a_partial_is_never_served_from_the_cache_for_a_full_page(client, ml_guide):
+    response = client.get("/questions/", {"q": "SMOTE"}, headers={"HX-Request": "true"})
+    assert "HX-Request" in response["Vary"]
+
+
+def test_htmx_history_restore_gets_the_full_page(client, ml_guide):
+    headers = {"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    html = client.get("/questions/", {"q": "SMOTE"}, headers=headers).content.decode()
+    assert html.startswith("<!doctype html>")
+
+
+def test_the_address_bar_shows_only_the_filters_in_use(client, ml_guide):
+    response = client.get(
+        "/questions/", {"q": "SMOTE", "topic": "", "difficulty": ""}, headers={"HX-Request": "true"}
+    )
+    assert response["HX-Push-Url"] == "/questions/?q=SMOTE"
+
+
+def test_search_finds_identifiers_inside_code_like_words(client, ml_guide):
+    html = client.get("/questions/", {"q": "tf.keras"}).content.decode()
+    assert "How do you deploy a machine learning model using TensorFlow?" in html
+
+
+def test_an_overlong_search_is_explained(client, ml_guide):
+    html = client.get("/questions/", {"q": "a " * 150}).content.decode()
+    assert "Ensure this value has at most 200 characters" in html
+    assert 'aria-invalid="true"' in html
+
+
+@pytest.mark.parametrize("url", ["/", "/topics/", "/questions/", "/guides/ml-engineer/"])
+def test_pages_answer_head_requests(client, ml_guide, url):
+    assert client.head(url).status_code == 200
+
+
+def test_home_invites_visitors_to_sign_up(client, ml_guide, django_assert_max_num_queries):
+    with django_assert_max_num_queries(4):
+        html = client.get("/").content.decode()
+    assert 'href="/accounts/signup/"' in html

@@ -164,7 +164,7 @@ def test_a_title_line_and_several_sections_are_recognised():
         ("Intro.\nQ2. What is A?\nA.\nQ1. What is B?\nB.\n", 4, "question numbers must increase"),
         ("Intro.\nQ1 What is A?\nA.\n", 2, "a question must look like 'Q12. The question?'"),
         (
-            "Intro.\nQ1. What is A?\nA.\nx = 1\nThen some prose.\n",
+            "Intro.\nQ1. What is A?\nA.\nx = 1\nThen some prose.\nQ2. What is B?\nB.\n",
             5,
             "text after the code of Q1 is neither a question, a heading nor code",
         ),
@@ -176,3 +176,87 @@ def test_malformed_guides_name_the_line(text, line, message):
     assert error.value.line == line
     assert message in str(error.value)
     assert str(error.value).startswith(f"line {line}: ")
+
+
+def only_question(text: str, number: int = 1):
+    return next(q for q in parse_guide(text).questions if q.number == number)
+
+
+@pytest.mark.parametrize(
+    ("code", "language"),
+    [
+        ("def f(x):\n    return x", "python"),
+        ("model = Model(\n    a=1,\n)", "python"),
+        ("for x in range(3):\n    print(x)", "python"),
+        ("if __name__ == '__main__':\n    main()", "python"),
+        ("# load the data\nimport pandas as pd", "python"),
+        ("def f(x):\n    y = x * 2\n\n    return y", "python"),
+        ("import numpy as np\n\n\ndef f(x):\n    return x", "python"),
+        ("SELECT name\nFROM users\nWHERE age > 30", "sql"),
+    ],
+)
+def test_code_before_the_next_question_is_kept_whole_and_verbatim(code, language):
+    text = f"Intro.\nQ1. How?\nLike this.\n{code}\nQ2. What is B?\nB.\n"
+    question = only_question(text)
+    assert [(snippet.language, snippet.code) for snippet in question.snippets] == [(language, code)]
+    assert question.answer == "Like this."
+    assert only_question(text, 2).section == ""
+
+
+def test_a_short_answer_without_a_full_stop_is_still_the_answer():
+    assert only_question("Intro.\nQ1. What is A?\nA letter\nQ2. What is B?\nB.\n").answer == "A letter"
+
+
+def test_a_second_answer_paragraph_is_not_mistaken_for_a_heading():
+    text = "Intro.\nQ1. What is A?\nA is a letter.\nIt is the first letter\nQ2. What is B?\nB.\n"
+    guide = parse_guide(text)
+    assert guide.questions[0].answer == "A is a letter.\n\nIt is the first letter"
+    assert guide.questions[1].section == ""
+
+
+def test_a_bullet_list_inside_an_answer_is_not_taken_for_the_tips():
+    text = "Intro.\nQ1. How?\nThere are steps:\n- collect\n- clean\nQ2. What is B?\nB.\n"
+    guide = parse_guide(text)
+    assert [q.number for q in guide.questions] == [1, 2]
+    assert guide.tips == []
+    assert "- collect" in guide.questions[0].answer
+
+
+def test_marketing_words_inside_questions_are_kept():
+    text = (
+        "Intro.\nQ1. How do you consume events?\nUse a consumer.\nconsumer.subscribe(['topic'])\n"
+        "Q2. What is B?\nB is a letter you can subscribe to.\nQ3. What is C?\nC.\n"
+    )
+    guide = parse_guide(text)
+    assert [q.number for q in guide.questions] == [1, 2, 3]
+    assert guide.questions[0].snippets[0].code == "consumer.subscribe(['topic'])"
+
+
+def test_closing_words_after_the_last_code_without_tips_are_the_closing_text():
+    text = "Intro.\nQ1. How?\nLike so.\nx = 1\nWith these questions you'll be well prepared.\n"
+    guide = parse_guide(text)
+    assert guide.questions[0].snippets[0].code == "x = 1"
+    assert guide.closing == ["With these questions you'll be well prepared."]
+
+
+def test_windows_line_endings_a_bom_and_trailing_spaces_are_accepted():
+    text = "\ufeffIntro.\r\nQ1. What is A?  \r\nA is a letter. \r\n"
+    question = only_question(text)
+    assert (question.prompt, question.answer) == ("What is A?", "A is a letter.")
+
+
+def test_an_absurd_question_number_is_refused_with_its_line():
+    with pytest.raises(GuideFormatError, match=r"^line 2: Q99999999999 is not a plausible question number"):
+        parse_guide("Intro.\nQ99999999999. What?\nThat.\n")
+
+
+def test_every_prompt_and_answer_of_the_guide_file_is_kept_exactly(guide):
+    # An independent reading of the file: a Q<n>. line, then its answer on the next line.
+    lines = GUIDE_PATH.read_text(encoding="utf-8").splitlines()
+    expected = {
+        int(line.split(".")[0][1:]): (line.split(". ", 1)[1], lines[index + 1])
+        for index, line in enumerate(lines)
+        if line.startswith("Q") and line.split(".")[0][1:].isdigit()
+    }
+    assert len(expected) == 48
+    assert {q.number: (q.prompt, q.answer) for q in guide.questions} == expected

@@ -205,3 +205,30 @@ def test_the_fixture_loads_with_loaddata_into_an_empty_bank():
     assert CodeSnippet.objects.count() == 7
     assert Question.objects.get(number=44).snippets.get().language == "r"
     assert KeyPoint.objects.filter(question__guide=guide).count() >= 96
+
+
+@pytest.mark.parametrize("slug", ["Bad Slug!", "x" * 81])
+def test_the_command_refuses_a_slug_that_cannot_be_a_url(slug):
+    before = content_counts()
+    with pytest.raises(CommandError, match="must be lowercase letters, digits and hyphens"):
+        call_command("import_guide", str(GUIDE_PATH), slug=slug)
+    assert content_counts() == before
+
+
+@pytest.mark.parametrize(
+    ("yaml_text", "message"),
+    [
+        ("questions:\n  - 1\n", "questions must be a mapping"),
+        ("topics: {a: b}\n", "topics must be a list"),
+        (
+            "questions:\n  1:\n    key_points:\n"
+            "      - {text: A, terms: abc}\n      - {text: B, terms: [b]}\n",
+            "must be a list",
+        ),
+    ],
+)
+def test_annotations_of_the_wrong_shape_are_refused(tmp_path, yaml_text, message):
+    path = tmp_path / "bad.yaml"
+    path.write_text(yaml_text, encoding="utf-8")
+    with pytest.raises(ValidationError, match=message):
+        load_annotations(path)

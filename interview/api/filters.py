@@ -10,7 +10,9 @@ class QuestionFilter(django_filters.FilterSet):
         queryset=Topic.objects.all(), to_field_name="slug", method="filter_bank", label="Topic slug"
     )
     difficulty = django_filters.ChoiceFilter(choices=Difficulty.choices, method="filter_bank")
-    search = django_filters.CharFilter(method="filter_bank", label="Words in the prompt or answer")
+    search = django_filters.CharFilter(
+        method="filter_bank", label="Words in the prompt or answer", max_length=200
+    )
 
     class Meta:
         model = Question

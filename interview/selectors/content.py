@@ -49,9 +49,10 @@ def search_questions(questions: QuerySet[Question], text: str) -> QuerySet[Quest
             "answer", weight="B", config=SEARCH_CONFIG
         )
         query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+        # Stemmed words, or the exact text (which finds identifiers such as "tf.keras" too).
         return (
             questions.annotate(search_document=vector, search_rank=SearchRank(vector, query))
-            .filter(search_document=query)
+            .filter(Q(search_document=query) | Q(prompt__icontains=text) | Q(answer__icontains=text))
             .order_by("-search_rank", "guide", "number")
         )
     for word in text.split():

@@ -3,7 +3,9 @@
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.utils.http import urlencode
+from django.views.decorators.http import require_safe
+from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
 from interview.forms import QuestionFilterForm
@@ -21,7 +23,7 @@ class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
 
 
-@require_GET
+@require_safe
 def home(request: HtmxHttpRequest) -> HttpResponse:
     guides = Guide.objects.annotate(
         question_count=Count("questions", filter=Q(questions__is_active=True))
@@ -34,39 +36,44 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "interview/home.html", context)
 
 
-@require_GET
+@require_safe
 def guide_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     guide = get_object_or_404(Guide, slug=slug)
     questions = active_questions().filter(guide=guide).order_by("number")
     return render(request, "interview/guide_detail.html", {"guide": guide, "questions": questions})
 
 
-@require_GET
+@require_safe
 def topic_list(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "interview/topic_list.html", {"topics": topics_with_counts()})
 
 
-@require_GET
+@require_safe
 def topic_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     topic = get_object_or_404(Topic, slug=slug)
     questions = active_questions().filter(topics=topic).order_by("guide__title", "number")
     return render(request, "interview/topic_detail.html", {"topic": topic, "questions": questions})
 
 
-@require_GET
+@require_safe
+@vary_on_headers("HX-Request")
 def question_list(request: HtmxHttpRequest) -> HttpResponse:
     form = QuestionFilterForm(request.GET or None)
     questions = active_questions().order_by("guide__title", "number")
     if form.is_valid():
         questions = filter_questions(questions, **form.filters())
     page = paginate(request, questions)
-    template = "interview/question_list.html"
-    if request.htmx and not request.htmx.boosted:
-        template += "#results"
-    return render(request, template, {"form": form, "page": page, "questions": page.object_list})
+    context = {"form": form, "page": page, "questions": page.object_list}
+    if not request.htmx or request.htmx.history_restore_request:
+        return render(request, "interview/question_list.html", context)
+    response = render(request, "interview/question_list.html#results", context)
+    # The address bar shows only the filters in use, not every empty field of the form.
+    used = {name: value for name, value in request.GET.items() if value}
+    response["HX-Push-Url"] = f"{request.path}?{urlencode(used)}" if used else request.path
+    return response
 
 
-@require_GET
+@require_safe
 def question_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     question = get_object_or_404(question_detail_queryset(), pk=pk)
     return render(request, "interview/question_detail.html", {"question": question})

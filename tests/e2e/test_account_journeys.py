@@ -26,7 +26,7 @@ def log_in(page: Page, base_url: str, email: str, password: str) -> None:
 
 def test_sign_up_set_preferences_log_out_and_back_in(page: Page, live_server, console_errors):
     page.goto(live_server.url + "/")
-    page.get_by_role("link", name="Sign up").click()
+    page.get_by_role("link", name="Sign up free and start practising").click()
     page.get_by_label("Email:").fill("ada@example.com")
     page.get_by_label("Display name:").fill("Ada")
     page.get_by_label("Password:", exact=True).fill(PASSWORD)

@@ -7,7 +7,10 @@ from django.utils.text import slugify
 
 from interview.annotations import load_annotations
 from interview.guide_format import GuideFormatError
+from interview.models import Guide
 from interview.services.content import guide_import
+
+SLUG_MAX_LENGTH = Guide._meta.get_field("slug").max_length
 
 
 class Command(BaseCommand):
@@ -25,9 +28,14 @@ class Command(BaseCommand):
     def handle(
         self, *args, path: Path, slug: str | None, title: str, annotations: Path | None, **options
     ) -> None:
-        slug = slug or slugify(path.stem)
+        slug = slug or slugify(path.stem)[:SLUG_MAX_LENGTH]
         if not slug:
             raise CommandError("Give the guide a --slug: none can be made from the file name.")
+        if slugify(slug) != slug or len(slug) > SLUG_MAX_LENGTH:
+            raise CommandError(
+                f"--slug {slug!r} must be lowercase letters, digits and hyphens, "
+                f"at most {SLUG_MAX_LENGTH} long."
+            )
         try:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
