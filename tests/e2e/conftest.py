@@ -1,27 +1,29 @@
+import os
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import import_ml_guide
 
-CHROMIUM = Path("/usr/bin/chromium")
+# Debian's chromium by default; elsewhere point CHROMIUM_PATH at a Chromium or Chrome binary.
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+BROWSER_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     if not CHROMIUM.exists():
-        pytest.fail("Browser tests need Debian's chromium at /usr/bin/chromium (apt-get install chromium).")
-    return {
-        **browser_type_launch_args,
-        "executable_path": str(CHROMIUM),
-        "args": [
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-        ],
-    }
+        pytest.fail(
+            f"Browser tests need Chromium at {CHROMIUM}: install it (apt-get install chromium) "
+            "or set CHROMIUM_PATH to a Chromium or Google Chrome executable."
+        )
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": BROWSER_ARGS}
 
 
 @pytest.fixture
