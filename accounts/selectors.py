@@ -1,5 +1,6 @@
 """Reads of a user's own data."""
 
+from collections.abc import Iterator
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -8,6 +9,7 @@ from django.utils import timezone
 from knox.models import AuthToken
 
 from accounts.models import User
+from interview.models import Attempt, QuestionFlag, QuestionNote, ReviewState
 
 
 def api_tokens_of(user: User) -> QuerySet[AuthToken]:
@@ -30,6 +32,48 @@ def profile_of(user: User) -> dict[str, Any]:
     }
 
 
+ATTEMPT_EXPORT_FIELDS = [
+    "id",
+    "created_at",
+    "question_id",
+    "question_label",
+    "question_prompt",
+    "mode",
+    "session_id",
+    "rating",
+    "suggested_rating",
+    "coverage",
+    "key_points_covered",
+    "duration_ms",
+    "timed_out",
+    "due_after",
+    "answer_text",
+]
+
+
+def attempt_rows(user: User) -> Iterator[dict[str, Any]]:
+    """The user's attempts, oldest first, one flat row each (JSON export and CSV share them)."""
+    attempts = Attempt.objects.filter(user=user).select_related("question").order_by("created_at", "pk")
+    for attempt in attempts.iterator(chunk_size=2000):
+        yield {
+            "id": attempt.pk,
+            "created_at": attempt.created_at.isoformat(),
+            "question_id": attempt.question_id,
+            "question_label": attempt.question.label,
+            "question_prompt": attempt.question.prompt,
+            "mode": attempt.mode,
+            "session_id": attempt.session_id,
+            "rating": attempt.get_rating_display(),
+            "suggested_rating": attempt.get_suggested_rating_display(),
+            "coverage": attempt.coverage,
+            "key_points_covered": attempt.key_points_covered,
+            "duration_ms": attempt.duration_ms,
+            "timed_out": attempt.timed_out,
+            "due_after": attempt.due_after.isoformat(),
+            "answer_text": attempt.answer_text,
+        }
+
+
 def user_data_export(user: User) -> dict[str, Any]:
     """Everything the user owns, as JSON-ready data (the export page and the API share it)."""
     return {
@@ -38,6 +82,32 @@ def user_data_export(user: User) -> dict[str, Any]:
         "email_addresses": [
             {"email": address.email, "verified": address.verified, "primary": address.primary}
             for address in EmailAddress.objects.filter(user=user).order_by("email")
+        ],
+        "attempts": list(attempt_rows(user)),
+        "notes": [
+            {"question_id": note.question_id, "text": note.text, "updated_at": note.updated_at.isoformat()}
+            for note in QuestionNote.objects.filter(user=user).order_by("question_id")
+        ],
+        "schedule": [
+            {
+                "question_id": state.question_id,
+                "due": state.due.isoformat(),
+                "last_review": state.last_review.isoformat() if state.last_review else None,
+                "last_rating": state.last_rating,
+                "stability": state.stability,
+                "difficulty": state.difficulty,
+                "reviews": state.reviews,
+                "lapses": state.lapses,
+            }
+            for state in ReviewState.objects.filter(user=user).order_by("question_id")
+        ],
+        "flags": [
+            {
+                "question_id": flag.question_id,
+                "reason": flag.reason,
+                "created_at": flag.created_at.isoformat(),
+            }
+            for flag in QuestionFlag.objects.filter(user=user).order_by("created_at")
         ],
         "api_tokens": [
             {

@@ -1,19 +1,21 @@
 """Account pages of our own; sign-up, login, passwords, email and two-factor are allauth's."""
 
+import csv
 import json
+from itertools import chain
 
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import services
 from accounts.forms import DeleteAccountForm, PreferencesForm
-from accounts.selectors import api_tokens_of, user_data_export
+from accounts.selectors import ATTEMPT_EXPORT_FIELDS, api_tokens_of, attempt_rows, user_data_export
 
 
 @login_required
@@ -67,6 +69,22 @@ def export_json(request: HttpRequest) -> HttpResponse:
     data = json.dumps(user_data_export(request.user), cls=DjangoJSONEncoder, indent=2)
     response = HttpResponse(data, content_type="application/json")
     response["Content-Disposition"] = 'attachment; filename="interview-trainer-export.json"'
+    return response
+
+
+@login_required
+def export_attempts_csv(request: HttpRequest) -> StreamingHttpResponse:
+    """Every attempt as CSV, streamed so a long history does not sit in memory."""
+
+    class Echo:
+        def write(self, value: str) -> str:
+            return value
+
+    writer = csv.DictWriter(Echo(), fieldnames=ATTEMPT_EXPORT_FIELDS)
+    header = {name: name for name in ATTEMPT_EXPORT_FIELDS}
+    rows = (writer.writerow(row) for row in chain([header], attempt_rows(request.user)))
+    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="interview-trainer-attempts.csv"'
     return response
 
 

@@ -241,7 +241,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {"RatingEnum": "interview.models.practice.Rating"},
 }
+
+# FSRS adds a little random spread to long intervals so reviews do not bunch up on one day.
+FSRS_ENABLE_FUZZING = env_bool("FSRS_ENABLE_FUZZING", default=True)
 
 # Where import_guide looks for a guide's topic and key-point annotations (<slug>.yaml).
 GUIDE_ANNOTATIONS_DIR = BASE_DIR / "fixtures" / "annotations"

@@ -1,6 +1,8 @@
 from django import forms
 
-from interview.models import Difficulty, Topic
+from interview.models import Difficulty, PracticeMode, Rating, Topic
+from interview.models.practice import ANSWER_MAX_LENGTH
+from interview.services.practice import MOCK_DEFAULT_QUESTIONS, MOCK_DEFAULT_SECONDS, MOCK_MAX_QUESTIONS
 
 
 class QuestionFilterForm(forms.Form):
@@ -30,3 +32,73 @@ class QuestionFilterForm(forms.Form):
             "topic": topic.slug if topic else "",
             "difficulty": self.cleaned_data.get("difficulty", ""),
         }
+
+
+class PracticeStartForm(forms.Form):
+    mode = forms.ChoiceField(choices=PracticeMode.choices)
+    topics = forms.ModelMultipleChoiceField(
+        label="Topics", queryset=Topic.objects.all(), to_field_name="slug", required=False
+    )
+    question_count = forms.IntegerField(
+        label="Questions",
+        min_value=1,
+        max_value=MOCK_MAX_QUESTIONS,
+        initial=MOCK_DEFAULT_QUESTIONS,
+        required=False,
+    )
+    minutes_per_question = forms.FloatField(
+        label="Minutes per question",
+        min_value=0.5,
+        max_value=30,
+        initial=MOCK_DEFAULT_SECONDS / 60,
+        required=False,
+    )
+
+    def session_options(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "mode": data["mode"],
+            "topics": list(data.get("topics") or []),
+            "question_count": data.get("question_count") or MOCK_DEFAULT_QUESTIONS,
+            "seconds_per_question": round(
+                (data.get("minutes_per_question") or MOCK_DEFAULT_SECONDS / 60) * 60
+            ),
+        }
+
+
+class AnswerForm(forms.Form):
+    token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    answer_text = forms.CharField(
+        label="Your answer",
+        required=False,
+        strip=False,
+        max_length=ANSWER_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 8, "maxlength": ANSWER_MAX_LENGTH}),
+    )
+    duration_ms = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+
+
+class RateForm(AnswerForm):
+    rating = forms.TypedChoiceField(choices=Rating.choices, coerce=int)
+    key_points = forms.TypedMultipleChoiceField(coerce=int, required=False)
+
+    def __init__(self, *args, question=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if question is not None:
+            self.fields["key_points"].choices = [
+                (point.pk, point.text) for point in question.key_points.all()
+            ]
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label="Your private note", required=False, max_length=5_000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class FlagForm(forms.Form):
+    reason = forms.CharField(
+        label="What looks wrong in the model answer?",
+        max_length=2_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -291,3 +291,38 @@ def test_an_email_differing_only_in_case_is_the_same_account(client, learner):
     assert "A user is already registered with this email address." in response.content.decode()
     assert User.objects.count() == 1
     assert User.objects.create_user("MixedCase@Example.COM", PASSWORD).email == "mixedcase@example.com"
+
+
+def practise_one(client) -> None:
+    location = client.post("/practice/start/", {"mode": "new"})["Location"]
+    token = re.search(r'name="token" value="([^"]+)"', client.get(location).content.decode())[1]
+    client.post(location + "rate/", {"token": token, "rating": "3", "answer_text": "labelled, with a comma"})
+
+
+def test_the_export_holds_attempts_notes_and_schedule_and_a_csv(learner_client, learner, ml_guide):
+    practise_one(learner_client)
+    question = ml_guide.questions.get(number=1)
+    learner_client.post(f"/questions/{question.pk}/note/", {"text": "My note"})
+
+    data = learner_client.get("/accounts/data/export.json").json()
+    assert [attempt["answer_text"] for attempt in data["attempts"]] == ["labelled, with a comma"]
+    assert data["attempts"][0]["rating"] == "Good"
+    assert data["notes"] == [
+        {"question_id": question.pk, "text": "My note", "updated_at": data["notes"][0]["updated_at"]}
+    ]
+    assert data["schedule"][0]["question_id"] == question.pk
+
+    response = learner_client.get("/accounts/data/attempts.csv")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    assert lines[0].startswith("id,created_at,question_id,question_label,question_prompt,mode")
+    assert len(lines) == 2
+    assert '"labelled, with a comma"' in lines[1]
+
+
+def test_deleting_a_practising_user_removes_their_history(client, learner, ml_guide):
+    log_in(client, "learner@example.com", PASSWORD)
+    practise_one(client)
+    learner_id = learner.pk
+    client.post("/accounts/delete/", {"password": PASSWORD})
+    assert rows_referencing(learner_id) == {}

@@ -1,9 +1,16 @@
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from interview.api.practice import AttemptViewSet, PracticeCheckView, PracticeNextView
 from interview.api.views import QuestionViewSet, TopicViewSet
 
 router = DefaultRouter()
 router.register("topics", TopicViewSet, basename="topic")
 router.register("questions", QuestionViewSet, basename="question")
+router.register("attempts", AttemptViewSet, basename="attempt")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("practice/next/", PracticeNextView.as_view(), name="api-practice-next"),
+    path("practice/check/", PracticeCheckView.as_view(), name="api-practice-check"),
+    *router.urls,
+]

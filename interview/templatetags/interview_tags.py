@@ -19,3 +19,16 @@ def highlighted(snippet: CodeSnippet) -> SafeString:
     lexer = get_lexer_by_name(LEXERS.get(snippet.language, snippet.language))
     # Pygments escapes the code itself, so its output is safe to mark as such.
     return mark_safe(highlight(snippet.code, lexer, FORMATTER))
+
+
+@register.filter
+def duration(milliseconds: int | None) -> str:
+    """'42 s', '3 min 5 s', '1 h 2 min'."""
+    seconds = round((milliseconds or 0) / 1000)
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    if hours:
+        return f"{hours} h {minutes} min"
+    if minutes:
+        return f"{minutes} min {seconds} s"
+    return f"{seconds} s"

@@ -1,0 +1,203 @@
+"""Practice over the API: the same services as the pages."""
+
+import django_filters
+from django.db.models import QuerySet
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from interview.api.serializers import QuestionSerializer
+from interview.models import Attempt, PracticeMode, PracticeSession, Question, Rating, Topic
+from interview.models.practice import ANSWER_MAX_LENGTH
+from interview.scheduling import local_midnight, local_today
+from interview.selectors.content import question_detail_queryset
+from interview.selectors.practice import attempts_of
+from interview.services import practice as practice_service
+
+API_MODES = [
+    PracticeMode.DUE,
+    PracticeMode.NEW,
+    PracticeMode.TOPIC,
+    PracticeMode.WEAKEST,
+    PracticeMode.MISTAKES,
+]
+
+
+class NextQuerySerializer(serializers.Serializer):
+    mode = serializers.ChoiceField(choices=[(mode.value, mode.label) for mode in API_MODES])
+    topic = serializers.SlugRelatedField(slug_field="slug", queryset=Topic.objects.all(), required=False)
+
+    def validate(self, data: dict) -> dict:
+        if data["mode"] == PracticeMode.TOPIC and "topic" not in data:
+            raise serializers.ValidationError({"topic": "The topic mode needs a topic slug."})
+        return data
+
+
+def _open_api_session(user, mode: str, topics: list[Topic]) -> PracticeSession:
+    """The user's unfinished API session for this mode and these topics, started today; else a new one."""
+    today = local_midnight(local_today(user, timezone.now()), user)
+    wanted = {topic.pk for topic in topics}
+    candidates = PracticeSession.objects.filter(
+        user=user, via_api=True, mode=mode, finished_at__isnull=True, started_at__gte=today
+    ).prefetch_related("topics")
+    for session in candidates:
+        if {topic.pk for topic in session.topics.all()} == wanted:
+            return session
+    return practice_service.session_start(user=user, mode=mode, topics=topics, via_api=True)
+
+
+class PracticeNextView(APIView):
+    """The next question to practise in a mode, with the token that records its attempt; 204 when none is left."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "mode", OpenApiTypes.STR, enum=[mode.value for mode in API_MODES], required=True
+            ),
+            OpenApiParameter("topic", OpenApiTypes.STR, description="A topic slug (needed for mode=topic)."),
+        ],
+        responses={
+            200: inline_serializer(
+                "PracticeNext",
+                {
+                    "question": QuestionSerializer(),
+                    "token": serializers.CharField(),
+                    "mode": serializers.CharField(),
+                },
+            ),
+            204: None,
+        },
+    )
+    def get(self, request: Request) -> Response:
+        query = NextQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        mode = query.validated_data["mode"]
+        topics = [query.validated_data["topic"]] if "topic" in query.validated_data else []
+        session = _open_api_session(request.user, mode, topics)
+        showing = practice_service.showing_current(session=session)
+        if showing is None:
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        question = question_detail_queryset().get(pk=showing.question_id)
+        return Response({"question": QuestionSerializer(question).data, "token": showing.token, "mode": mode})
+
+
+class CheckSerializer(serializers.Serializer):
+    question = serializers.PrimaryKeyRelatedField(queryset=Question.objects.filter(is_active=True))
+    answer_text = serializers.CharField(allow_blank=True, max_length=ANSWER_MAX_LENGTH, trim_whitespace=False)
+
+
+class PracticeCheckView(APIView):
+    """Which key points an answer covers, its coverage and the rating that suggests."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        request=CheckSerializer,
+        responses=inline_serializer(
+            "PracticeCheck",
+            {
+                "covered": serializers.ListField(child=serializers.IntegerField()),
+                "coverage": serializers.FloatField(),
+                "suggested_rating": serializers.IntegerField(),
+            },
+        ),
+    )
+    def post(self, request: Request) -> Response:
+        payload = CheckSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        assessment = practice_service.answer_assess(
+            question=payload.validated_data["question"], answer_text=payload.validated_data["answer_text"]
+        )
+        return Response(
+            {
+                "covered": assessment.covered,
+                "coverage": assessment.coverage,
+                "suggested_rating": assessment.suggested_rating,
+            }
+        )
+
+
+class AttemptSerializer(serializers.ModelSerializer):
+    key_points = serializers.ListField(
+        source="key_points_covered", child=serializers.IntegerField(), read_only=True
+    )
+    due = serializers.DateTimeField(source="due_after", read_only=True)
+
+    class Meta:
+        model = Attempt
+        fields = [
+            "id",
+            "question",
+            "mode",
+            "session",
+            "answer_text",
+            "key_points",
+            "coverage",
+            "suggested_rating",
+            "rating",
+            "duration_ms",
+            "timed_out",
+            "created_at",
+            "due",
+        ]
+        read_only_fields = fields
+
+
+class AttemptCreateSerializer(serializers.Serializer):
+    question = serializers.PrimaryKeyRelatedField(queryset=Question.objects.all())
+    answer_text = serializers.CharField(
+        allow_blank=True, required=False, default="", max_length=ANSWER_MAX_LENGTH, trim_whitespace=False
+    )
+    rating = serializers.ChoiceField(choices=Rating.choices)
+    key_points = serializers.ListField(child=serializers.IntegerField(), required=False)
+    duration_ms = serializers.IntegerField(
+        required=False, min_value=0, max_value=practice_service.MAX_DURATION_MS
+    )
+    token = serializers.CharField(max_length=64)
+
+
+class AttemptFilter(django_filters.FilterSet):
+    topic = django_filters.CharFilter(field_name="question__topics__slug", label="Topic slug")
+    since = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    rating = django_filters.ChoiceFilter(choices=Rating.choices)
+
+    class Meta:
+        model = Attempt
+        fields = ["question", "topic", "rating", "since"]
+
+
+class AttemptViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """The signed-in user's attempts; POST records one for a showing token."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    serializer_class = AttemptSerializer
+    filterset_class = AttemptFilter
+
+    queryset = Attempt.objects.none()  # for the schema; requests use get_queryset
+
+    def get_queryset(self) -> QuerySet[Attempt]:
+        if getattr(self, "swagger_fake_view", False):
+            return Attempt.objects.none()
+        return attempts_of(self.request.user).order_by("-created_at", "-pk")
+
+    @extend_schema(request=AttemptCreateSerializer, responses={201: AttemptSerializer})
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        payload = AttemptCreateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        attempt = practice_service.attempt_record(
+            user=request.user,
+            token=data["token"],
+            rating=int(data["rating"]),
+            answer_text=data["answer_text"],
+            key_points=data.get("key_points"),
+            duration_ms=data.get("duration_ms"),
+            question_id=data["question"].pk,
+        )
+        return Response(AttemptSerializer(attempt).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,194 @@
+"""Practice: each user's schedule per question, practice sessions, showings and the attempts they record."""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from interview.models.content import Question, Topic
+
+ANSWER_MAX_LENGTH = 10_000
+
+
+class Rating(models.IntegerChoices):
+    AGAIN = 1, "Again"
+    HARD = 2, "Hard"
+    GOOD = 3, "Good"
+    EASY = 4, "Easy"
+
+
+class PracticeMode(models.TextChoices):
+    DUE = "due", "Due reviews"
+    NEW = "new", "Learn new"
+    TOPIC = "topic", "Topic"
+    WEAKEST = "weakest", "Weakest topics"
+    MISTAKES = "mistakes", "Mistakes"
+    MOCK = "mock", "Mock interview"
+
+
+class ReviewState(models.Model):
+    """The spaced-repetition (FSRS) state of one question for one user."""
+
+    class Phase(models.IntegerChoices):
+        LEARNING = 1, "Learning"
+        REVIEW = 2, "Review"
+        RELEARNING = 3, "Relearning"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_states")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="review_states")
+    phase = models.PositiveSmallIntegerField(choices=Phase, default=Phase.LEARNING)
+    step = models.PositiveSmallIntegerField(null=True, blank=True)
+    stability = models.FloatField(null=True, blank=True)
+    difficulty = models.FloatField(null=True, blank=True)
+    due = models.DateTimeField()
+    last_review = models.DateTimeField(null=True, blank=True)
+    last_rating = models.PositiveSmallIntegerField(choices=Rating, null=True, blank=True)
+    reviews = models.PositiveIntegerField(default=0)
+    lapses = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "question"], name="review_state_one_per_user_question"),
+        ]
+        indexes = [
+            models.Index(fields=["user", "due"], name="review_state_user_due"),
+            models.Index(fields=["user", "last_rating"], name="review_state_user_rating"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.question.label} due {self.due:%Y-%m-%d %H:%M}"
+
+
+class PracticeSession(models.Model):
+    """One sitting: the questions planned for it (the queue) and how far the user got."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practice_sessions"
+    )
+    mode = models.CharField(max_length=20, choices=PracticeMode)
+    topics = models.ManyToManyField(Topic, blank=True, related_name="+")
+    queue = models.JSONField(default=list, help_text="Question ids in the order they are shown.")
+    position = models.PositiveIntegerField(default=0)
+    seconds_per_question = models.PositiveIntegerField(null=True, blank=True, help_text="Mock interviews.")
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    via_api = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["user", "via_api", "mode", "finished_at"], name="session_user_open")]
+
+    def __str__(self) -> str:
+        return f"{self.get_mode_display()} session of {self.user} ({self.started_at:%Y-%m-%d %H:%M})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("interview:practice-session", kwargs={"pk": self.pk})
+
+    @property
+    def is_mock(self) -> bool:
+        return self.mode == PracticeMode.MOCK
+
+    @property
+    def remaining(self) -> int:
+        return max(0, len(self.queue) - self.position)
+
+
+def new_showing_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Showing(models.Model):
+    """One display of a question; its token lets exactly one attempt be recorded for it."""
+
+    token = models.CharField(max_length=64, unique=True, default=new_showing_token)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    session = models.ForeignKey(PracticeSession, on_delete=models.CASCADE, related_name="showings")
+    position = models.PositiveIntegerField()
+    shown_at = models.DateTimeField()
+    # A mock interview keeps the answer here until the review at the end, where it is rated.
+    mock_answer = models.TextField(blank=True)
+    mock_duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    mock_timed_out = models.BooleanField(default=False)
+    mock_answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["session", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "position"], name="showing_one_per_position"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question.label} shown to {self.user} at {self.shown_at:%Y-%m-%d %H:%M}"
+
+
+class Attempt(models.Model):
+    """One rated answer: history that practice never edits or deletes."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="attempts")
+    session = models.ForeignKey(
+        PracticeSession, on_delete=models.SET_NULL, null=True, blank=True, related_name="attempts"
+    )
+    showing = models.OneToOneField(
+        Showing, on_delete=models.SET_NULL, null=True, blank=True, related_name="attempt"
+    )
+    mode = models.CharField(max_length=20, choices=PracticeMode)
+    answer_text = models.TextField(blank=True, max_length=ANSWER_MAX_LENGTH)
+    key_points_covered = models.JSONField(default=list, help_text="Ids of the key points ticked.")
+    coverage = models.FloatField(help_text="Share of the question's key points covered, 0 to 1.")
+    suggested_rating = models.PositiveSmallIntegerField(choices=Rating)
+    rating = models.PositiveSmallIntegerField(choices=Rating)
+    duration_ms = models.PositiveIntegerField(default=0)
+    timed_out = models.BooleanField(default=False)
+    was_new = models.BooleanField(default=False, help_text="The first time the user practised this question.")
+    due_after = models.DateTimeField(help_text="When the question is due again after this attempt.")
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["user", "created_at"], name="attempt_user_created"),
+            models.Index(fields=["user", "question", "created_at"], name="attempt_user_question_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.question.label} · {self.get_rating_display()}"
+
+
+class QuestionNote(models.Model):
+    """A user's private note on a question."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="question_notes"
+    )
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="notes")
+    text = models.TextField(max_length=5_000)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "question"], name="note_one_per_user_question")
+        ]
+
+    def __str__(self) -> str:
+        return f"Note of {self.user} on {self.question.label}"
+
+
+class QuestionFlag(models.Model):
+    """A report that a model answer looks wrong, for staff to review in the admin."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="question_flags"
+    )
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="flags")
+    reason = models.TextField(max_length=2_000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["resolved", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"Flag on {self.question.label}: {self.reason[:40]}"

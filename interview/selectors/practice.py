@@ -1,0 +1,136 @@
+"""Reads for practice: which questions each mode offers, today's counts, a session's summary."""
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery, Sum
+
+from accounts.models import User
+from interview.models import Attempt, PracticeSession, Question, Rating, ReviewState, Topic
+from interview.scheduling import local_midnight, local_today
+from interview.selectors.progress import weakest_topics
+
+
+def today_start(user: User, now: datetime) -> datetime:
+    return local_midnight(local_today(user, now), user)
+
+
+def attempts_today(user: User, now: datetime) -> QuerySet[Attempt]:
+    return Attempt.objects.filter(user=user, created_at__gte=today_start(user, now))
+
+
+@dataclass(frozen=True)
+class DailyBudget:
+    new_left: int
+    reviews_left: int
+
+
+def daily_budget(user: User, now: datetime) -> DailyBudget:
+    """How many new questions and reviews the user's daily limits still allow today."""
+    counts = attempts_today(user, now).aggregate(
+        new=Count("pk", filter=Q(was_new=True)), reviews=Count("pk", filter=Q(was_new=False))
+    )
+    return DailyBudget(
+        new_left=max(0, user.daily_new_limit - counts["new"]),
+        reviews_left=max(0, user.daily_review_limit - counts["reviews"]),
+    )
+
+
+def _active_in(topic_ids: list[int]) -> QuerySet[Question]:
+    questions = Question.objects.filter(is_active=True)
+    if topic_ids:
+        questions = questions.filter(topics__in=topic_ids)
+    return questions.distinct()
+
+
+def due_question_ids(user: User, now: datetime, limit: int) -> list[int]:
+    """Questions whose review is due, most overdue first."""
+    due = ReviewState.objects.filter(user=user, due__lte=now, question__is_active=True).order_by("due")
+    return list(due.values_list("question_id", flat=True)[:limit])
+
+
+def new_question_ids(user: User, topic_ids: list[int], limit: int) -> list[int]:
+    """Questions the user has never practised, in guide order."""
+    seen = ReviewState.objects.filter(user=user, question=OuterRef("pk"))
+    unseen = _active_in(topic_ids).filter(~Exists(seen)).order_by("guide__title", "number")
+    return list(unseen.values_list("pk", flat=True)[:limit])
+
+
+def topic_question_ids(topic_ids: list[int]) -> list[int]:
+    return list(_active_in(topic_ids).order_by("guide__title", "number").values_list("pk", flat=True))
+
+
+def least_recently_practised(user: User, question_ids: list[int]) -> list[int]:
+    """The same questions, never practised first, then the longest since their last review."""
+    last_review = ReviewState.objects.filter(user=user, question=OuterRef("pk")).values("last_review")[:1]
+    ordered = (
+        Question.objects.filter(pk__in=question_ids)
+        .annotate(last_review=Subquery(last_review))
+        .order_by(F("last_review").asc(nulls_first=True), "guide__title", "number")
+    )
+    return list(ordered.values_list("pk", flat=True))
+
+
+def mistake_question_ids(user: User) -> list[int]:
+    """Questions whose latest rating was Again or Hard, the longest-ago first."""
+    states = ReviewState.objects.filter(
+        user=user, last_rating__lte=Rating.HARD, question__is_active=True
+    ).order_by("last_review")
+    return list(states.values_list("question_id", flat=True))
+
+
+def weakest_question_ids(user: User, now: datetime) -> list[int]:
+    topic_ids = [topic.pk for topic in weakest_topics(user, now)]
+    if not topic_ids:
+        return []
+    return least_recently_practised(user, topic_question_ids(topic_ids))
+
+
+def mock_question_ids(topic_ids: list[int], count: int, rng: random.Random | None = None) -> list[int]:
+    candidates = topic_question_ids(topic_ids)
+    return (rng or random).sample(candidates, min(count, len(candidates)))
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    questions: int
+    duration_ms: int
+    ratings: dict[str, int]
+    topics: list[Topic]
+    next_due: datetime | None
+    due_within_a_day: int
+
+
+def session_summary(session: PracticeSession, now: datetime) -> SessionSummary:
+    """What a finished session achieved and what comes next, in a few aggregate queries."""
+    attempts = session.attempts.all()
+    totals = attempts.aggregate(
+        questions=Count("question", distinct=True),
+        duration=Sum("duration_ms"),
+        **{label.lower(): Count("pk", filter=Q(rating=value)) for value, label in Rating.choices},
+    )
+    topics = list(
+        Topic.objects.filter(questions__attempts__session=session).distinct().order_by("position", "name")
+    )
+    upcoming = ReviewState.objects.filter(user=session.user, question__is_active=True, due__gt=now).aggregate(
+        next_due=Min("due"), within_a_day=Count("pk", filter=Q(due__lte=now + timedelta(days=1)))
+    )
+    return SessionSummary(
+        questions=totals["questions"],
+        duration_ms=totals["duration"] or 0,
+        ratings={label: totals[label.lower()] for _, label in Rating.choices},
+        topics=topics,
+        next_due=upcoming["next_due"],
+        due_within_a_day=upcoming["within_a_day"],
+    )
+
+
+def sessions_of(user: User) -> QuerySet[PracticeSession]:
+    """The practice sessions a user may open: their own."""
+    return PracticeSession.objects.filter(user=user)
+
+
+def attempts_of(user: User) -> QuerySet[Attempt]:
+    """The attempts a user may see here: their own."""
+    return Attempt.objects.filter(user=user)

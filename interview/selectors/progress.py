@@ -1,0 +1,100 @@
+"""How well a user knows each topic, computed by the database (the dashboard and practice share it)."""
+
+from datetime import datetime, timedelta
+
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, Greatest, Power
+
+from accounts.models import User
+from interview.models import Attempt, Rating, ReviewState, Topic
+from interview.scheduling import DECAY, FACTOR
+
+WEAK_TOPIC_COUNT = 3
+STRUGGLE_WINDOW = timedelta(days=30)
+
+
+class ElapsedDays(Func):
+    """Whole days from ``start`` to ``end`` (two datetimes), as FSRS counts them."""
+
+    output_field = IntegerField()
+    arity = 2
+
+    def as_sql(self, compiler, connection, **extra):  # PostgreSQL and others with EXTRACT(EPOCH)
+        template = "FLOOR(EXTRACT(EPOCH FROM (%(expressions)s)) / 86400.0)"
+        return super().as_sql(compiler, connection, template=template, arg_joiner=" - ", **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        template = "CAST(julianday(%(expressions)s) AS INTEGER)"
+        return super().as_sql(compiler, connection, template=template, arg_joiner=") - julianday(", **extra)
+
+
+def retrievability(now: datetime, prefix: str = "") -> Func:
+    """FSRS's predicted recall now for a ReviewState (``prefix`` reaches it through a relation)."""
+    elapsed = Greatest(ElapsedDays(Value(now), F(f"{prefix}last_review")), Value(0))
+    return Power(
+        Value(1.0) + Value(FACTOR) * elapsed / F(f"{prefix}stability"),
+        Value(DECAY),
+        output_field=FloatField(),
+    )
+
+
+def topic_mastery(user: User, now: datetime) -> QuerySet[Topic]:
+    """Topics with active questions, each annotated for this user.
+
+    ``total`` active questions, ``practised`` of them, ``mastery`` = average predicted recall over all
+    ``total`` (an unpractised question counts 0), and ``struggle`` = share of the last 30 days' attempts
+    rated Again or Hard. Weakest first: lowest mastery, then most struggle.
+    """
+    states = ReviewState.objects.filter(
+        user=user, question__topics=OuterRef("pk"), question__is_active=True, stability__isnull=False
+    )
+    recall_sum = (
+        states.order_by().values("question__topics").annotate(total=Sum(retrievability(now))).values("total")
+    )
+    practised = states.order_by().values("question__topics").annotate(n=Count("pk")).values("n")
+    recent = (
+        Attempt.objects.filter(
+            user=user, question__topics=OuterRef("pk"), created_at__gte=now - STRUGGLE_WINDOW
+        )
+        .order_by()
+        .values("question__topics")
+    )
+    struggles = recent.annotate(n=Count("pk", filter=Q(rating__lte=Rating.HARD))).values("n")
+    attempts = recent.annotate(n=Count("pk")).values("n")
+    return (
+        Topic.objects.annotate(total=Count("questions", filter=Q(questions__is_active=True), distinct=True))
+        .filter(total__gt=0)
+        .annotate(
+            practised=Coalesce(Subquery(practised, output_field=IntegerField()), 0),
+            recall_sum=Coalesce(Subquery(recall_sum, output_field=FloatField()), 0.0),
+            recent_attempts=Coalesce(Subquery(attempts, output_field=IntegerField()), 0),
+            recent_struggles=Coalesce(Subquery(struggles, output_field=IntegerField()), 0),
+        )
+        .annotate(
+            mastery=F("recall_sum") / F("total"),
+            struggle=F("recent_struggles") * 1.0 / Greatest(F("recent_attempts"), 1),
+        )
+        .order_by("mastery", "-struggle", "position", "name")
+    )
+
+
+def weakest_topics(user: User, now: datetime, count: int = WEAK_TOPIC_COUNT) -> list[Topic]:
+    """The topics the user has started with the lowest mastery, recent Again/Hard breaking ties."""
+    return list(topic_mastery(user, now).filter(practised__gt=0)[:count])
+
+
+def has_practised(user: User) -> Exists:
+    return Exists(ReviewState.objects.filter(user=user))

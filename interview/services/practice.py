@@ -1,0 +1,310 @@
+"""Writes for practice: starting sessions, showing questions, recording attempts, notes and flags."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from interview.matching import coverage_of, covered_key_points, suggested_rating
+from interview.models import (
+    Attempt,
+    PracticeMode,
+    PracticeSession,
+    Question,
+    QuestionFlag,
+    QuestionNote,
+    Rating,
+    ReviewState,
+    Showing,
+    Topic,
+)
+from interview.models.practice import ANSWER_MAX_LENGTH
+from interview.scheduling import copy_card_to, review
+from interview.selectors import practice as pick
+
+MOCK_DEFAULT_QUESTIONS = 5
+MOCK_DEFAULT_SECONDS = 180
+MOCK_MAX_QUESTIONS = 20
+MOCK_SECONDS_RANGE = (30, 1800)
+MAX_DURATION_MS = 6 * 60 * 60 * 1000
+
+
+@dataclass(frozen=True)
+class Assessment:
+    covered: list[int]
+    coverage: float
+    suggested_rating: int
+
+
+def answer_assess(*, question: Question, answer_text: str, ticked: list[int] | None = None) -> Assessment:
+    """Key points the answer covers (or the user ticked), the coverage and the rating it suggests."""
+    _check_answer_length(answer_text)
+    key_points = list(question.key_points.all())
+    if ticked is None:
+        covered = covered_key_points(answer_text, key_points)
+    else:
+        known = {point.pk for point in key_points}
+        unknown = sorted(set(ticked) - known)
+        if unknown:
+            raise ValidationError({"key_points": f"Not key points of this question: {unknown}."})
+        covered = [point.pk for point in key_points if point.pk in set(ticked)]
+    coverage = coverage_of(len(covered), len(key_points))
+    suggestion = suggested_rating(coverage) if key_points else Rating.GOOD
+    return Assessment(covered=covered, coverage=coverage, suggested_rating=int(suggestion))
+
+
+def _check_answer_length(answer_text: str) -> None:
+    if len(answer_text) > ANSWER_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "answer_text": f"An answer can be at most {ANSWER_MAX_LENGTH:,} characters ({len(answer_text):,} sent)."
+            }
+        )
+
+
+def _queue_for(user: User, mode: str, topic_ids: list[int], question_count: int, now: datetime) -> list[int]:
+    budget = pick.daily_budget(user, now)
+    if mode == PracticeMode.DUE:
+        return pick.due_question_ids(user, now, budget.reviews_left)
+    if mode == PracticeMode.NEW:
+        return pick.new_question_ids(user, topic_ids, budget.new_left)
+    if mode == PracticeMode.TOPIC:
+        if not topic_ids:
+            raise ValidationError({"topic": "Choose at least one topic."})
+        return pick.topic_question_ids(topic_ids)
+    if mode == PracticeMode.WEAKEST:
+        return pick.weakest_question_ids(user, now)
+    if mode == PracticeMode.MISTAKES:
+        return pick.mistake_question_ids(user)
+    if mode == PracticeMode.MOCK:
+        return pick.mock_question_ids(topic_ids, question_count)
+    raise ValidationError({"mode": f"Unknown practice mode {mode!r}."})
+
+
+@transaction.atomic
+def session_start(
+    *,
+    user: User,
+    mode: str,
+    topics: list[Topic] | None = None,
+    question_count: int = MOCK_DEFAULT_QUESTIONS,
+    seconds_per_question: int = MOCK_DEFAULT_SECONDS,
+    via_api: bool = False,
+    now: datetime | None = None,
+) -> PracticeSession:
+    """Plan a session: the mode's questions, in order, within the user's daily limits."""
+    now = now or timezone.now()
+    topics = topics or []
+    if mode == PracticeMode.MOCK:
+        if not 1 <= question_count <= MOCK_MAX_QUESTIONS:
+            raise ValidationError(
+                {"question_count": f"A mock interview has 1 to {MOCK_MAX_QUESTIONS} questions."}
+            )
+        low, high = MOCK_SECONDS_RANGE
+        if not low <= seconds_per_question <= high:
+            raise ValidationError(
+                {
+                    "seconds_per_question": f"Allow between {low} seconds and {high // 60} minutes per question."
+                }
+            )
+    queue = _queue_for(user, mode, [topic.pk for topic in topics], question_count, now)
+    session = PracticeSession.objects.create(
+        user=user,
+        mode=mode,
+        queue=queue,
+        started_at=now,
+        seconds_per_question=seconds_per_question if mode == PracticeMode.MOCK else None,
+        via_api=via_api,
+        finished_at=None if queue else now,
+    )
+    session.topics.set(topics)
+    return session
+
+
+@transaction.atomic
+def showing_current(*, session: PracticeSession, now: datetime | None = None) -> Showing | None:
+    """The showing of the session's current question (the same one until it is answered), or None at the end."""
+    now = now or timezone.now()
+    session = PracticeSession.objects.select_for_update().get(pk=session.pk)
+    while session.position < len(session.queue):
+        showing = (
+            Showing.objects.filter(session=session, position=session.position)
+            .select_related("question")
+            .first()
+        )
+        if showing is not None:
+            return showing
+        question = Question.objects.filter(pk=session.queue[session.position], is_active=True).first()
+        if question is not None:
+            return Showing.objects.create(
+                user=session.user, question=question, session=session, position=session.position, shown_at=now
+            )
+        session.position += 1  # retired since the session was planned
+    if session.finished_at is None:
+        session.finished_at = now
+    session.save(update_fields=["position", "finished_at"])
+    return None
+
+
+def _locked_showing(user: User, token: str) -> Showing:
+    showing = (
+        Showing.objects.select_for_update()
+        .select_related("question", "session")
+        .filter(token=token, user=user)
+        .first()
+    )
+    if showing is None:
+        raise ValidationError({"token": "This question was not shown to you: get the next question first."})
+    return showing
+
+
+def _advance(session: PracticeSession, position: int, now: datetime, *, again_question: int | None) -> None:
+    session = PracticeSession.objects.select_for_update().get(pk=session.pk)
+    if session.position == position:
+        session.position += 1
+    if again_question is not None:
+        session.queue.append(again_question)  # "Again" brings it back later in the same session
+    if session.position >= len(session.queue) and session.finished_at is None:
+        session.finished_at = now
+    session.save(update_fields=["position", "queue", "finished_at"])
+
+
+@transaction.atomic
+def attempt_record(
+    *,
+    user: User,
+    token: str,
+    rating: int,
+    answer_text: str = "",
+    key_points: list[int] | None = None,
+    duration_ms: int | None = None,
+    question_id: int | None = None,
+    now: datetime | None = None,
+) -> Attempt:
+    """Record a rated answer for a showing and reschedule the question, once per showing.
+
+    The showing and the schedule row are locked, so a double click, a resent form or a second tab
+    cannot record twice or interleave two updates of one schedule.
+    """
+    now = now or timezone.now()
+    if rating not in Rating.values:
+        raise ValidationError({"rating": "The rating must be 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy)."})
+    _check_answer_length(answer_text)
+    showing = _locked_showing(user, token)
+    question = showing.question
+    if question_id is not None and question_id != question.pk:
+        raise ValidationError({"question": "This token was issued for another question."})
+    if Attempt.objects.filter(showing=showing).exists():
+        raise ValidationError({"token": "This showing was already rated: get the next question."})
+    if duration_ms is not None and not 0 <= duration_ms <= MAX_DURATION_MS:
+        raise ValidationError(
+            {"duration_ms": "The time spent must be between 0 and 6 hours, in milliseconds."}
+        )
+
+    session = showing.session
+    if session.is_mock:
+        answer_text = showing.mock_answer
+        duration_ms = showing.mock_duration_ms
+    automatic = answer_assess(question=question, answer_text=answer_text)
+    assessment = (
+        automatic
+        if key_points is None
+        else answer_assess(question=question, answer_text=answer_text, ticked=key_points)
+    )
+    if duration_ms is None:
+        duration_ms = min(MAX_DURATION_MS, int((now - showing.shown_at).total_seconds() * 1000))
+
+    state = ReviewState.objects.select_for_update().filter(user=user, question=question).first()
+    outcome = review(user, state, question.pk, rating, now)
+    was_new = state is None
+    if was_new:
+        state = ReviewState(user=user, question=question)
+    state.reviews += 1
+    state.lapses += rating == Rating.AGAIN and not was_new
+    state.last_rating = rating
+    copy_card_to(state, outcome.card)
+    state.due = outcome.due
+    state.save()
+
+    attempt = Attempt.objects.create(
+        user=user,
+        question=question,
+        session=session,
+        showing=showing,
+        mode=session.mode,
+        answer_text=answer_text,
+        key_points_covered=assessment.covered,
+        coverage=assessment.coverage,
+        suggested_rating=automatic.suggested_rating,
+        rating=rating,
+        duration_ms=duration_ms,
+        timed_out=showing.mock_timed_out,
+        was_new=was_new,
+        due_after=outcome.due,
+        created_at=now,
+    )
+    if not session.is_mock:
+        again = question.pk if rating == Rating.AGAIN else None
+        _advance(session, showing.position, now, again_question=again)
+    elif session.finished_at is None and not session.showings.filter(attempt__isnull=True).exists():
+        session.finished_at = now
+        session.save(update_fields=["finished_at"])
+    return attempt
+
+
+@transaction.atomic
+def mock_answer_submit(
+    *,
+    user: User,
+    token: str,
+    answer_text: str,
+    duration_ms: int | None = None,
+    timed_out: bool = False,
+    now: datetime | None = None,
+) -> Showing:
+    """Keep a mock-interview answer (hidden until the review) and move on; answers past the time are marked."""
+    now = now or timezone.now()
+    _check_answer_length(answer_text)
+    showing = _locked_showing(user, token)
+    session = showing.session
+    if not session.is_mock:
+        raise ValidationError({"token": "This question is not part of a mock interview."})
+    if showing.mock_answered_at is not None:
+        return showing  # already moved on: a resent form changes nothing
+    elapsed = now - showing.shown_at
+    limit = session.seconds_per_question
+    showing.mock_answer = answer_text
+    spent = duration_ms if duration_ms is not None else int(elapsed.total_seconds() * 1000)
+    showing.mock_duration_ms = min(spent, limit * 1000)
+    # The page submits by itself when its countdown ends; the server's clock catches answers sent later.
+    showing.mock_timed_out = timed_out or elapsed.total_seconds() >= limit
+    showing.mock_answered_at = now
+    showing.save()
+    _advance(session, showing.position, now, again_question=None)
+    return showing
+
+
+@transaction.atomic
+def note_save(*, user: User, question: Question, text: str) -> QuestionNote | None:
+    """Create, change or (with empty text) remove the user's private note on a question."""
+    text = text.strip()
+    if len(text) > 5_000:
+        raise ValidationError({"text": "A note can be at most 5,000 characters."})
+    if not text:
+        QuestionNote.objects.filter(user=user, question=question).delete()
+        return None
+    note, _ = QuestionNote.objects.update_or_create(user=user, question=question, defaults={"text": text})
+    return note
+
+
+def flag_create(*, user: User, question: Question, reason: str) -> QuestionFlag:
+    """Report a model answer that looks wrong; staff review flags in the admin."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say what looks wrong, so that staff can check it."})
+    if len(reason) > 2_000:
+        raise ValidationError({"reason": "Keep the report under 2,000 characters."})
+    return QuestionFlag.objects.create(user=user, question=question, reason=reason)

@@ -1,0 +1,333 @@
+"""The practice session: pick a mode, answer, reveal, tick key points, rate; htmx swaps, plain forms without JS."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST, require_safe
+from django_htmx.http import HttpResponseClientRedirect
+
+from interview.forms import AnswerForm, FlagForm, NoteForm, PracticeStartForm, RateForm
+from interview.models import (
+    PracticeMode,
+    PracticeSession,
+    Question,
+    QuestionNote,
+    Rating,
+    ReviewState,
+    Showing,
+)
+from interview.scheduling import humanize_interval, preview_intervals
+from interview.selectors import practice as pick
+from interview.selectors.content import active_questions, topics_with_counts
+from interview.selectors.progress import weakest_topics
+from interview.services import practice as practice_service
+from interview.views.bank import HtmxHttpRequest
+
+TEMPLATE = "interview/practice.html"
+
+
+def _session_or_404(request: HtmxHttpRequest, pk: int) -> PracticeSession:
+    return get_object_or_404(pick.sessions_of(request.user), pk=pk)
+
+
+def _render(request: HtmxHttpRequest, partial: str, context: dict) -> HttpResponse:
+    """The partial for htmx, the whole page otherwise."""
+    if request.htmx and not request.htmx.history_restore_request:
+        return render(request, f"{TEMPLATE}#{partial}", context)
+    return render(request, TEMPLATE, {**context, "partial": partial})
+
+
+def _error_messages(error: ValidationError) -> list[str]:
+    return error.messages
+
+
+@login_required
+@require_safe
+def practice_home(request: HtmxHttpRequest) -> HttpResponse:
+    now = timezone.now()
+    user = request.user
+    budget = pick.daily_budget(user, now)
+    context = {
+        "due_count": min(len(pick.due_question_ids(user, now, budget.reviews_left)), budget.reviews_left),
+        "new_count": len(pick.new_question_ids(user, [], budget.new_left)),
+        "budget": budget,
+        "mistake_count": len(pick.mistake_question_ids(user)),
+        "weakest": weakest_topics(user, now),
+        "topics": topics_with_counts(),
+        "modes": PracticeMode,
+        "interview_date": user.interview_date,
+    }
+    return render(request, "interview/practice_home.html", context)
+
+
+@login_required
+@require_POST
+def practice_start(request: HtmxHttpRequest) -> HttpResponse:
+    form = PracticeStartForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label or field}: {' '.join(errors)}")
+        return redirect("interview:practice")
+    try:
+        session = practice_service.session_start(user=request.user, **form.session_options())
+    except ValidationError as error:
+        for message in _error_messages(error):
+            messages.error(request, message)
+        return redirect("interview:practice")
+    if session.finished_at is not None:
+        messages.info(request, f"Nothing to practise in “{session.get_mode_display()}” right now.")
+        return redirect("interview:practice")
+    return redirect(session)
+
+
+def _question_context(session: PracticeSession, showing: Showing, form: AnswerForm | None = None) -> dict:
+    seconds_left = None
+    if session.is_mock:
+        elapsed = (timezone.now() - showing.shown_at).total_seconds()
+        seconds_left = max(0, round(session.seconds_per_question - elapsed))
+    return {
+        "seconds_left": seconds_left,
+        "session": session,
+        "showing": showing,
+        "question": showing.question,
+        "form": form or AnswerForm(initial={"token": showing.token}),
+        "progress": {"done": showing.position, "total": len(session.queue)},
+    }
+
+
+@login_required
+@require_safe
+def practice_session(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    session = _session_or_404(request, pk)
+    if session.is_mock and session.remaining == 0:
+        return _mock_review(request, session)
+    showing = practice_service.showing_current(session=session)
+    if showing is None:
+        return redirect("interview:practice-summary", pk=session.pk)
+    return _render(request, "card", _question_context(session, showing))
+
+
+def _showing_or_404(session: PracticeSession, token: str) -> Showing:
+    return get_object_or_404(
+        Showing.objects.select_related("question").prefetch_related("question__topics"),
+        session=session,
+        token=token,
+    )
+
+
+def _reveal_context(
+    request: HtmxHttpRequest, session: PracticeSession, showing: Showing, answer: str, ticked=None
+):
+    question = (
+        active_questions().prefetch_related("snippets", "key_points").filter(pk=showing.question_id).first()
+        or showing.question
+    )
+    assessment = practice_service.answer_assess(question=question, answer_text=answer, ticked=ticked)
+    now = timezone.now()
+    state = ReviewState.objects.filter(user=request.user, question=question).first()
+    intervals = preview_intervals(request.user, state, question.pk, now)
+    ratings = [
+        {"value": value, "label": label, "interval": humanize_interval(intervals[value])}
+        for value, label in Rating.choices
+    ]
+    note = QuestionNote.objects.filter(user=request.user, question=question).first()
+    return {
+        "session": session,
+        "showing": showing,
+        "question": question,
+        "answer_text": answer,
+        "assessment": assessment,
+        "ratings": ratings,
+        "key_points": list(question.key_points.all()),
+        "note_form": NoteForm(initial={"text": note.text if note else ""}),
+        "flag_form": FlagForm(),
+        "progress": {"done": showing.position, "total": len(session.queue)},
+    }
+
+
+@login_required
+@require_POST
+def practice_reveal(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    session = _session_or_404(request, pk)
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        showing = _showing_or_404(session, request.POST.get("token", ""))
+        return _render(request, "card", _question_context(session, showing, form))
+    showing = _showing_or_404(session, form.cleaned_data["token"])
+    context = _reveal_context(request, session, showing, form.cleaned_data["answer_text"])
+    context["duration_ms"] = form.cleaned_data.get("duration_ms")
+    return _render(request, "reveal", context)
+
+
+@login_required
+@require_POST
+def practice_check(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Coverage and suggested rating for the key points the user ticked (htmx, as boxes change)."""
+    session = _session_or_404(request, pk)
+    showing = _showing_or_404(session, request.POST.get("token", ""))
+    form = RateForm(request.POST, question=showing.question)
+    form.is_valid()
+    ticked = form.cleaned_data.get("key_points", [])
+    context = _reveal_context(
+        request, session, showing, form.cleaned_data.get("answer_text", ""), ticked=ticked
+    )
+    return (
+        _render(request, "reveal", context)
+        if not request.htmx
+        else render(request, f"{TEMPLATE}#assessment", context)
+    )
+
+
+def _after_answer(request: HtmxHttpRequest, session: PracticeSession) -> HttpResponse:
+    session.refresh_from_db()
+    if not request.htmx:
+        return redirect(session)
+    if session.is_mock and session.remaining == 0:
+        return _mock_review(request, session)
+    showing = practice_service.showing_current(session=session)
+    if showing is None:
+        return HttpResponseClientRedirect(reverse("interview:practice-summary", kwargs={"pk": session.pk}))
+    return _render(request, "card", _question_context(session, showing))
+
+
+@login_required
+@require_POST
+def practice_rate(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    session = _session_or_404(request, pk)
+    showing = _showing_or_404(session, request.POST.get("token", ""))
+    form = RateForm(request.POST, question=showing.question)
+    if not form.is_valid():
+        context = _reveal_context(request, session, showing, request.POST.get("answer_text", "")[:10_000])
+        context["rate_errors"] = [error for errors in form.errors.values() for error in errors]
+        return _render(request, "reveal", context)
+    try:
+        practice_service.attempt_record(
+            user=request.user,
+            token=showing.token,
+            rating=form.cleaned_data["rating"],
+            answer_text=form.cleaned_data["answer_text"],
+            key_points=form.cleaned_data["key_points"] if "key_points_sent" in request.POST else None,
+            duration_ms=form.cleaned_data.get("duration_ms"),
+        )
+    except ValidationError as error:
+        # Already rated (a double click or a resent form): carry on with the session.
+        for message in _error_messages(error):
+            messages.info(request, message)
+    return _after_answer(request, session)
+
+
+@login_required
+@require_POST
+def practice_mock_answer(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    session = _session_or_404(request, pk)
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        showing = _showing_or_404(session, request.POST.get("token", ""))
+        return _render(request, "card", _question_context(session, showing, form))
+    practice_service.mock_answer_submit(
+        user=request.user,
+        token=form.cleaned_data["token"],
+        answer_text=form.cleaned_data["answer_text"],
+        duration_ms=form.cleaned_data.get("duration_ms"),
+        timed_out=bool(request.POST.get("timed_out")),
+    )
+    return _after_answer(request, session)
+
+
+def _mock_review(request: HtmxHttpRequest, session: PracticeSession) -> HttpResponse:
+    showings = list(
+        session.showings.select_related("question", "attempt")
+        .prefetch_related("question__key_points", "question__snippets")
+        .order_by("position")
+    )
+    if all(hasattr(showing, "attempt") and showing.attempt for showing in showings):
+        if request.htmx:
+            return HttpResponseClientRedirect(
+                reverse("interview:practice-summary", kwargs={"pk": session.pk})
+            )
+        return redirect("interview:practice-summary", pk=session.pk)
+    reviews = []
+    for showing in showings:
+        assessment = practice_service.answer_assess(
+            question=showing.question, answer_text=showing.mock_answer
+        )
+        reviews.append({"showing": showing, "assessment": assessment, "rated": _attempt_of(showing)})
+    return _render(
+        request, "mock_review", {"session": session, "reviews": reviews, "ratings": Rating.choices}
+    )
+
+
+def _attempt_of(showing: Showing):
+    try:
+        return showing.attempt
+    except Showing.attempt.RelatedObjectDoesNotExist:
+        return None
+
+
+@login_required
+@require_safe
+def practice_summary(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    session = _session_or_404(request, pk)
+    summary = pick.session_summary(session, timezone.now())
+    attempts = session.attempts.select_related("question").order_by("created_at")
+    return render(
+        request,
+        "interview/practice_summary.html",
+        {"session": session, "summary": summary, "attempts": attempts},
+    )
+
+
+def _back(request: HtmxHttpRequest, question: Question) -> HttpResponse:
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = question.get_absolute_url()
+    return redirect(target)
+
+
+@login_required
+@require_POST
+def question_note(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    question = get_object_or_404(Question, pk=pk)
+    form = NoteForm(request.POST)
+    status = ""
+    if form.is_valid():
+        try:
+            note = practice_service.note_save(
+                user=request.user, question=question, text=form.cleaned_data["text"]
+            )
+            status = "Note saved." if note else "Note removed."
+        except ValidationError as error:
+            status = " ".join(error.messages)
+    else:
+        status = " ".join(error for errors in form.errors.values() for error in errors)
+    if request.htmx:
+        return HttpResponse(status)
+    messages.info(request, status)
+    return _back(request, question)
+
+
+@login_required
+@require_POST
+def question_flag(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    question = get_object_or_404(Question, pk=pk)
+    form = FlagForm(request.POST)
+    if form.is_valid():
+        try:
+            practice_service.flag_create(
+                user=request.user, question=question, reason=form.cleaned_data["reason"]
+            )
+            status = "Thank you: staff will check this model answer."
+        except ValidationError as error:
+            status = " ".join(error.messages)
+    else:
+        status = " ".join(error for errors in form.errors.values() for error in errors)
+    if request.htmx:
+        return HttpResponse(status)
+    messages.info(request, status)
+    return _back(request, question)

@@ -1,0 +1,104 @@
+// Practice session helpers: character counter, keyboard shortcuts, time spent, mock-interview countdown.
+// Everything here is an enhancement: the forms work without it.
+(() => {
+  let startedAt = Date.now();
+  let countdown = null;
+
+  const isTyping = (element) =>
+    element && (element.tagName === "TEXTAREA" || element.tagName === "SELECT" ||
+      (element.tagName === "INPUT" && !["checkbox", "radio", "button", "submit"].includes(element.type)));
+
+  function updateCounter(textarea) {
+    const output = document.querySelector(`[data-counter-for="${textarea.id}"]`);
+    if (output) output.textContent = `${textarea.value.length.toLocaleString("en")} / 10,000 characters`;
+  }
+
+  function submitCard(form, extra) {
+    const duration = form.querySelector("[data-duration]");
+    if (duration && !duration.value) duration.value = String(Date.now() - startedAt);
+    if (extra) {
+      const input = document.createElement("input");
+      input.type = "hidden";
+      input.name = extra;
+      input.value = "1";
+      form.appendChild(input);
+    }
+    form.requestSubmit();
+  }
+
+  function startCountdown(card) {
+    clearInterval(countdown);
+    const timer = card.querySelector("[data-countdown]");
+    if (!timer) return;
+    const deadline = Date.now() + Number(timer.dataset.seconds) * 1000;
+    const text = timer.querySelector("[data-countdown-text]");
+    const tick = () => {
+      const left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
+      text.textContent = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}`;
+      if (left === 0) {
+        clearInterval(countdown);
+        const form = card.querySelector("[data-answer-form]");
+        if (form) submitCard(form, "timed_out");
+      }
+    };
+    tick();
+    countdown = setInterval(tick, 250);
+  }
+
+  function setUp(root) {
+    const card = root.id === "practice-card" ? root : root.querySelector?.("#practice-card");
+    if (!card) return;
+    if (card.dataset.card === "question") {
+      startedAt = Date.now();
+      const textarea = card.querySelector("textarea");
+      if (textarea) {
+        updateCounter(textarea);
+        textarea.focus();
+      }
+      startCountdown(card);
+    } else {
+      clearInterval(countdown);
+      const heading = card.querySelector("h1");
+      if (heading) heading.focus();
+    }
+  }
+
+  document.addEventListener("input", (event) => {
+    if (event.target.matches("textarea[id]")) updateCounter(event.target);
+  });
+
+  document.addEventListener("submit", (event) => {
+    const duration = event.target.querySelector("[data-duration]");
+    if (duration && !duration.value) duration.value = String(Date.now() - startedAt);
+  }, true);
+
+  document.addEventListener("keydown", (event) => {
+    const card = document.getElementById("practice-card");
+    if (!card || event.altKey || event.metaKey || event.ctrlKey) {
+      // Ctrl/Cmd+Enter in the answer box reveals (or moves on in a mock interview).
+      if (card && (event.ctrlKey || event.metaKey) && event.key === "Enter" && event.target.matches("#id_answer_text")) {
+        event.preventDefault();
+        submitCard(event.target.form);
+      }
+      return;
+    }
+    if (event.key === "Escape" && isTyping(document.activeElement)) {
+      document.activeElement.blur();
+      return;
+    }
+    if (isTyping(event.target)) return;
+    if (event.key === " " && card.dataset.card === "question" && event.target.tagName !== "BUTTON") {
+      event.preventDefault();
+      submitCard(card.querySelector("[data-answer-form]"));
+    } else if (["1", "2", "3", "4"].includes(event.key) && card.dataset.card === "reveal") {
+      const button = card.querySelector(`[data-rating-key="${event.key}"]`);
+      if (button) {
+        event.preventDefault();
+        button.click();
+      }
+    }
+  });
+
+  document.addEventListener("DOMContentLoaded", () => setUp(document));
+  document.addEventListener("htmx:load", (event) => setUp(event.target));
+})();

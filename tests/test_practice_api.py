@@ -1,0 +1,181 @@
+"""The practice API: next question, checking an answer, recording and listing attempts."""
+
+import pytest
+from django.test import Client
+
+from interview.models import Attempt, Question, ReviewState, Topic
+
+pytestmark = pytest.mark.django_db
+
+QUESTION_FIELDS = {"id", "prompt", "answer", "code_snippets", "topics", "difficulty", "key_points"}
+
+
+@pytest.fixture
+def api(learner) -> Client:
+    client = Client()
+    client.force_login(learner)
+    return client
+
+
+def next_question(api, **params):
+    return api.get("/api/v1/practice/next/", {"mode": "new", **params})
+
+
+def record(api, body: dict):
+    return api.post("/api/v1/attempts/", body, content_type="application/json")
+
+
+def test_next_returns_the_question_a_token_and_the_mode(api, ml_guide):
+    body = next_question(api).json()
+    assert set(body) == {"question", "token", "mode"}
+    assert body["mode"] == "new"
+    assert set(body["question"]) >= QUESTION_FIELDS
+    assert (
+        body["question"]["prompt"] == "What is the difference between supervised and unsupervised learning?"
+    )
+
+
+def test_next_repeats_the_same_showing_until_it_is_answered(api, ml_guide):
+    assert next_question(api).json()["token"] == next_question(api).json()["token"]
+
+
+def test_a_recorded_attempt_is_201_with_its_id_and_due(api, learner, ml_guide):
+    shown = next_question(api).json()
+    key_point = shown["question"]["key_points"][0]["id"]
+    response = record(
+        api,
+        {
+            "question": shown["question"]["id"],
+            "answer_text": "Supervised learning uses labelled data.",
+            "rating": 3,
+            "key_points": [key_point],
+            "duration_ms": 42_000,
+            "token": shown["token"],
+        },
+    )
+    assert response.status_code == 201
+    body = response.json()
+    attempt = Attempt.objects.get(user=learner)
+    assert body["id"] == attempt.pk
+    assert body["due"].startswith(attempt.due_after.date().isoformat())
+    assert body["key_points"] == [key_point]
+    assert body["rating"] == 3 and body["duration_ms"] == 42_000
+    assert ReviewState.objects.get(user=learner, question_id=shown["question"]["id"]).last_rating == 3
+    assert next_question(api).json()["question"]["number"] == 2
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"rating": 0}, "rating"),
+        ({"rating": 5}, "rating"),
+        ({"question": 999_999}, "question"),
+        ({"answer_text": "x" * 10_001}, "answer_text"),
+        ({"token": "made-up"}, "token"),
+        ({"duration_ms": -5}, "duration_ms"),
+        ({"key_points": ["one"]}, "key_points"),
+    ],
+)
+def test_bad_input_is_a_400_naming_the_field_and_writes_nothing(api, ml_guide, changes, field):
+    shown = next_question(api).json()
+    body = {
+        "question": shown["question"]["id"],
+        "answer_text": "",
+        "rating": 3,
+        "token": shown["token"],
+        **changes,
+    }
+    response = record(api, body)
+    assert response.status_code == 400
+    assert field in response.json()
+    assert not Attempt.objects.exists()
+    assert not ReviewState.objects.exists()
+
+
+def test_a_reused_token_is_a_400(api, ml_guide):
+    shown = next_question(api).json()
+    body = {"question": shown["question"]["id"], "rating": 3, "token": shown["token"]}
+    assert record(api, body).status_code == 201
+    response = record(api, body)
+    assert response.status_code == 400
+    assert "already rated" in response.json()["token"][0]
+    assert Attempt.objects.count() == 1
+
+
+def test_a_token_for_another_question_is_a_400(api, ml_guide):
+    shown = next_question(api).json()
+    other = Question.objects.exclude(pk=shown["question"]["id"]).first()
+    response = record(api, {"question": other.pk, "rating": 3, "token": shown["token"]})
+    assert response.status_code == 400
+    assert "question" in response.json()
+
+
+def test_next_is_204_when_nothing_is_left(api, learner, ml_guide):
+    learner.daily_new_limit = 1
+    learner.save()
+    shown = next_question(api).json()
+    record(api, {"question": shown["question"]["id"], "rating": 4, "token": shown["token"]})
+    assert next_question(api).status_code == 204
+    assert api.get("/api/v1/practice/next/", {"mode": "due"}).status_code == 204
+
+
+def test_topic_mode_needs_a_known_topic(api, ml_guide):
+    assert "topic" in api.get("/api/v1/practice/next/", {"mode": "topic"}).json()
+    assert "topic" in api.get("/api/v1/practice/next/", {"mode": "topic", "topic": "astrology"}).json()
+    assert "mode" in api.get("/api/v1/practice/next/", {"mode": "telepathy"}).json()
+    body = api.get("/api/v1/practice/next/", {"mode": "topic", "topic": "time-series"}).json()
+    assert "time-series" in body["question"]["topics"]
+
+
+def test_check_reports_covered_key_points_coverage_and_a_suggestion(api, ml_guide):
+    question = Question.objects.get(guide=ml_guide, number=48)
+    response = api.post(
+        "/api/v1/practice/check/",
+        {
+            "question": question.pk,
+            "answer_text": "Use SMOTE from imbalanced-learn to oversample the minority class.",
+        },
+        content_type="application/json",
+    )
+    body = response.json()
+    assert set(body) == {"covered", "coverage", "suggested_rating"}
+    assert body["covered"] and set(body["covered"]) <= set(question.key_points.values_list("pk", flat=True))
+    assert 0 < body["coverage"] <= 1
+    assert 1 <= body["suggested_rating"] <= 4
+    bad = api.post(
+        "/api/v1/practice/check/", {"question": 999_999, "answer_text": ""}, content_type="application/json"
+    )
+    assert bad.status_code == 400 and "question" in bad.json()
+
+
+def test_attempts_list_only_the_users_own_with_filters(api, learner, stranger, ml_guide):
+    for _ in range(2):
+        shown = next_question(api).json()
+        record(api, {"question": shown["question"]["id"], "rating": 1, "token": shown["token"]})
+    strangers = Client()
+    strangers.force_login(stranger)
+    shown = strangers.get("/api/v1/practice/next/", {"mode": "new"}).json()
+    record(strangers, {"question": shown["question"]["id"], "rating": 3, "token": shown["token"]})
+
+    body = api.get("/api/v1/attempts/").json()
+    assert body["count"] == 2
+    assert {attempt["rating"] for attempt in body["results"]} == {1}
+    assert api.get("/api/v1/attempts/", {"rating": 3}).json()["count"] == 0
+    topic = Topic.objects.get(slug="learning-paradigms")
+    assert api.get("/api/v1/attempts/", {"topic": topic.slug}).json()["count"] >= 1
+    assert api.get("/api/v1/attempts/", {"since": "2999-01-01T00:00:00Z"}).json()["count"] == 0
+    stranger_attempt = Attempt.objects.get(user=stranger)
+    assert api.get(f"/api/v1/attempts/{stranger_attempt.pk}/").status_code == 404
+    assert api.get("/api/v1/attempts/", {"since": "yesterday"}).status_code == 400
+
+
+def test_practice_endpoints_need_authentication(client):
+    assert client.get("/api/v1/practice/next/", {"mode": "new"}).status_code == 401
+    assert client.post("/api/v1/attempts/", {}).status_code == 401
+    assert client.post("/api/v1/practice/check/", {}).status_code == 401
+
+
+def test_the_openapi_schema_describes_every_endpoint_without_warnings():
+    from django.core.management import call_command
+
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null")
