@@ -7,6 +7,7 @@ app_name = "interview"
 urlpatterns = [
     path("", bank.home, name="home"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("history/", dashboard.history, name="history"),
     path("guides/<slug:slug>/", bank.guide_detail, name="guide-detail"),
     path("topics/", bank.topic_list, name="topic-list"),
     path("topics/<slug:slug>/", bank.topic_detail, name="topic-detail"),

@@ -2,6 +2,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from interview.api.practice import AttemptViewSet, PracticeCheckView, PracticeNextView
+from interview.api.stats import StatsView
 from interview.api.views import QuestionViewSet, TopicViewSet
 
 router = DefaultRouter()
@@ -12,5 +13,6 @@ router.register("attempts", AttemptViewSet, basename="attempt")
 urlpatterns = [
     path("practice/next/", PracticeNextView.as_view(), name="api-practice-next"),
     path("practice/check/", PracticeCheckView.as_view(), name="api-practice-check"),
+    path("stats/", StatsView.as_view(), name="api-stats"),
     *router.urls,
 ]

@@ -8,14 +8,15 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
-from interview.forms import QuestionFilterForm
-from interview.models import Guide, Topic
+from interview.forms import FlagForm, NoteForm, QuestionFilterForm
+from interview.models import Guide, QuestionNote, Topic
 from interview.selectors.content import (
     active_questions,
     filter_questions,
     question_detail_queryset,
     topics_with_counts,
 )
+from interview.selectors.practice import attempts_of
 from interview.views.pagination import paginate
 
 
@@ -76,4 +77,11 @@ def question_list(request: HtmxHttpRequest) -> HttpResponse:
 @require_safe
 def question_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     question = get_object_or_404(question_detail_queryset(), pk=pk)
-    return render(request, "interview/question_detail.html", {"question": question})
+    context = {"question": question}
+    if request.user.is_authenticated:
+        # The signed-in user's own history on this question: how their answer improved, and their note.
+        context["my_attempts"] = attempts_of(request.user).filter(question=question).order_by("-created_at")
+        note = QuestionNote.objects.filter(user=request.user, question=question).first()
+        context["note_form"] = NoteForm(initial={"text": note.text if note else ""})
+        context["flag_form"] = FlagForm()
+    return render(request, "interview/question_detail.html", context)

@@ -1,12 +1,40 @@
-"""The signed-in user's home."""
+"""The signed-in user's home (dashboard) and their history of attempts."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from interview.charts import heatmap, trend_chart
+from interview.filters import AttemptHistoryFilter
+from interview.selectors.dashboard import dashboard_stats, recent_attempts
+from interview.selectors.practice import attempts_of
+from interview.views.pagination import paginate
 
 
 @login_required
-@require_GET
+@require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "interview/dashboard.html")
+    stats = dashboard_stats(request.user, timezone.now())
+    weakest = [progress for progress in stats.topics if progress.slug in stats.weakest_topics]
+    context = {
+        "stats": stats,
+        "weakest": weakest,
+        "heatmap": heatmap(stats.activity, stats.today),
+        "trend": trend_chart(stats.trend),
+        "recent": recent_attempts(request.user),
+        "forecast_peak": max((day["count"] for day in stats.forecast), default=0) or 1,
+    }
+    return render(request, "interview/dashboard.html", context)
+
+
+@login_required
+@require_safe
+def history(request: HttpRequest) -> HttpResponse:
+    attempts = attempts_of(request.user).select_related("question").order_by("-created_at", "-pk")
+    filters = AttemptHistoryFilter(request.GET or None, queryset=attempts, request=request)
+    page = paginate(request, filters.qs)
+    return render(
+        request, "interview/history.html", {"filter": filters, "page": page, "attempts": page.object_list}
+    )

@@ -1,0 +1,226 @@
+"""Everything the dashboard shows, computed by the database; the page and /api/v1/stats/ both call this."""
+
+import math
+import zoneinfo
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncDate, TruncWeek
+
+from accounts.models import User
+from interview.models import Attempt, Question, Rating, ReviewState, Topic
+from interview.scheduling import local_midnight, local_today
+from interview.selectors.practice import daily_budget
+from interview.selectors.progress import retrievability, topic_mastery
+
+FORECAST_DAYS = 14
+ACTIVITY_WEEKS = 52
+TREND_WEEKS = 8
+RECENT_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class TopicProgress:
+    slug: str
+    name: str
+    mastery: float  # percent, 0-100
+    practised: int
+    total: int
+    topic: Topic = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class WeekTrend:
+    week: date
+    attempts: int
+    coverage: float  # percent
+    ratings: dict[str, int]
+
+
+@dataclass(frozen=True)
+class DashboardStats:
+    today: date
+    due_now: int
+    new_available: int
+    forecast: list[dict]
+    streak_days: int
+    today_count: int
+    daily_goal: int
+    topics: list[TopicProgress]
+    weakest_topics: list[str]
+    readiness: float
+    readiness_forecast: float | None
+    reviews_per_day_needed: int | None
+    days_to_interview: int | None
+    activity: list[dict]
+    trend: list[WeekTrend]
+    has_practised: bool
+
+    def as_api(self) -> dict:
+        data = {
+            "due_now": self.due_now,
+            "new_available": self.new_available,
+            "forecast": self.forecast,
+            "streak_days": self.streak_days,
+            "today_count": self.today_count,
+            "daily_goal": self.daily_goal,
+            "topics": [
+                {
+                    "slug": t.slug,
+                    "name": t.name,
+                    "mastery": t.mastery,
+                    "practised": t.practised,
+                    "total": t.total,
+                }
+                for t in self.topics
+            ],
+            "weakest_topics": self.weakest_topics,
+            "readiness": self.readiness,
+            "activity": self.activity,
+        }
+        if self.readiness_forecast is not None:
+            data["readiness_forecast"] = self.readiness_forecast
+            data["reviews_per_day_needed"] = self.reviews_per_day_needed
+        return data
+
+
+def _percent(value: float) -> float:
+    return round(100 * value, 1)
+
+
+def _activity_by_day(user: User, since: datetime) -> dict[date, int]:
+    """Attempts per local day since ``since`` (one grouped query on the (user, created_at) index)."""
+    rows = (
+        Attempt.objects.filter(user=user, created_at__gte=since)
+        .annotate(day=TruncDate("created_at", tzinfo=zoneinfo.ZoneInfo(user.timezone)))
+        .values("day")
+        .annotate(count=Count("pk"))
+        .order_by("day")
+    )
+    return {row["day"]: row["count"] for row in rows}
+
+
+def streak_from(days_with_attempts: set[date], today: date) -> int:
+    """Days in a row with an attempt, ending today (or yesterday, while today is still open)."""
+    day = today if today in days_with_attempts else today - timedelta(days=1)
+    streak = 0
+    while day in days_with_attempts:
+        streak += 1
+        day -= timedelta(days=1)
+    return streak
+
+
+def _forecast(user: User, today: date, now: datetime) -> list[dict]:
+    """Reviews falling due on each of the next 14 local days; anything overdue counts today."""
+    zone = zoneinfo.ZoneInfo(user.timezone)
+    end = local_midnight(today + timedelta(days=FORECAST_DAYS), user)
+    rows = (
+        ReviewState.objects.filter(user=user, question__is_active=True, due__lt=end)
+        .annotate(day=TruncDate("due", tzinfo=zone))
+        .values("day")
+        .annotate(count=Count("pk"))
+    )
+    per_day = {today + timedelta(days=offset): 0 for offset in range(FORECAST_DAYS)}
+    for row in rows:
+        day = max(row["day"], today)
+        per_day[day] += row["count"]
+    return [{"date": day.isoformat(), "count": count} for day, count in per_day.items()]
+
+
+def _trend(user: User, now: datetime) -> list[WeekTrend]:
+    since = now - timedelta(weeks=TREND_WEEKS)
+    rating_counts = {label.lower(): Count("pk", filter=Q(rating=value)) for value, label in Rating.choices}
+    rows = (
+        Attempt.objects.filter(user=user, created_at__gte=since)
+        .annotate(week=TruncWeek("created_at", tzinfo=zoneinfo.ZoneInfo(user.timezone)))
+        .values("week")
+        .annotate(attempts=Count("pk"), coverage=Avg("coverage"), **rating_counts)
+        .order_by("week")
+    )
+    return [
+        WeekTrend(
+            week=row["week"].date() if isinstance(row["week"], datetime) else row["week"],
+            attempts=row["attempts"],
+            coverage=_percent(row["coverage"] or 0),
+            ratings={label: row[label.lower()] for _, label in Rating.choices},
+        )
+        for row in rows
+    ]
+
+
+def dashboard_stats(user: User, now: datetime) -> DashboardStats:
+    """The numbers of the dashboard, in a fixed number of queries whatever the history size."""
+    today = local_today(user, now)
+    active = Question.objects.filter(is_active=True)
+    states = ReviewState.objects.filter(user=user, question__is_active=True)
+
+    schedule = states.aggregate(
+        due_now=Count("pk", filter=Q(due__lte=now)),
+        practised=Count("pk", filter=Q(stability__isnull=False)),
+    )
+    recall = retrievability(now)
+    ready = (
+        states.filter(stability__isnull=False)
+        .annotate(recall=recall)
+        .filter(recall__gte=user.desired_retention)
+    )
+    counts = active.aggregate(
+        total=Count("pk"),
+        unseen=Count("pk", filter=~Q(Exists(ReviewState.objects.filter(user=user, question=OuterRef("pk"))))),
+        ready=Count("pk", filter=Q(pk__in=ready.values("question_id"))),
+    )
+    budget = daily_budget(user, now)
+
+    activity_start = local_midnight(today - timedelta(weeks=ACTIVITY_WEEKS) + timedelta(days=1), user)
+    per_day = _activity_by_day(user, activity_start)
+    today_count = per_day.get(today, 0)
+    reviews_today = max(0, user.daily_review_limit - budget.reviews_left)
+
+    topics = [
+        TopicProgress(
+            slug=topic.slug,
+            name=topic.name,
+            mastery=_percent(topic.mastery),
+            practised=topic.practised,
+            total=topic.total,
+            topic=topic,
+        )
+        for topic in topic_mastery(user, now)
+    ]
+    weakest = [progress.slug for progress in topics if progress.practised][:3]
+
+    total = counts["total"] or 1
+    readiness = _percent(counts["ready"] / total)
+    readiness_forecast = reviews_needed = days_left = None
+    if user.interview_date and user.interview_date > today:
+        days_left = (user.interview_date - today).days
+        # Keeping to the schedule, the interview rule brings every practised question back before the day,
+        # when it is recalled at the desired retention or better; unpractised ones are not ready.
+        readiness_forecast = _percent(schedule["practised"] / total)
+        reviews_needed = math.ceil(schedule["practised"] / days_left)
+
+    return DashboardStats(
+        today=today,
+        due_now=min(schedule["due_now"], budget.reviews_left),
+        new_available=min(counts["unseen"], budget.new_left),
+        forecast=_forecast(user, today, now),
+        streak_days=streak_from(set(per_day), today),
+        today_count=today_count,
+        daily_goal=user.daily_new_limit + min(reviews_today + schedule["due_now"], user.daily_review_limit),
+        topics=topics,
+        weakest_topics=weakest,
+        readiness=readiness,
+        readiness_forecast=readiness_forecast,
+        reviews_per_day_needed=reviews_needed,
+        days_to_interview=days_left,
+        activity=[{"date": day.isoformat(), "count": count} for day, count in sorted(per_day.items())],
+        trend=_trend(user, now),
+        has_practised=bool(schedule["practised"]) or bool(per_day),
+    )
+
+
+def recent_attempts(user: User) -> QuerySet[Attempt]:
+    return (
+        Attempt.objects.filter(user=user).select_related("question").order_by("-created_at")[:RECENT_ATTEMPTS]
+    )

@@ -1,0 +1,278 @@
+"""Dashboard definitions on hand-built histories, the page, the stats API and their agreement, and scale."""
+
+import re
+from datetime import date, datetime, timedelta
+from datetime import timezone as dt_timezone
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from interview.models import Attempt, PracticeMode, Question, Rating, ReviewState, Topic
+from interview.scheduling import DECAY, FACTOR
+from interview.selectors.dashboard import dashboard_stats, streak_from
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=dt_timezone.utc)
+
+
+def recall(days: int, stability: float) -> float:
+    return (1 + FACTOR * days / stability) ** DECAY
+
+
+def schedule(user, question, *, stability=10.0, days_ago=0, due_in=timedelta(days=5), rating=Rating.GOOD):
+    return ReviewState.objects.create(
+        user=user,
+        question=question,
+        phase=2,
+        stability=stability,
+        difficulty=5,
+        last_review=NOW - timedelta(days=days_ago),
+        due=NOW + due_in,
+        last_rating=rating,
+        reviews=1,
+    )
+
+
+def attempt(user, question, when, rating=Rating.GOOD, coverage=0.5):
+    return Attempt.objects.create(
+        user=user,
+        question=question,
+        mode=PracticeMode.NEW,
+        coverage=coverage,
+        suggested_rating=rating,
+        rating=rating,
+        due_after=when + timedelta(days=1),
+        created_at=when,
+    )
+
+
+def topic_stats(stats, slug):
+    return next(progress for progress in stats.topics if progress.slug == slug)
+
+
+def test_mastery_averages_predicted_recall_counting_unpractised_questions_as_zero(learner, ml_guide):
+    topic = Topic.objects.get(slug="time-series")
+    questions = list(topic.questions.order_by("number"))
+    assert len(questions) == 3
+    schedule(learner, questions[0], stability=10, days_ago=0)  # recall 1.0
+    schedule(learner, questions[1], stability=10, days_ago=20)  # recall well below 1
+
+    stats = dashboard_stats(learner, NOW)
+
+    expected = (1.0 + recall(20, 10) + 0) / 3
+    progress = topic_stats(stats, "time-series")
+    assert progress.mastery == round(100 * expected, 1)
+    assert (progress.practised, progress.total) == (2, 3)
+
+
+def test_weak_topics_are_started_topics_with_the_lowest_mastery_ties_broken_by_recent_struggle(
+    learner, ml_guide
+):
+    time_series = Topic.objects.get(slug="time-series").questions.order_by("number")
+    deployment = Topic.objects.get(slug="deployment-mlops").questions.order_by("number")
+    # Same mastery in both (one of three questions, just reviewed), but deployment was rated Again lately.
+    schedule(learner, time_series[0], days_ago=0)
+    schedule(learner, deployment[0], days_ago=0)
+    attempt(learner, time_series[0], NOW - timedelta(days=1), rating=Rating.GOOD)
+    attempt(learner, deployment[0], NOW - timedelta(days=1), rating=Rating.AGAIN)
+
+    stats = dashboard_stats(learner, NOW)
+
+    started = [slug for slug in stats.weakest_topics if slug in {"time-series", "deployment-mlops"}]
+    assert started == ["deployment-mlops", "time-series"]
+    assert (
+        "data-preprocessing" not in stats.weakest_topics or topic_stats(stats, "data-preprocessing").practised
+    )
+
+
+def test_readiness_is_the_share_of_questions_recalled_at_the_desired_retention(learner, ml_guide):
+    questions = list(Question.objects.filter(guide=ml_guide).order_by("number")[:3])
+    schedule(learner, questions[0], stability=10, days_ago=0)  # 1.0
+    schedule(learner, questions[1], stability=10, days_ago=1)  # about 0.99
+    schedule(learner, questions[2], stability=1, days_ago=30)  # low
+    stats = dashboard_stats(learner, NOW)
+    assert stats.readiness == round(100 * 2 / 48, 1)
+    assert "readiness_forecast" not in stats.as_api()
+
+
+def test_with_an_interview_date_readiness_is_forecast_with_reviews_a_day(learner, ml_guide):
+    learner.interview_date = date(2026, 12, 5)
+    for question in Question.objects.filter(guide=ml_guide).order_by("number")[:12]:
+        schedule(learner, question, days_ago=0)
+    stats = dashboard_stats(learner, NOW).as_api()
+    assert stats["readiness_forecast"] == 25.0
+    assert stats["reviews_per_day_needed"] == 2  # 12 reviews over 10 days
+
+
+def test_forecast_counts_overdue_reviews_today_and_spans_14_days(learner, ml_guide):
+    questions = list(Question.objects.filter(guide=ml_guide).order_by("number")[:4])
+    schedule(learner, questions[0], due_in=-timedelta(days=3))
+    schedule(learner, questions[1], due_in=timedelta(hours=2))
+    schedule(learner, questions[2], due_in=timedelta(days=2))
+    schedule(learner, questions[3], due_in=timedelta(days=30))
+    stats = dashboard_stats(learner, NOW)
+    assert len(stats.forecast) == 14
+    assert stats.forecast[0] == {"date": "2026-11-25", "count": 2}
+    assert stats.forecast[2] == {"date": "2026-11-27", "count": 1}
+    assert sum(day["count"] for day in stats.forecast) == 3
+    assert stats.due_now == 1
+
+
+def test_streak_counts_days_in_a_row_and_a_missed_day_breaks_it(learner, ml_guide):
+    question = Question.objects.get(guide=ml_guide, number=1)
+    for days_ago in [0, 1, 2, 4, 5]:
+        attempt(learner, question, NOW - timedelta(days=days_ago))
+    stats = dashboard_stats(learner, NOW)
+    assert stats.streak_days == 3
+    assert stats.today_count == 1
+
+
+def test_a_streak_stays_alive_until_today_ends():
+    today = date(2026, 11, 25)
+    assert streak_from({date(2026, 11, 24), date(2026, 11, 23)}, today) == 2
+    assert streak_from({date(2026, 11, 23)}, today) == 0
+
+
+def test_days_follow_the_users_time_zone_around_midnight(learner, ml_guide):
+    learner.timezone = "Asia/Tokyo"  # UTC+9
+    question = Question.objects.get(guide=ml_guide, number=1)
+    attempt(
+        learner, question, datetime(2026, 11, 24, 14, 30, tzinfo=dt_timezone.utc)
+    )  # 23:30 on the 24th in Tokyo
+    attempt(
+        learner, question, datetime(2026, 11, 24, 15, 30, tzinfo=dt_timezone.utc)
+    )  # 00:30 on the 25th in Tokyo
+    stats = dashboard_stats(learner, datetime(2026, 11, 25, 3, 0, tzinfo=dt_timezone.utc))
+    assert stats.activity == [{"date": "2026-11-24", "count": 1}, {"date": "2026-11-25", "count": 1}]
+    assert stats.today_count == 1
+    assert stats.streak_days == 2
+
+
+def test_a_new_user_sees_an_empty_state_leading_to_a_first_session(learner_client, ml_guide):
+    html = learner_client.get("/dashboard/").content.decode()
+    assert "Start your first practice session" in html
+    assert '<input type="hidden" name="mode" value="new">' in html
+    assert "How is this computed?" in html
+
+
+def test_a_busy_users_dashboard_shows_every_part(learner_client, learner, ml_guide):
+    questions = list(Question.objects.filter(guide=ml_guide).order_by("number")[:6])
+    for index, question in enumerate(questions):
+        schedule(learner, question, days_ago=index, due_in=timedelta(days=index - 2))
+        attempt(learner, question, timezone.now() - timedelta(days=index), rating=1 + index % 4)
+    html = learner_client.get("/dashboard/").content.decode()
+    for text in [
+        "Due now",
+        "Your weakest topics",
+        "Mastery by topic",
+        "Reviews due in the next 14 days",
+        "Activity in the last 52 weeks",
+        '<svg class="heatmap"',
+        "Ratings and coverage by week",
+        "Recent attempts",
+        "How is this computed?",
+    ]:
+        assert text in html, text
+    assert re.search(r"<title>\w{3} \d+ \w{3} \d{4}: 1</title>", html)
+    assert "<script" not in html.split("</head>")[1]
+
+
+def test_the_page_and_the_api_show_the_same_numbers(learner_client, learner, ml_guide):
+    learner.interview_date = timezone.localdate() + timedelta(days=20)
+    learner.save()
+    for index, question in enumerate(Question.objects.filter(guide=ml_guide).order_by("number")[:5]):
+        schedule(learner, question, days_ago=index, due_in=timedelta(days=index - 1))
+        attempt(learner, question, timezone.now() - timedelta(hours=index))
+    api = learner_client.get("/api/v1/stats/").json()
+    html = learner_client.get("/dashboard/").content.decode()
+
+    assert f"<dt>Due now</dt><dd>{api['due_now']}</dd>" in html
+    assert f"<dt>New available today</dt><dd>{api['new_available']}</dd>" in html
+    assert f"<dt>Readiness</dt><dd>{api['readiness']}%</dd>" in html
+    assert f"<dt>Streak</dt><dd>{api['streak_days']} day" in html
+    assert f"<dd>{api['today_count']} <small" in html
+    assert f"<strong>{api['readiness_forecast']}%</strong>" in html
+    for topic in api["topics"]:
+        assert f"{topic['mastery']}% · {topic['practised']}/{topic['total']}" in html
+    names = [topic["name"] for topic in api["topics"]]
+    assert re.findall(r'mastery-name"><a href="[^"]+">([^<]+)</a>', html) == names
+    assert set(api) >= {
+        "due_now", "new_available", "forecast", "streak_days", "today_count", "topics",
+        "weakest_topics", "readiness", "readiness_forecast", "activity",
+    }  # fmt: skip
+
+
+def test_stats_need_authentication(client):
+    assert client.get("/api/v1/stats/").status_code == 401
+
+
+def bulk_history(user, count: int) -> None:
+    questions = list(Question.objects.filter(is_active=True).order_by("number"))
+    start = timezone.now() - timedelta(days=360)
+    Attempt.objects.bulk_create(
+        Attempt(
+            user=user,
+            question=questions[index % len(questions)],
+            mode=PracticeMode.DUE,
+            coverage=(index % 5) / 4,
+            suggested_rating=1 + index % 4,
+            rating=1 + index % 4,
+            due_after=start,
+            created_at=start + timedelta(minutes=26 * index % (360 * 24 * 60)),
+        )
+        for index in range(count)
+    )
+    for question in questions[: min(count, len(questions))]:
+        schedule(user, question, days_ago=3)
+
+
+def dashboard_queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/dashboard/").status_code == 200
+    return len(queries)
+
+
+def test_the_dashboard_runs_the_same_few_queries_for_10_or_20000_attempts(
+    learner_client, learner, stranger, ml_guide
+):
+    from django.test import Client
+
+    bulk_history(learner, 10)
+    small = dashboard_queries(learner_client)
+    busy = Client()
+    busy.force_login(stranger)
+    bulk_history(stranger, 20_000)
+    large = dashboard_queries(busy)
+    assert small == large
+    assert large <= 12
+
+
+def explain(cursor, sql: str) -> str:
+    if connection.vendor == "postgresql":
+        cursor.execute("EXPLAIN " + sql)
+        return "\n".join(row[0] for row in cursor.fetchall())
+    cursor.execute("EXPLAIN QUERY PLAN " + sql)
+    return "\n".join(str(row[-1]) for row in cursor.fetchall())
+
+
+def test_no_dashboard_query_scans_the_whole_attempts_table(learner, ml_guide):
+    bulk_history(learner, 200)
+    with CaptureQueriesContext(connection) as queries:
+        dashboard_stats(learner, timezone.now())
+    attempt_queries = [
+        query["sql"] for query in queries.captured_queries if "interview_attempt" in query["sql"]
+    ]
+    assert attempt_queries
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # With sequential scans priced out, a plan that still scans the table has no index to use.
+            cursor.execute("SET enable_seqscan = off")
+        for sql in attempt_queries:
+            plan = explain(cursor, sql)
+            assert "Seq Scan on interview_attempt" not in plan, plan
+            assert "SCAN interview_attempt" not in plan and "SCAN U0" not in plan, plan
+        if connection.vendor == "postgresql":
+            cursor.execute("SET enable_seqscan = on")
