@@ -1,6 +1,6 @@
 from django import forms
 
-from interview.models import Difficulty, PracticeMode, Rating, Topic
+from interview.models import Assignment, Difficulty, PracticeMode, Rating, Topic
 from interview.models.practice import ANSWER_MAX_LENGTH
 from interview.services.practice import MOCK_DEFAULT_QUESTIONS, MOCK_DEFAULT_SECONDS, MOCK_MAX_QUESTIONS
 
@@ -46,6 +46,7 @@ class PracticeStartForm(forms.Form):
         initial=MOCK_DEFAULT_QUESTIONS,
         required=False,
     )
+    assignment = forms.ModelChoiceField(queryset=Assignment.objects.all(), required=False)
     minutes_per_question = forms.FloatField(
         label="Minutes per question",
         min_value=0.5,
@@ -60,6 +61,7 @@ class PracticeStartForm(forms.Form):
             "mode": data["mode"],
             "topics": list(data.get("topics") or []),
             "question_count": data.get("question_count") or MOCK_DEFAULT_QUESTIONS,
+            "assignment": data.get("assignment"),
             "seconds_per_question": round(
                 (data.get("minutes_per_question") or MOCK_DEFAULT_SECONDS / 60) * 60
             ),
@@ -102,3 +104,52 @@ class FlagForm(forms.Form):
         max_length=2_000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class CohortForm(forms.Form):
+    name = forms.CharField(label="Cohort name", max_length=120)
+    description = forms.CharField(
+        label="Description", required=False, max_length=2_000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class InviteForm(forms.Form):
+    role = forms.ChoiceField(choices=[("learner", "Learner"), ("mentor", "Co-mentor")], initial="learner")
+    expires_in_days = forms.IntegerField(
+        label="Expires after (days, optional)", min_value=1, max_value=365, required=False
+    )
+
+
+class QuestionSetForm(forms.Form):
+    title = forms.CharField(label="Title", max_length=200)
+    description = forms.CharField(
+        label="Description", required=False, max_length=2_000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class AssignmentForm(forms.Form):
+    question_set = forms.ModelChoiceField(label="Question set", queryset=None)
+    cohort = forms.ModelChoiceField(label="Cohort", queryset=None)
+    learners = forms.ModelMultipleChoiceField(
+        label="Only these learners (none chosen: the whole cohort)", queryset=None, required=False
+    )
+    start_date = forms.DateField(
+        label="Start date", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    due_date = forms.DateField(label="Due date", widget=forms.DateInput(attrs={"type": "date"}))
+    completion_rule = forms.ChoiceField(label="Complete when", choices=Assignment.CompletionRule.choices)
+
+    def __init__(self, *args, question_sets, cohorts, learners, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["question_set"].queryset = question_sets
+        self.fields["cohort"].queryset = cohorts
+        self.fields["learners"].queryset = learners
+        self.fields["learners"].label_from_instance = lambda user: f"{user} ({user.email})"
+
+
+class FeedbackForm(forms.Form):
+    text = forms.CharField(label="Your feedback", max_length=5_000, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class ReplyForm(forms.Form):
+    reply = forms.CharField(label="Your reply", max_length=5_000, widget=forms.Textarea(attrs={"rows": 3}))

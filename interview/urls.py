@@ -1,6 +1,6 @@
 from django.urls import path
 
-from interview.views import bank, dashboard, practice
+from interview.views import bank, dashboard, mentoring, practice
 
 app_name = "interview"
 
@@ -23,4 +23,29 @@ urlpatterns = [
     path("practice/<int:pk>/rate/", practice.practice_rate, name="practice-rate"),
     path("practice/<int:pk>/answer/", practice.practice_mock_answer, name="practice-mock-answer"),
     path("practice/<int:pk>/summary/", practice.practice_summary, name="practice-summary"),
+    path("join/<str:token>/", mentoring.cohort_join, name="cohort-join"),
+    path("cohorts/<int:pk>/leave/", mentoring.cohort_leave, name="cohort-leave"),
+    path("feedback/", mentoring.feedback_list, name="feedback"),
+    path("feedback/<int:pk>/reply/", mentoring.feedback_reply, name="feedback-reply"),
+    path("feedback/<int:pk>/read/", mentoring.feedback_read, name="feedback-read"),
+    path("mentor/", mentoring.mentor_home, name="mentor"),
+    path("mentor/cohorts/new/", mentoring.cohort_create, name="mentor-cohort-create"),
+    path("mentor/cohorts/<int:pk>/", mentoring.cohort_detail, name="mentor-cohort"),
+    path("mentor/cohorts/<int:pk>/invite/", mentoring.invite_create, name="mentor-invite"),
+    path("mentor/cohorts/<int:pk>/invite/revoke/", mentoring.invite_revoke, name="mentor-invite-revoke"),
+    path(
+        "mentor/cohorts/<int:pk>/members/<int:user_id>/remove/",
+        mentoring.member_remove,
+        name="mentor-member-remove",
+    ),
+    path("mentor/cohorts/<int:pk>/learners/<int:user_id>/", mentoring.learner_detail, name="mentor-learner"),
+    path("mentor/sets/new/", mentoring.set_create, name="mentor-set-create"),
+    path("mentor/sets/<int:pk>/", mentoring.set_detail, name="mentor-set"),
+    path("mentor/sets/<int:pk>/items/", mentoring.set_items, name="mentor-set-items"),
+    path("mentor/sets/<int:pk>/search/", mentoring.set_search, name="mentor-set-search"),
+    path("mentor/sets/<int:pk>/copy/", mentoring.set_copy, name="mentor-set-copy"),
+    path("mentor/assignments/new/", mentoring.assignment_create, name="mentor-assignment-create"),
+    path("mentor/assignments/<int:pk>/", mentoring.assignment_detail, name="mentor-assignment"),
+    path("mentor/insights/", mentoring.insights, name="mentor-insights"),
+    path("mentor/attempts/<int:pk>/", mentoring.attempt_feedback, name="mentor-attempt"),
 ]

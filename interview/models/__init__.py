@@ -8,6 +8,16 @@ from interview.models.content import (
     QuestionKind,
     Topic,
 )
+from interview.models.mentoring import (
+    Assignment,
+    AssignmentLearner,
+    Cohort,
+    Feedback,
+    Invite,
+    Membership,
+    QuestionSet,
+    QuestionSetItem,
+)
 from interview.models.practice import (
     Attempt,
     PracticeMode,
@@ -20,7 +30,15 @@ from interview.models.practice import (
 )
 
 __all__ = [
+    "Assignment",
+    "AssignmentLearner",
     "Attempt",
+    "Cohort",
+    "Feedback",
+    "Invite",
+    "Membership",
+    "QuestionSet",
+    "QuestionSetItem",
     "CodeSnippet",
     "Difficulty",
     "Guide",

@@ -25,6 +25,7 @@ class PracticeMode(models.TextChoices):
     WEAKEST = "weakest", "Weakest topics"
     MISTAKES = "mistakes", "Mistakes"
     MOCK = "mock", "Mock interview"
+    ASSIGNMENT = "assignment", "Assignment"
 
 
 class ReviewState(models.Model):
@@ -71,6 +72,9 @@ class PracticeSession(models.Model):
     queue = models.JSONField(default=list, help_text="Question ids in the order they are shown.")
     position = models.PositiveIntegerField(default=0)
     seconds_per_question = models.PositiveIntegerField(null=True, blank=True, help_text="Mock interviews.")
+    assignment = models.ForeignKey(
+        "interview.Assignment", on_delete=models.SET_NULL, null=True, blank=True, related_name="sessions"
+    )
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
     via_api = models.BooleanField(default=False)
@@ -135,6 +139,9 @@ class Attempt(models.Model):
         Showing, on_delete=models.SET_NULL, null=True, blank=True, related_name="attempt"
     )
     mode = models.CharField(max_length=20, choices=PracticeMode)
+    assignment = models.ForeignKey(
+        "interview.Assignment", on_delete=models.SET_NULL, null=True, blank=True, related_name="attempts"
+    )
     answer_text = models.TextField(blank=True, max_length=ANSWER_MAX_LENGTH)
     key_points_covered = models.JSONField(default=list, help_text="Ids of the key points ticked.")
     coverage = models.FloatField(help_text="Share of the question's key points covered, 0 to 1.")
@@ -151,6 +158,7 @@ class Attempt(models.Model):
         indexes = [
             models.Index(fields=["user", "created_at"], name="attempt_user_created"),
             models.Index(fields=["user", "question", "created_at"], name="attempt_user_question_created"),
+            models.Index(fields=["assignment", "user", "question"], name="attempt_assignment_cell"),
         ]
 
     def __str__(self) -> str:

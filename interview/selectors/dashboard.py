@@ -11,7 +11,7 @@ from django.db.models.functions import TruncDate, TruncWeek
 from accounts.models import User
 from interview.models import Attempt, Question, Rating, ReviewState, Topic
 from interview.scheduling import local_midnight, local_today
-from interview.selectors.practice import daily_budget
+from interview.selectors.practice import DailyBudget
 from interview.selectors.progress import retrievability, topic_mastery
 
 FORECAST_DAYS = 14
@@ -89,16 +89,16 @@ def _percent(value: float) -> float:
     return round(100 * value, 1)
 
 
-def _activity_by_day(user: User, since: datetime) -> dict[date, int]:
-    """Attempts per local day since ``since`` (one grouped query on the (user, created_at) index)."""
+def _activity_by_day(user: User, since: datetime) -> dict[date, dict]:
+    """Attempts (and first-time ones) per local day since ``since``: one grouped query on (user, created_at)."""
     rows = (
         Attempt.objects.filter(user=user, created_at__gte=since)
         .annotate(day=TruncDate("created_at", tzinfo=zoneinfo.ZoneInfo(user.timezone)))
         .values("day")
-        .annotate(count=Count("pk"))
+        .annotate(count=Count("pk"), new=Count("pk", filter=Q(was_new=True)))
         .order_by("day")
     )
-    return {row["day"]: row["count"] for row in rows}
+    return {row["day"]: row for row in rows}
 
 
 def streak_from(days_with_attempts: set[date], today: date) -> int:
@@ -170,12 +170,16 @@ def dashboard_stats(user: User, now: datetime) -> DashboardStats:
         unseen=Count("pk", filter=~Q(Exists(ReviewState.objects.filter(user=user, question=OuterRef("pk"))))),
         ready=Count("pk", filter=Q(pk__in=ready.values("question_id"))),
     )
-    budget = daily_budget(user, now)
-
     activity_start = local_midnight(today - timedelta(weeks=ACTIVITY_WEEKS) + timedelta(days=1), user)
     per_day = _activity_by_day(user, activity_start)
-    today_count = per_day.get(today, 0)
-    reviews_today = max(0, user.daily_review_limit - budget.reviews_left)
+    today_row = per_day.get(today, {"count": 0, "new": 0})
+    today_count = today_row["count"]
+    reviews_today = today_count - today_row["new"]
+    # The same counts as daily_budget(), read from today's row instead of another query.
+    budget = DailyBudget(
+        new_left=max(0, user.daily_new_limit - today_row["new"]),
+        reviews_left=max(0, user.daily_review_limit - reviews_today),
+    )
 
     topics = [
         TopicProgress(
@@ -214,7 +218,7 @@ def dashboard_stats(user: User, now: datetime) -> DashboardStats:
         readiness_forecast=readiness_forecast,
         reviews_per_day_needed=reviews_needed,
         days_to_interview=days_left,
-        activity=[{"date": day.isoformat(), "count": count} for day, count in sorted(per_day.items())],
+        activity=[{"date": day.isoformat(), "count": row["count"]} for day, row in sorted(per_day.items())],
         trend=_trend(user, now),
         has_practised=bool(schedule["practised"]) or bool(per_day),
     )

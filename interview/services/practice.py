@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts.models import User
 from interview.matching import coverage_of, covered_key_points, suggested_rating
 from interview.models import (
+    Assignment,
     Attempt,
     PracticeMode,
     PracticeSession,
@@ -24,6 +25,8 @@ from interview.models import (
 from interview.models.practice import ANSWER_MAX_LENGTH
 from interview.scheduling import copy_card_to, review
 from interview.selectors import practice as pick
+from interview.selectors.mentoring import assignments_of_learner
+from interview.services.mentoring import assignment_progress_update
 
 MOCK_DEFAULT_QUESTIONS = 5
 MOCK_DEFAULT_SECONDS = 180
@@ -65,7 +68,31 @@ def _check_answer_length(answer_text: str) -> None:
         )
 
 
-def _queue_for(user: User, mode: str, topic_ids: list[int], question_count: int, now: datetime) -> list[int]:
+def _assignment_queue(user: User, assignment: Assignment | None) -> list[int]:
+    """The assignment's questions the learner still has to do (all of them again once it is complete)."""
+    if assignment is None or not assignments_of_learner(user).filter(pk=assignment.pk).exists():
+        raise ValidationError({"assignment": "Choose one of your assignments."})
+    attempts = Attempt.objects.filter(user=user, assignment=assignment)
+    if assignment.completion_rule == Assignment.CompletionRule.REACH_GOOD:
+        attempts = attempts.filter(rating__gte=Rating.GOOD)
+    done = set(attempts.values_list("question_id", flat=True))
+    active = set(
+        Question.objects.filter(pk__in=assignment.question_ids, is_active=True).values_list("pk", flat=True)
+    )
+    remaining = [pk for pk in assignment.question_ids if pk in active and pk not in done]
+    return remaining or [pk for pk in assignment.question_ids if pk in active]
+
+
+def _queue_for(
+    user: User,
+    mode: str,
+    topic_ids: list[int],
+    question_count: int,
+    now: datetime,
+    assignment: Assignment | None = None,
+) -> list[int]:
+    if mode == PracticeMode.ASSIGNMENT:
+        return _assignment_queue(user, assignment)
     budget = pick.daily_budget(user, now)
     if mode == PracticeMode.DUE:
         return pick.due_question_ids(user, now, budget.reviews_left)
@@ -93,6 +120,7 @@ def session_start(
     question_count: int = MOCK_DEFAULT_QUESTIONS,
     seconds_per_question: int = MOCK_DEFAULT_SECONDS,
     via_api: bool = False,
+    assignment: Assignment | None = None,
     now: datetime | None = None,
 ) -> PracticeSession:
     """Plan a session: the mode's questions, in order, within the user's daily limits."""
@@ -110,7 +138,7 @@ def session_start(
                     "seconds_per_question": f"Allow between {low} seconds and {high // 60} minutes per question."
                 }
             )
-    queue = _queue_for(user, mode, [topic.pk for topic in topics], question_count, now)
+    queue = _queue_for(user, mode, [topic.pk for topic in topics], question_count, now, assignment)
     session = PracticeSession.objects.create(
         user=user,
         mode=mode,
@@ -118,6 +146,7 @@ def session_start(
         started_at=now,
         seconds_per_question=seconds_per_question if mode == PracticeMode.MOCK else None,
         via_api=via_api,
+        assignment=assignment if mode == PracticeMode.ASSIGNMENT else None,
         finished_at=None if queue else now,
     )
     session.topics.set(topics)
@@ -235,6 +264,7 @@ def attempt_record(
         session=session,
         showing=showing,
         mode=session.mode,
+        assignment=session.assignment,
         answer_text=answer_text,
         key_points_covered=assessment.covered,
         coverage=assessment.coverage,
@@ -246,6 +276,7 @@ def attempt_record(
         due_after=outcome.due,
         created_at=now,
     )
+    assignment_progress_update(attempt=attempt)
     if not session.is_mock:
         again = question.pk if rating == Rating.AGAIN else None
         _advance(session, showing.position, now, again_question=again)

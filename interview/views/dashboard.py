@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 from interview.charts import heatmap, trend_chart
 from interview.filters import AttemptHistoryFilter
 from interview.selectors.dashboard import dashboard_stats, recent_attempts
+from interview.selectors.mentoring import cohorts_joined_by, feedback_for_learner, learner_assignments
 from interview.selectors.practice import attempts_of
 from interview.views.pagination import paginate
 
@@ -16,7 +17,8 @@ from interview.views.pagination import paginate
 @login_required
 @require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
-    stats = dashboard_stats(request.user, timezone.now())
+    now = timezone.now()
+    stats = dashboard_stats(request.user, now)
     weakest = [progress for progress in stats.topics if progress.slug in stats.weakest_topics]
     context = {
         "stats": stats,
@@ -25,6 +27,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "trend": trend_chart(stats.trend),
         "recent": recent_attempts(request.user),
         "forecast_peak": max((day["count"] for day in stats.forecast), default=0) or 1,
+        "assignments": learner_assignments(request.user, now),
+        "new_feedback": feedback_for_learner(request.user).filter(read_at__isnull=True).count(),
+        "cohorts": cohorts_joined_by(request.user),
     }
     return render(request, "interview/dashboard.html", context)
 

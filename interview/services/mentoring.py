@@ -1,0 +1,290 @@
+"""Writes for mentoring: cohorts, invites, membership, question sets, assignments, progress and feedback."""
+
+from datetime import date, datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from accounts.models import User
+from interview.models import (
+    Assignment,
+    AssignmentLearner,
+    Attempt,
+    Cohort,
+    Feedback,
+    Invite,
+    Membership,
+    Question,
+    QuestionSet,
+    QuestionSetItem,
+    Rating,
+)
+from interview.selectors.mentoring import attempts_visible_to, cohorts_mentored_by
+
+MENTOR = Membership.Role.MENTOR
+LEARNER = Membership.Role.LEARNER
+MAX_SET_QUESTIONS = 200
+
+
+def _require_mentor(user: User) -> None:
+    if not user.is_mentor:
+        raise PermissionDenied("Turn on “I coach other candidates” in your preferences to create cohorts.")
+
+
+def _require_mentor_of(user: User, cohort: Cohort) -> None:
+    if not cohorts_mentored_by(user).filter(pk=cohort.pk).exists():
+        raise PermissionDenied("Only the cohort's mentors can do that.")
+
+
+@transaction.atomic
+def cohort_create(*, mentor: User, name: str, description: str = "") -> Cohort:
+    """A new cohort, mentored by its creator."""
+    _require_mentor(mentor)
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": "Give the cohort a name."})
+    cohort = Cohort.objects.create(name=name[:120], description=description.strip())
+    Membership.objects.create(cohort=cohort, user=mentor, role=MENTOR)
+    return cohort
+
+
+@transaction.atomic
+def invite_create(
+    *,
+    mentor: User,
+    cohort: Cohort,
+    role: str = LEARNER,
+    expires_at: datetime | None = None,
+    now: datetime | None = None,
+) -> Invite:
+    """A fresh invite link; the previous one for the same role stops working."""
+    now = now or timezone.now()
+    _require_mentor_of(mentor, cohort)
+    if role not in Membership.Role.values:
+        raise ValidationError({"role": "An invite is for a learner or a mentor."})
+    if expires_at is not None and expires_at <= now:
+        raise ValidationError({"expires_at": "The expiry must be in the future."})
+    cohort.invites.filter(role=role, revoked_at__isnull=True).update(revoked_at=now)
+    return Invite.objects.create(cohort=cohort, role=role, created_by=mentor, expires_at=expires_at)
+
+
+def invite_revoke(*, mentor: User, cohort: Cohort, role: str = LEARNER, now: datetime | None = None) -> int:
+    _require_mentor_of(mentor, cohort)
+    return cohort.invites.filter(role=role, revoked_at__isnull=True).update(revoked_at=now or timezone.now())
+
+
+def invite_usable(token: str, now: datetime | None = None) -> Invite:
+    """The invite behind a token, or a ValidationError saying why it cannot be used."""
+    now = now or timezone.now()
+    invite = Invite.objects.select_related("cohort").filter(token=token).first()
+    if invite is None or invite.revoked_at is not None:
+        raise ValidationError({"token": "This invite link is not valid. Ask your mentor for a new one."})
+    if invite.expires_at is not None and invite.expires_at <= now:
+        raise ValidationError({"token": "This invite link has expired. Ask your mentor for a new one."})
+    return invite
+
+
+@transaction.atomic
+def cohort_join(*, user: User, token: str, now: datetime | None = None) -> Membership:
+    """Join the cohort of an invite (as learner or co-mentor) and receive its whole-cohort assignments."""
+    invite = invite_usable(token, now)
+    membership = Membership.objects.filter(cohort=invite.cohort, user=user).first()
+    if membership is not None:
+        if membership.role == LEARNER and invite.role == MENTOR:
+            membership.role = MENTOR
+            membership.save(update_fields=["role"])
+        return membership
+    membership = Membership.objects.create(cohort=invite.cohort, user=user, role=invite.role)
+    if invite.role == LEARNER:
+        for assignment in invite.cohort.assignments.filter(whole_cohort=True):
+            AssignmentLearner.objects.get_or_create(assignment=assignment, learner=user)
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, actor: User, cohort: Cohort, user: User) -> None:
+    """A learner leaves, or a mentor removes a learner; the last mentor cannot leave their cohort."""
+    membership = Membership.objects.filter(cohort=cohort, user=user).first()
+    if membership is None:
+        raise ValidationError({"user": "That person is not in this cohort."})
+    if actor != user:
+        _require_mentor_of(actor, cohort)
+        if membership.role == MENTOR:
+            raise PermissionDenied("Mentors leave a cohort themselves.")
+    elif membership.role == MENTOR and cohort.memberships.filter(role=MENTOR).count() == 1:
+        raise ValidationError(
+            {"user": "You are this cohort's only mentor: invite a co-mentor before leaving."}
+        )
+    membership.delete()
+
+
+def _question_ids(question_ids: list[int]) -> list[int]:
+    if len(question_ids) > MAX_SET_QUESTIONS:
+        raise ValidationError({"questions": f"A set holds at most {MAX_SET_QUESTIONS} questions."})
+    if len(set(question_ids)) != len(question_ids):
+        raise ValidationError({"questions": "A question appears twice in the set."})
+    known = set(Question.objects.filter(pk__in=question_ids, is_active=True).values_list("pk", flat=True))
+    unknown = [pk for pk in question_ids if pk not in known]
+    if unknown:
+        raise ValidationError({"questions": f"These are not questions of the bank: {unknown}."})
+    return question_ids
+
+
+@transaction.atomic
+def question_set_save(
+    *,
+    owner: User,
+    title: str,
+    description: str = "",
+    question_ids: list[int],
+    question_set: QuestionSet | None = None,
+) -> QuestionSet:
+    """Create or change a question set; its order is the order of ``question_ids``."""
+    _require_mentor(owner)
+    title = title.strip()
+    if not title:
+        raise ValidationError({"title": "Give the set a title."})
+    question_ids = _question_ids(question_ids)
+    if question_set is None:
+        question_set = QuestionSet.objects.create(
+            owner=owner, title=title[:200], description=description.strip()
+        )
+    else:
+        if question_set.owner_id != owner.pk:
+            raise PermissionDenied("Only the owner can change a question set.")
+        question_set.title, question_set.description = title[:200], description.strip()
+        question_set.save()
+        question_set.items.all().delete()
+    QuestionSetItem.objects.bulk_create(
+        QuestionSetItem(question_set=question_set, question_id=pk, position=position)
+        for position, pk in enumerate(question_ids)
+    )
+    return question_set
+
+
+def question_set_copy(*, owner: User, question_set: QuestionSet) -> QuestionSet:
+    copy = question_set_save(
+        owner=owner,
+        title=f"Copy of {question_set.title}",
+        description=question_set.description,
+        question_ids=list(question_set.items.order_by("position").values_list("question_id", flat=True)),
+    )
+    copy.copied_from = question_set
+    copy.save(update_fields=["copied_from"])
+    return copy
+
+
+@transaction.atomic
+def assignment_create(
+    *,
+    mentor: User,
+    question_set: QuestionSet,
+    cohort: Cohort,
+    due_date: date,
+    learners: list[User] | None = None,
+    start_date: date | None = None,
+    completion_rule: str = Assignment.CompletionRule.ANSWER_ALL,
+) -> Assignment:
+    """Assign a set to a whole cohort, or to chosen learners of it, with the set's questions as they are now."""
+    _require_mentor_of(mentor, cohort)
+    if (
+        question_set.owner_id != mentor.pk
+        and not cohorts_mentored_by(question_set.owner).filter(pk=cohort.pk).exists()
+    ):
+        raise ValidationError({"question_set": "Assign one of your own question sets."})
+    question_ids = list(question_set.items.order_by("position").values_list("question_id", flat=True))
+    if not question_ids:
+        raise ValidationError({"question_set": "The set has no questions yet."})
+    if start_date and due_date < start_date:
+        raise ValidationError({"due_date": "The due date comes before the start date."})
+    if completion_rule not in Assignment.CompletionRule.values:
+        raise ValidationError({"completion_rule": "Use answer_all or reach_good."})
+    cohort_learners = User.objects.filter(memberships__cohort=cohort, memberships__role=LEARNER)
+    if learners is None:
+        chosen = list(cohort_learners)
+    else:
+        if not learners:
+            raise ValidationError({"learners": "Choose at least one learner."})
+        outside = [user.pk for user in learners if not cohort_learners.filter(pk=user.pk).exists()]
+        if outside:
+            raise ValidationError({"learners": f"Not learners of this cohort: {outside}."})
+        chosen = learners
+    assignment = Assignment.objects.create(
+        question_set=question_set,
+        title=question_set.title,
+        question_ids=question_ids,
+        cohort=cohort,
+        created_by=mentor,
+        start_date=start_date,
+        due_date=due_date,
+        completion_rule=completion_rule,
+        whole_cohort=learners is None,
+    )
+    AssignmentLearner.objects.bulk_create(
+        AssignmentLearner(assignment=assignment, learner=user) for user in chosen
+    )
+    return assignment
+
+
+def assignment_progress_update(*, attempt: Attempt) -> None:
+    """Recount one learner's progress on the attempt's assignment (called when an attempt is recorded)."""
+    assignment = attempt.assignment
+    if assignment is None:
+        return
+    counts = Attempt.objects.filter(assignment=assignment, user=attempt.user).aggregate(
+        answered=Count("question", distinct=True),
+        reached_good=Count("question", filter=Q(rating__gte=Rating.GOOD), distinct=True),
+    )
+    progress, _ = AssignmentLearner.objects.select_for_update().get_or_create(
+        assignment=assignment, learner=attempt.user
+    )
+    progress.answered, progress.reached_good = counts["answered"], counts["reached_good"]
+    progress.last_activity = attempt.created_at
+    done = (
+        progress.reached_good
+        if assignment.completion_rule == Assignment.CompletionRule.REACH_GOOD
+        else progress.answered
+    )
+    if progress.completed_at is None and done >= assignment.total:
+        progress.completed_at = attempt.created_at
+    progress.save()
+
+
+@transaction.atomic
+def feedback_give(*, mentor: User, attempt: Attempt, text: str) -> Feedback:
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": "Write some feedback first."})
+    if len(text) > 5_000:
+        raise ValidationError({"text": "Keep feedback under 5,000 characters."})
+    if attempt.user_id == mentor.pk or not attempts_visible_to(mentor).filter(pk=attempt.pk).exists():
+        raise PermissionDenied("You can only give feedback on your learners' assignment answers.")
+    return Feedback.objects.create(attempt=attempt, mentor=mentor, text=text)
+
+
+@transaction.atomic
+def feedback_reply(*, learner: User, feedback: Feedback, text: str, now: datetime | None = None) -> Feedback:
+    """The learner's one reply to a piece of feedback (which also marks it read)."""
+    feedback = Feedback.objects.select_for_update().get(pk=feedback.pk)
+    if feedback.attempt.user_id != learner.pk:
+        raise PermissionDenied("Only the learner can reply.")
+    text = text.strip()
+    if not text:
+        raise ValidationError({"reply": "Write your reply first."})
+    if len(text) > 5_000:
+        raise ValidationError({"reply": "Keep your reply under 5,000 characters."})
+    if feedback.replied_at is not None:
+        raise ValidationError({"reply": "You have already replied to this feedback."})
+    now = now or timezone.now()
+    feedback.reply, feedback.replied_at = text, now
+    feedback.read_at = feedback.read_at or now
+    feedback.save()
+    return feedback
+
+
+def feedback_mark_read(*, learner: User, feedback: Feedback, now: datetime | None = None) -> None:
+    if feedback.attempt.user_id != learner.pk:
+        raise PermissionDenied("Only the learner can mark feedback read.")
+    Feedback.objects.filter(pk=feedback.pk, read_at__isnull=True).update(read_at=now or timezone.now())
