@@ -104,6 +104,9 @@ class QuestionSetItem(models.Model):
             models.UniqueConstraint(fields=["question_set", "question"], name="set_item_question_once"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.question_set} #{self.position + 1}"
+
 
 class Assignment(models.Model):
     class CompletionRule(models.TextChoices):
