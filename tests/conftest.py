@@ -7,6 +7,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.test import override_settings
 
 from interview.annotations import load_annotations
 from interview.models import Guide
@@ -24,6 +25,12 @@ def import_ml_guide() -> Guide:
         source_file=GUIDE_PATH.name,
         annotations=load_annotations(ANNOTATIONS_PATH),
     ).guide
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing():
+    with override_settings(PASSWORD_HASHERS=["tests.hashers.FastArgon2PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(scope="session")

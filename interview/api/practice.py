@@ -6,16 +6,20 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from interview.api.mentoring import FeedbackSerializer, FeedbackWriteSerializer
 from interview.api.serializers import QuestionSerializer
 from interview.models import Attempt, PracticeMode, PracticeSession, Question, Rating, Topic
 from interview.models.practice import ANSWER_MAX_LENGTH
 from interview.scheduling import local_midnight, local_today
 from interview.selectors.content import question_detail_queryset
+from interview.selectors.mentoring import assignments_of_learner, attempts_visible_to
 from interview.selectors.practice import attempts_of
+from interview.services import mentoring as mentoring_service
 from interview.services import practice as practice_service
 
 API_MODES = [
@@ -24,30 +28,46 @@ API_MODES = [
     PracticeMode.TOPIC,
     PracticeMode.WEAKEST,
     PracticeMode.MISTAKES,
+    PracticeMode.ASSIGNMENT,
 ]
 
 
 class NextQuerySerializer(serializers.Serializer):
     mode = serializers.ChoiceField(choices=[(mode.value, mode.label) for mode in API_MODES])
     topic = serializers.SlugRelatedField(slug_field="slug", queryset=Topic.objects.all(), required=False)
+    assignment = serializers.IntegerField(required=False)
 
     def validate(self, data: dict) -> dict:
         if data["mode"] == PracticeMode.TOPIC and "topic" not in data:
             raise serializers.ValidationError({"topic": "The topic mode needs a topic slug."})
+        if data["mode"] == PracticeMode.ASSIGNMENT:
+            assignment = (
+                assignments_of_learner(self.context["user"]).filter(pk=data.get("assignment")).first()
+            )
+            if assignment is None:
+                raise serializers.ValidationError({"assignment": "Give the id of one of your assignments."})
+            data["assignment"] = assignment
         return data
 
 
-def _open_api_session(user, mode: str, topics: list[Topic]) -> PracticeSession:
-    """The user's unfinished API session for this mode and these topics, started today; else a new one."""
+def _open_api_session(user, mode: str, topics: list[Topic], assignment=None) -> PracticeSession:
+    """The user's unfinished API session for this mode (topics, assignment), started today; else a new one."""
     today = local_midnight(local_today(user, timezone.now()), user)
     wanted = {topic.pk for topic in topics}
     candidates = PracticeSession.objects.filter(
-        user=user, via_api=True, mode=mode, finished_at__isnull=True, started_at__gte=today
+        user=user,
+        via_api=True,
+        mode=mode,
+        assignment=assignment,
+        finished_at__isnull=True,
+        started_at__gte=today,
     ).prefetch_related("topics")
     for session in candidates:
         if {topic.pk for topic in session.topics.all()} == wanted:
             return session
-    return practice_service.session_start(user=user, mode=mode, topics=topics, via_api=True)
+    return practice_service.session_start(
+        user=user, mode=mode, topics=topics, assignment=assignment, via_api=True
+    )
 
 
 class PracticeNextView(APIView):
@@ -61,6 +81,9 @@ class PracticeNextView(APIView):
                 "mode", OpenApiTypes.STR, enum=[mode.value for mode in API_MODES], required=True
             ),
             OpenApiParameter("topic", OpenApiTypes.STR, description="A topic slug (needed for mode=topic)."),
+            OpenApiParameter(
+                "assignment", OpenApiTypes.INT, description="An assignment id (needed for mode=assignment)."
+            ),
         ],
         responses={
             200: inline_serializer(
@@ -75,11 +98,11 @@ class PracticeNextView(APIView):
         },
     )
     def get(self, request: Request) -> Response:
-        query = NextQuerySerializer(data=request.query_params)
+        query = NextQuerySerializer(data=request.query_params, context={"user": request.user})
         query.is_valid(raise_exception=True)
         mode = query.validated_data["mode"]
         topics = [query.validated_data["topic"]] if "topic" in query.validated_data else []
-        session = _open_api_session(request.user, mode, topics)
+        session = _open_api_session(request.user, mode, topics, query.validated_data.get("assignment"))
         showing = practice_service.showing_current(session=session)
         if showing is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
@@ -184,7 +207,39 @@ class AttemptViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self) -> QuerySet[Attempt]:
         if getattr(self, "swagger_fake_view", False):
             return Attempt.objects.none()
-        return attempts_of(self.request.user).order_by("-created_at", "-pk")
+        if self.action == "list":
+            return attempts_of(self.request.user).order_by("-created_at", "-pk")
+        # One attempt (and its feedback): also the learners' assignment answers a mentor may see.
+        return attempts_visible_to(self.request.user).order_by("-created_at", "-pk")
+
+    @extend_schema(methods=["GET"], responses=FeedbackSerializer(many=True))
+    @extend_schema(methods=["POST"], request=FeedbackWriteSerializer, responses={201: FeedbackSerializer})
+    @action(detail=True, methods=["get", "post"])
+    def feedback(self, request: Request, pk: str) -> Response:
+        """The mentor POSTs {"text"}; the learner GETs the list and POSTs {"feedback", "reply"} or {"feedback", "read"}."""
+        attempt = self.get_object()
+        items = attempt.feedback.select_related("mentor").order_by("created_at")
+        if request.method == "GET":
+            return Response(FeedbackSerializer(items, many=True).data)
+        payload = FeedbackWriteSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        if attempt.user_id != request.user.pk:
+            if "text" not in data:
+                raise serializers.ValidationError({"text": "Write the feedback in text."})
+            given = mentoring_service.feedback_give(mentor=request.user, attempt=attempt, text=data["text"])
+            return Response(FeedbackSerializer(given).data, status=status.HTTP_201_CREATED)
+        item = items.filter(pk=data.get("feedback")).first()
+        if item is None:
+            raise serializers.ValidationError({"feedback": "Give the id of a feedback on this attempt."})
+        if "reply" in data:
+            item = mentoring_service.feedback_reply(learner=request.user, feedback=item, text=data["reply"])
+        elif data.get("read"):
+            mentoring_service.feedback_mark_read(learner=request.user, feedback=item)
+            item.refresh_from_db()
+        else:
+            raise serializers.ValidationError({"reply": "Send a reply, or read: true."})
+        return Response(FeedbackSerializer(item).data)
 
     @extend_schema(request=AttemptCreateSerializer, responses={201: AttemptSerializer})
     def create(self, request: Request, *args, **kwargs) -> Response:

@@ -1,6 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from interview.api.mentoring import AssignmentViewSet, CohortViewSet, QuestionSetViewSet
 from interview.api.practice import AttemptViewSet, PracticeCheckView, PracticeNextView
 from interview.api.stats import StatsView
 from interview.api.views import QuestionViewSet, TopicViewSet
@@ -9,6 +10,9 @@ router = DefaultRouter()
 router.register("topics", TopicViewSet, basename="topic")
 router.register("questions", QuestionViewSet, basename="question")
 router.register("attempts", AttemptViewSet, basename="attempt")
+router.register("cohorts", CohortViewSet, basename="cohort")
+router.register("question-sets", QuestionSetViewSet, basename="question-set")
+router.register("assignments", AssignmentViewSet, basename="assignment")
 
 urlpatterns = [
     path("practice/next/", PracticeNextView.as_view(), name="api-practice-next"),

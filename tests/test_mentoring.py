@@ -1,0 +1,346 @@
+"""Mentoring rules: cohorts, invites, sets, assignments, status, feedback, and who may see what."""
+
+from datetime import date, datetime, timedelta
+from datetime import timezone as dt_timezone
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
+
+from interview.models import (
+    Assignment,
+    AssignmentLearner,
+    Attempt,
+    Membership,
+    PracticeMode,
+    Question,
+    Rating,
+)
+from interview.selectors import mentoring as see
+from interview.services import mentoring as service
+from interview.services.practice import attempt_record, session_start, showing_current
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=dt_timezone.utc)
+
+
+@pytest.fixture
+def world(ml_guide):
+    """Cohort A (mentor, co-mentor, learner), cohort B (another mentor), an outsider, a set assigned to A."""
+    mentor = UserFactory(email="mentor@example.com", display_name="Mia Mentor", is_mentor=True)
+    co_mentor = UserFactory(email="co@example.com", display_name="Cole Co", is_mentor=True)
+    other_mentor = UserFactory(email="other@example.com", display_name="Olga Other", is_mentor=True)
+    learner = UserFactory(email="learner@example.com", display_name="Lena Learner")
+    outsider = UserFactory(email="outsider@example.com", display_name="Otto Outsider")
+    cohort = service.cohort_create(mentor=mentor, name="Spring cohort")
+    service.cohort_join(
+        user=co_mentor, token=service.invite_create(mentor=mentor, cohort=cohort, role="mentor").token
+    )
+    service.cohort_join(user=learner, token=service.invite_create(mentor=mentor, cohort=cohort).token)
+    other = service.cohort_create(mentor=other_mentor, name="Other cohort")
+    service.cohort_join(user=outsider, token=service.invite_create(mentor=other_mentor, cohort=other).token)
+    questions = list(Question.objects.filter(guide=ml_guide).order_by("number")[:3])
+    question_set = service.question_set_save(
+        owner=mentor, title="Basics", question_ids=[q.pk for q in reversed(questions)]
+    )
+    assignment = service.assignment_create(
+        mentor=mentor, question_set=question_set, cohort=cohort, due_date=date(2026, 12, 1)
+    )
+    return {
+        "mentor": mentor,
+        "co_mentor": co_mentor,
+        "other_mentor": other_mentor,
+        "learner": learner,
+        "outsider": outsider,
+        "cohort": cohort,
+        "other_cohort": other,
+        "set": question_set,
+        "assignment": assignment,
+        "questions": questions,
+    }
+
+
+def practise_assignment(learner, assignment, ratings, now=NOW):
+    session = session_start(user=learner, mode=PracticeMode.ASSIGNMENT, assignment=assignment, now=now)
+    attempts = []
+    for rating in ratings:
+        showing = showing_current(session=session, now=now)
+        if showing is None:
+            break
+        attempts.append(attempt_record(user=learner, token=showing.token, rating=rating, now=now))
+    return attempts
+
+
+def test_only_mentors_create_cohorts_and_the_creator_mentors_it(world):
+    with pytest.raises(PermissionDenied):
+        service.cohort_create(mentor=world["learner"], name="Mine")
+    roles = dict(world["cohort"].memberships.values_list("user__email", "role"))
+    assert roles == {
+        "mentor@example.com": "mentor",
+        "co@example.com": "mentor",
+        "learner@example.com": "learner",
+    }
+
+
+def test_a_regenerated_invite_replaces_the_old_one_and_a_revoked_one_stops_working(world):
+    first = service.invite_create(mentor=world["mentor"], cohort=world["cohort"])
+    second = service.invite_create(mentor=world["mentor"], cohort=world["cohort"])
+    newcomer = UserFactory()
+    with pytest.raises(ValidationError, match="not valid"):
+        service.cohort_join(user=newcomer, token=first.token)
+    service.invite_revoke(mentor=world["mentor"], cohort=world["cohort"])
+    with pytest.raises(ValidationError, match="not valid"):
+        service.cohort_join(user=newcomer, token=second.token)
+
+
+def test_an_expired_invite_is_refused(world):
+    invite = service.invite_create(
+        mentor=world["mentor"], cohort=world["cohort"], expires_at=NOW + timedelta(days=1), now=NOW
+    )
+    with pytest.raises(ValidationError, match="expired"):
+        service.cohort_join(user=UserFactory(), token=invite.token, now=NOW + timedelta(days=2))
+
+
+def test_joining_gives_the_cohorts_assignments_and_leaving_ends_the_mentors_view(world):
+    newcomer = UserFactory()
+    service.cohort_join(
+        user=newcomer, token=service.invite_create(mentor=world["mentor"], cohort=world["cohort"]).token
+    )
+    assert AssignmentLearner.objects.filter(learner=newcomer, assignment=world["assignment"]).exists()
+    assert see.learners_visible_to(world["mentor"]).filter(pk=newcomer.pk).exists()
+    service.membership_remove(actor=newcomer, cohort=world["cohort"], user=newcomer)
+    assert not see.learners_visible_to(world["mentor"]).filter(pk=newcomer.pk).exists()
+    assert not see.assignments_of_learner(newcomer).exists()
+
+
+def test_a_mentor_removes_learners_but_not_co_mentors_and_the_last_mentor_cannot_leave(world):
+    with pytest.raises(PermissionDenied):
+        service.membership_remove(actor=world["mentor"], cohort=world["cohort"], user=world["co_mentor"])
+    service.membership_remove(actor=world["mentor"], cohort=world["cohort"], user=world["learner"])
+    assert not see.is_member(world["learner"], world["cohort"])
+    service.membership_remove(actor=world["co_mentor"], cohort=world["cohort"], user=world["co_mentor"])
+    with pytest.raises(ValidationError, match="only mentor"):
+        service.membership_remove(actor=world["mentor"], cohort=world["cohort"], user=world["mentor"])
+
+
+def test_sets_keep_their_order_and_refuse_unknown_or_repeated_questions(world):
+    assert list(world["set"].items.values_list("question__number", flat=True)) == [3, 2, 1]
+    for ids, message in [([999_999], "not questions of the bank"), ([world["questions"][0].pk] * 2, "twice")]:
+        with pytest.raises(ValidationError, match=message):
+            service.question_set_save(owner=world["mentor"], title="X", question_ids=ids)
+
+
+def test_editing_an_assigned_set_changes_nothing_learners_saw(world):
+    service.question_set_save(
+        owner=world["mentor"],
+        question_set=world["set"],
+        title="Basics v2",
+        question_ids=[world["questions"][0].pk],
+    )
+    world["assignment"].refresh_from_db()
+    assert world["assignment"].question_ids == [q.pk for q in reversed(world["questions"])]
+    assert world["assignment"].title == "Basics"
+
+
+def test_assigning_to_chosen_learners_only(world):
+    second = UserFactory()
+    service.cohort_join(
+        user=second, token=service.invite_create(mentor=world["mentor"], cohort=world["cohort"]).token
+    )
+    chosen = service.assignment_create(
+        mentor=world["mentor"],
+        question_set=world["set"],
+        cohort=world["cohort"],
+        learners=[second],
+        due_date=date(2026, 12, 3),
+        completion_rule="reach_good",
+    )
+    assert list(chosen.learners.values_list("learner", flat=True)) == [second.pk]
+    with pytest.raises(ValidationError, match="Not learners of this cohort"):
+        service.assignment_create(
+            mentor=world["mentor"],
+            question_set=world["set"],
+            cohort=world["cohort"],
+            learners=[world["outsider"]],
+            due_date=date(2026, 12, 3),
+        )
+
+
+def test_another_cohorts_mentor_cannot_assign_to_it(world):
+    with pytest.raises(PermissionDenied):
+        service.assignment_create(
+            mentor=world["other_mentor"],
+            question_set=world["set"],
+            cohort=world["cohort"],
+            due_date=date(2026, 12, 1),
+        )
+
+
+def test_assignment_practice_links_attempts_and_tracks_status(world):
+    learner, assignment = world["learner"], world["assignment"]
+    progress = AssignmentLearner.objects.get(learner=learner, assignment=assignment)
+    assert see.status_of(progress, assignment, date(2026, 11, 25)).key == "not_started"
+
+    attempts = practise_assignment(learner, assignment, [Rating.GOOD])
+    assert attempts[0].assignment == assignment and attempts[0].question.number == 3  # the set's order
+    progress.refresh_from_db()
+    status = see.status_of(progress, assignment, date(2026, 11, 25))
+    assert (status.key, status.label) == ("in_progress", "In progress (1 of 3)")
+    assert see.status_of(progress, assignment, date(2026, 12, 2)).key == "overdue"
+
+    practise_assignment(learner, assignment, [Rating.HARD, Rating.EASY])
+    progress.refresh_from_db()
+    assert progress.completed_at == NOW
+    assert see.status_of(progress, assignment, date(2026, 12, 2)).key == "completed"
+    # Assignment attempts also count for normal scheduling.
+    assert learner.review_states.count() == 3
+
+
+def test_reach_good_needs_good_or_easy_on_every_question(world):
+    world["assignment"].completion_rule = Assignment.CompletionRule.REACH_GOOD
+    world["assignment"].save()
+    practise_assignment(world["learner"], world["assignment"], [Rating.GOOD, Rating.HARD, Rating.GOOD])
+    progress = AssignmentLearner.objects.get(learner=world["learner"], assignment=world["assignment"])
+    assert (progress.answered, progress.reached_good, progress.completed_at) == (3, 2, None)
+    practise_assignment(world["learner"], world["assignment"], [Rating.EASY])  # only the Hard one is left
+    progress.refresh_from_db()
+    assert progress.completed_at is not None
+
+
+def test_mentors_see_their_learners_assignment_answers_and_nothing_else(world):
+    (attempt,) = practise_assignment(world["learner"], world["assignment"], [Rating.AGAIN])
+    private = Attempt.objects.create(
+        user=world["learner"],
+        question=world["questions"][0],
+        mode=PracticeMode.NEW,
+        coverage=0,
+        suggested_rating=1,
+        rating=1,
+        due_after=NOW,
+        created_at=NOW,
+    )
+    for viewer in ("mentor", "co_mentor"):
+        visible = see.attempts_visible_to(world[viewer])
+        assert visible.filter(pk=attempt.pk).exists() and not visible.filter(pk=private.pk).exists()
+    for viewer in ("other_mentor", "outsider"):
+        assert not see.attempts_visible_to(world[viewer]).filter(pk=attempt.pk).exists()
+
+
+def test_feedback_reply_once_and_read(world):
+    (attempt,) = practise_assignment(world["learner"], world["assignment"], [Rating.HARD])
+    feedback = service.feedback_give(
+        mentor=world["mentor"], attempt=attempt, text="Mention <b>imputation</b>."
+    )
+    with pytest.raises(PermissionDenied):
+        service.feedback_give(mentor=world["other_mentor"], attempt=attempt, text="Hi")
+    service.feedback_reply(learner=world["learner"], feedback=feedback, text="Thanks!")
+    with pytest.raises(ValidationError, match="already replied"):
+        service.feedback_reply(learner=world["learner"], feedback=feedback, text="Again")
+    feedback.refresh_from_db()
+    assert feedback.read_at is not None and feedback.reply == "Thanks!"
+
+
+def test_the_cohort_grid_and_progress_grid_and_insights(world):
+    practise_assignment(world["learner"], world["assignment"], [Rating.AGAIN, Rating.GOOD, Rating.GOOD])
+    grid = see.cohort_mastery_grid(world["cohort"], NOW)
+    assert [row["learner"] for row in grid["grid"]] == [world["learner"]]
+    assert any(cell["practised"] for cell in grid["grid"][0]["cells"])
+    progress = see.assignment_progress_grid(world["assignment"])
+    assert [q.number for q in progress["questions"]] == [3, 2, 1]
+    assert [a.rating for a in progress["rows"][0]["cells"]] == [Rating.AGAIN, Rating.GOOD, Rating.GOOD]
+    insights = list(see.question_insights(world["mentor"]))
+    assert insights[0].number == 3 and insights[0].struggle_share == 1.0
+    assert list(see.question_insights(world["other_mentor"])) == []
+
+
+# The permission matrix: every mentor page and endpoint, for every kind of visitor ----------------------------
+
+
+VIEWERS = ["anonymous", "learner", "outsider", "mentor", "co_mentor", "other_mentor"]
+
+
+def client_for(world, viewer: str) -> Client:
+    client = Client()
+    if viewer != "anonymous":
+        client.force_login(world[viewer])
+    return client
+
+
+def mentor_urls(world) -> list[str]:
+    cohort, learner, assignment = world["cohort"], world["learner"], world["assignment"]
+    (attempt,) = practise_assignment(learner, assignment, [Rating.GOOD])
+    return [
+        f"/mentor/cohorts/{cohort.pk}/",
+        f"/mentor/cohorts/{cohort.pk}/learners/{learner.pk}/",
+        f"/mentor/assignments/{assignment.pk}/",
+        f"/mentor/attempts/{attempt.pk}/",
+        f"/api/v1/cohorts/{cohort.pk}/members/",
+        f"/api/v1/cohorts/{cohort.pk}/progress/",
+        f"/api/v1/assignments/{assignment.pk}/progress/",
+    ]
+
+
+EXPECTED = {
+    "anonymous": "login",
+    "learner": 404,
+    "outsider": 404,
+    "mentor": 200,
+    "co_mentor": 200,
+    "other_mentor": 404,
+}
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_mentor_pages_and_endpoints_permission_matrix(world, viewer):
+    urls = mentor_urls(world)
+    client = client_for(world, viewer)
+    for url in urls:
+        response = client.get(url)
+        expected = EXPECTED[viewer]
+        if expected == "login":
+            assert response.status_code in (302, 401), url
+            if response.status_code == 302:
+                assert response["Location"].startswith("/accounts/login/"), url
+        else:
+            assert response.status_code == expected, (url, viewer, response.status_code)
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_the_set_page_is_its_owners_only(world, viewer):
+    response = client_for(world, viewer).get(f"/mentor/sets/{world['set'].pk}/")
+    expected = {"mentor": 200, "anonymous": 302}.get(viewer, 404)
+    assert response.status_code == expected
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_mentor_writes_permission_matrix(world, viewer):
+    cohort = world["cohort"]
+    client = client_for(world, viewer)
+    invite = client.post(f"/api/v1/cohorts/{cohort.pk}/invite/", {}, content_type="application/json")
+    remove = client.post(f"/mentor/cohorts/{cohort.pk}/members/{world['learner'].pk}/remove/")
+    allowed = viewer in ("mentor", "co_mentor")
+    if viewer == "anonymous":
+        assert invite.status_code == 401 and remove.status_code == 302
+    elif allowed:
+        assert invite.status_code == 201 and remove.status_code == 302
+        assert not Membership.objects.filter(cohort=cohort, user=world["learner"]).exists()
+    else:
+        assert invite.status_code == 404 and remove.status_code == 404
+        assert Membership.objects.filter(cohort=cohort, user=world["learner"]).exists()
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_feedback_endpoint_permission_matrix(world, viewer):
+    (attempt,) = practise_assignment(world["learner"], world["assignment"], [Rating.GOOD])
+    client = client_for(world, viewer)
+    response = client.post(
+        f"/api/v1/attempts/{attempt.pk}/feedback/", {"text": "Nice."}, content_type="application/json"
+    )
+    expected = {"anonymous": 401, "mentor": 201, "co_mentor": 201, "learner": 400}.get(viewer, 404)
+    assert response.status_code == expected
+    listing = client.get(f"/api/v1/attempts/{attempt.pk}/feedback/")
+    assert listing.status_code == {"anonymous": 401, "learner": 200, "mentor": 200, "co_mentor": 200}.get(
+        viewer, 404
+    )
