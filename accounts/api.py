@@ -1,11 +1,14 @@
 """API for the signed-in user: profile and preferences, data export, personal tokens."""
 
+from allauth.account import app_settings as allauth_settings
+from allauth.account.models import EmailAddress
+from allauth.core import ratelimit
 from allauth.mfa.models import Authenticator
 from django.contrib.auth import authenticate
 from drf_spectacular.utils import extend_schema, inline_serializer
 from knox.auth import TokenAuthentication
 from rest_framework import permissions, serializers, status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import Throttled, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -32,6 +35,15 @@ class MeSerializer(serializers.ModelSerializer):
             "is_mentor",
         ]
         read_only_fields = ["email"]
+
+    def validate(self, data: dict) -> dict:
+        writable = {name for name, field in self.fields.items() if not field.read_only}
+        unknown = sorted(set(self.initial_data) - writable)
+        if unknown:
+            raise serializers.ValidationError(
+                {name: ["This field cannot be changed here."] for name in unknown}
+            )
+        return data
 
     def update(self, instance: User, validated_data: dict) -> User:
         return services.user_preferences_update(user=instance, **validated_data)
@@ -106,13 +118,21 @@ class TokenView(APIView):
     def post(self, request: Request) -> Response:
         credentials = TokenRequestSerializer(data=request.data)
         credentials.is_valid(raise_exception=True)
-        user = authenticate(
-            request._request,
-            email=credentials.validated_data["email"],
-            password=credentials.validated_data["password"],
-        )
+        email = credentials.validated_data["email"].lower()
+        # The same per-account lock-out as the login page (allauth's "login_failed" limit).
+        if not ratelimit.consume(request._request, action="login_failed", key=email, dry_run=True):
+            raise Throttled(detail="Too many failed sign-in attempts for this account: try again later.")
+        user = authenticate(request._request, email=email, password=credentials.validated_data["password"])
         if user is None or not user.is_active:
+            ratelimit.consume(request._request, action="login_failed", key=email)
             raise ValidationError({"non_field_errors": ["Unable to sign in with that email and password."]})
+        if (
+            allauth_settings.EMAIL_VERIFICATION == allauth_settings.EmailVerificationMethod.MANDATORY
+            and not EmailAddress.objects.filter(user=user, verified=True).exists()
+        ):
+            raise ValidationError(
+                {"email": ["Verify your email address first: follow the link we sent you."]}
+            )
         _check_second_factor(user, credentials.validated_data.get("code"))
         token, clear_token = services.api_token_create(user=user)
         return Response({"token": clear_token, "expiry": token.expiry}, status=status.HTTP_200_OK)

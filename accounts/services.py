@@ -1,11 +1,14 @@
 """Writes to a user's account that enforce a rule."""
 
+import zoneinfo
 from typing import Any
 
 from allauth.usersessions.models import UserSession
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from knox.models import AuthToken
+from knox.settings import knox_settings
 
 from accounts.models import User
 
@@ -29,6 +32,11 @@ def user_preferences_update(*, user: User, **changes: Any) -> User:
     if unknown:
         raise ValidationError(f"Not a preference: {', '.join(sorted(unknown))}.")
     fresh = User.objects.select_for_update().get(pk=user.pk)
+    new_date = changes.get("interview_date")
+    if new_date and new_date != fresh.interview_date:
+        zone = zoneinfo.ZoneInfo(changes.get("timezone") or fresh.timezone)
+        if new_date < timezone.now().astimezone(zone).date():
+            raise ValidationError({"interview_date": "The interview date is in the past."})
     for field, value in changes.items():
         setattr(fresh, field, value)
     untouched = [field.name for field in User._meta.concrete_fields if field.name not in changes]
@@ -41,6 +49,9 @@ def user_preferences_update(*, user: User, **changes: Any) -> User:
 
 def api_token_create(*, user: User) -> tuple[AuthToken, str]:
     """A new personal API token; the clear token is returned once and only its hash is kept."""
+    limit = knox_settings.TOKEN_LIMIT_PER_USER
+    if limit and AuthToken.objects.filter(user=user, expiry__gt=timezone.now()).count() >= limit:
+        raise ValidationError(f"You already have {limit} active tokens: revoke one before creating another.")
     return AuthToken.objects.create(user=user)
 
 

@@ -17,6 +17,8 @@ from accounts import services
 from accounts.forms import DeleteAccountForm, PreferencesForm
 from accounts.selectors import ATTEMPT_EXPORT_FIELDS, api_tokens_of, attempt_rows, user_data_export
 
+NEW_TOKEN_SESSION_KEY = "accounts:new-api-token"
+
 
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -28,6 +30,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
                 user=request.user, **{name: form.cleaned_data[name] for name in form.changed_data}
             )
         except ValidationError as error:
+            request.user.refresh_from_db()
             form.add_error(None, error)
         else:
             messages.success(request, "Your preferences are saved.")
@@ -41,10 +44,17 @@ def preferences(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def api_tokens(request: HttpRequest) -> HttpResponse:
-    new_token = None
     if request.method == "POST":
-        token, new_token = services.api_token_create(user=request.user)
-        messages.success(request, "A new token was created. Copy it now: it will not be shown again.")
+        try:
+            _, clear_token = services.api_token_create(user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            # Shown once, on the next page: reloading that page creates nothing more.
+            request.session[NEW_TOKEN_SESSION_KEY] = clear_token
+            messages.success(request, "A new token was created. Copy it now: it will not be shown again.")
+        return redirect("accounts:api-tokens")
+    new_token = request.session.pop(NEW_TOKEN_SESSION_KEY, None)
     context = {"tokens": api_tokens_of(request.user), "new_token": new_token}
     return render(request, "accounts/api_tokens.html", context)
 

@@ -223,6 +223,7 @@ REST_FRAMEWORK = {
     # Reads are cheap and public; throttles are set per view on sign-in and writes (scoped rates).
     "DEFAULT_THROTTLE_RATES": {
         "auth": env_str("API_THROTTLE_AUTH", default="10/minute"),
+        "writes": env_str("API_THROTTLE_WRITES", default="120/minute"),
     },
 }
 

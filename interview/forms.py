@@ -68,9 +68,16 @@ class PracticeStartForm(forms.Form):
         }
 
 
+class AnswerField(forms.CharField):
+    """A typed answer; CRLF line breaks count as one character, as the page's counter shows."""
+
+    def to_python(self, value: object) -> str:
+        return super().to_python(value).replace("\r\n", "\n")
+
+
 class AnswerForm(forms.Form):
     token = forms.CharField(widget=forms.HiddenInput, max_length=64)
-    answer_text = forms.CharField(
+    answer_text = AnswerField(
         label="Your answer",
         required=False,
         strip=False,

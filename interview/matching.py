@@ -8,7 +8,7 @@ import snowballstemmer
 
 from interview.models import KeyPoint, Rating
 
-WORD = re.compile(r"[a-z0-9]+")
+WORD = re.compile(r"[^\W_]+")  # letters and digits of any script: "naïve" stays one word
 _stemmer = snowballstemmer.stemmer("english")
 
 

@@ -1,12 +1,13 @@
 """Accounts: sign-up, login, rate limits, passwords, verification, preferences, export and deletion."""
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.core.internal import ratelimit as allauth_ratelimit
 from django.apps import apps
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.contrib.sessions.models import Session
 from django.core import mail
 from django.db import models
@@ -148,6 +149,20 @@ def test_password_reset_for_an_unknown_email_reveals_nothing(client):
     response = client.post("/accounts/password/reset/", {"email": "nobody@example.com"})
     assert response.status_code == 302
     assert response["Location"] == "/accounts/password/reset/done/"
+
+
+def test_an_expired_reset_link_is_refused_clearly(client, learner, settings, monkeypatch):
+    client.post("/accounts/password/reset/", {"email": "learner@example.com"})
+    link = reset_link(mail.outbox[0].body)
+    generator = PasswordResetTokenGenerator
+    later = generator()._now() + timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT + 60)
+    monkeypatch.setattr(generator, "_now", lambda self: later)
+
+    page = client.get(link, follow=True).content.decode()
+
+    assert "The password reset link was invalid" in page
+    learner.refresh_from_db()
+    assert learner.check_password(PASSWORD)
 
 
 def test_a_tampered_reset_link_is_refused_clearly(client, learner):

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
 from django.test import Client
 from django.utils import timezone
@@ -161,20 +162,13 @@ def test_an_expired_token_is_refused(client, learner):
     assert token_client(token).get("/api/v1/me/").status_code == 401
 
 
-def test_token_issuing_is_throttled(client, learner, settings):
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "auth": "3/minute"},
-    }
+def test_token_issuing_is_throttled(client, learner, monkeypatch):
     from rest_framework.throttling import ScopedRateThrottle
 
-    ScopedRateThrottle.THROTTLE_RATES = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
-    try:
-        statuses = [get_token(client, password="wrong").status_code for _ in range(4)]
-    finally:
-        from rest_framework.settings import api_settings
-
-        ScopedRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"auth": "3/minute"})
+    statuses = [
+        get_token(client, email=f"nobody{n}@example.com", password="wrong").status_code for n in range(4)
+    ]
     assert statuses == [400, 400, 400, 429]
 
 
@@ -197,10 +191,13 @@ def test_an_account_with_two_factor_needs_its_code_for_a_token(client, learner):
 
 
 def test_the_tokens_page_lists_creates_and_revokes(learner_client, learner, stranger):
-    created = learner_client.post("/accounts/tokens/").content.decode()
+    response = learner_client.post("/accounts/tokens/", follow=True)
+    created = response.content.decode()
     token = AuthToken.objects.get(user=learner)
+    assert response.redirect_chain == [("/accounts/tokens/", 302)]
     assert "shown only once" in created
     assert f"<code>{token.token_key}…</code>" in created
+    assert "shown only once" not in learner_client.get("/accounts/tokens/").content.decode()  # reload: gone
 
     strangers_token, _ = AuthToken.objects.create(user=stranger)
     learner_client.post(f"/accounts/tokens/{strangers_token.token_key}/revoke/")
@@ -209,3 +206,49 @@ def test_the_tokens_page_lists_creates_and_revokes(learner_client, learner, stra
     learner_client.post(f"/accounts/tokens/{token.token_key}/revoke/")
     assert not AuthToken.objects.filter(user=learner).exists()
     assert "You have no active tokens." in learner_client.get("/accounts/tokens/").content.decode()
+
+
+def test_a_user_holds_at_most_twenty_tokens(client, learner, monkeypatch):
+    from rest_framework.throttling import ScopedRateThrottle
+
+    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"auth": "100/minute"})
+    for _ in range(20):
+        assert get_token(client).status_code == 200
+    response = get_token(client)
+    assert response.status_code == 400
+    assert "revoke one" in str(response.json())
+    assert AuthToken.objects.filter(user=learner).count() == 20
+
+
+def test_failed_token_requests_count_towards_the_account_lock_out(client, learner):
+    for _ in range(5):
+        assert get_token(client, password="wrong").status_code == 400
+    locked = get_token(client)
+    assert locked.status_code == 429
+    assert not AuthToken.objects.exists()
+
+
+def test_with_mandatory_verification_an_unverified_account_gets_no_token(client, learner, settings):
+    settings.ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+    response = get_token(client)
+    assert response.status_code == 400 and "email" in response.json()
+    EmailAddress.objects.create(user=learner, email=learner.email, verified=True, primary=True)
+    assert get_token(client).status_code == 200
+
+
+@pytest.mark.parametrize("payload", [{"favourite_colour": "blue"}, {"email": "new@example.com"}])
+def test_patching_unknown_or_read_only_fields_is_a_400(learner_client, learner, payload):
+    response = learner_client.patch("/api/v1/me/", payload, content_type="application/json")
+    assert response.status_code == 400
+    assert set(response.json()) == set(payload)
+    learner.refresh_from_db()
+    assert learner.email == "learner@example.com"
+
+
+def test_an_interview_date_in_the_past_is_refused(learner_client, learner):
+    response = learner_client.patch(
+        "/api/v1/me/", {"interview_date": "1999-01-01"}, content_type="application/json"
+    )
+    assert response.status_code == 400 and "interview_date" in response.json()
+    learner.refresh_from_db()
+    assert learner.interview_date is None

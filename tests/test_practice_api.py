@@ -179,3 +179,18 @@ def test_the_openapi_schema_describes_every_endpoint_without_warnings():
     from django.core.management import call_command
 
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null")
+
+
+def test_polling_an_empty_mode_stores_nothing(api, ml_guide):
+    from interview.models import PracticeSession
+
+    for _ in range(5):
+        assert api.get("/api/v1/practice/next/", {"mode": "due"}).status_code == 204
+    assert not PracticeSession.objects.exists()
+
+
+def test_key_points_match_words_in_any_script(ml_guide):
+    from interview.matching import stems, term_matches
+
+    assert term_matches("naïve", stems("A naïve Bayes classifier"))
+    assert not term_matches("na", stems("A naïve Bayes classifier"))

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from interview.models import Attempt, PracticeSession, QuestionFlag, QuestionNote, Showing
+from interview.models import Attempt, PracticeSession, QuestionFlag, QuestionNote, Rating, Showing
 from interview.services.practice import answer_assess
 
 pytestmark = pytest.mark.django_db
@@ -106,9 +106,9 @@ def test_rating_without_javascript_records_and_redirects_to_the_next_question(
         [],
         0,
     )
-    # The user unticked everything; the automatic suggestion (from the typed answer) is still kept.
-    automatic = answer_assess(question=attempt.question, answer_text="labelled")
-    assert automatic.covered and attempt.suggested_rating == automatic.suggested_rating
+    # The typed answer covered a point, but the user unticked it: their ticks decide, as on the page.
+    assert answer_assess(question=attempt.question, answer_text="labelled").covered
+    assert attempt.suggested_rating == Rating.AGAIN
 
 
 def test_a_resent_rating_form_records_nothing_more(learner_client, learner, ml_guide):
@@ -147,7 +147,7 @@ def test_the_end_of_a_session_is_a_summary(learner_client, learner, ml_guide):
 def test_nothing_to_practise_is_said_plainly(learner_client, ml_guide):
     response = learner_client.post("/practice/start/", {"mode": "due"}, follow=True)
     assert "Nothing to practise in “Due reviews” right now." in response.content.decode()
-    assert not PracticeSession.objects.filter(finished_at__isnull=True).exists()
+    assert not PracticeSession.objects.exists()  # nothing planned, nothing stored
 
 
 def test_bad_start_options_get_a_message(learner_client, ml_guide):
@@ -213,3 +213,99 @@ def test_showings_belong_to_their_session(learner_client, ml_guide):
     assert Showing.objects.count() == 1
     learner_client.get(url)
     assert Showing.objects.count() == 1
+
+
+def test_a_mock_interview_never_reveals_answers_before_its_review(learner_client, learner, ml_guide):
+    url = start(learner_client, mode="mock", question_count="2")
+    token = token_on(learner_client.get(url).content.decode())
+    assert learner_client.post(url + "reveal/", {"token": token, "answer_text": ""}).status_code == 404
+    learner_client.post(url + "rate/", {"token": token, "rating": "4"})
+    assert not Attempt.objects.exists()
+
+
+def test_a_mock_answer_with_a_token_from_elsewhere_is_a_404_not_an_error(learner_client, stranger, ml_guide):
+    from django.test import Client
+
+    other = Client()
+    other.force_login(stranger)
+    other_url = start(other, mode="mock", question_count="1")
+    foreign_token = token_on(other.get(other_url).content.decode())
+    mine = start(learner_client, mode="mock", question_count="1")
+    topic_session = start(learner_client, mode="topic", topics="time-series")
+    topic_token = token_on(learner_client.get(topic_session).content.decode())
+
+    assert (
+        learner_client.post(mine + "answer/", {"token": foreign_token, "answer_text": "x"}).status_code == 404
+    )
+    assert (
+        learner_client.post(mine + "answer/", {"token": topic_token, "answer_text": "x"}).status_code == 404
+    )
+    response = learner_client.post(topic_session + "answer/", {"token": topic_token, "answer_text": "x"})
+    assert response.status_code == 200
+    assert "This question is not part of a mock interview." in response.content.decode()
+
+
+def test_line_breaks_count_once_towards_the_limit(learner_client, learner, ml_guide):
+    url = start(learner_client)
+    token = token_on(learner_client.get(url).content.decode())
+    answer = ("x" * 12 + "\r\n") * 768  # 9,984 characters as the page counts them, 10,752 as CRLF
+    learner_client.post(url + "rate/", {"token": token, "rating": "3", "answer_text": answer})
+    assert Attempt.objects.get(user=learner).answer_text == answer.replace("\r\n", "\n")
+
+
+def test_an_answer_left_open_for_hours_is_kept_with_its_time_capped(learner_client, learner, ml_guide):
+    url = start(learner_client)
+    token = token_on(learner_client.get(url).content.decode())
+    learner_client.post(
+        url + "rate/", {"token": token, "rating": "3", "answer_text": "kept", "duration_ms": 25_200_000}
+    )
+    attempt = Attempt.objects.get(user=learner)
+    assert (attempt.answer_text, attempt.duration_ms) == ("kept", 6 * 60 * 60 * 1000)
+
+
+def test_saving_a_note_from_the_reveal_without_javascript_keeps_the_answer_and_ticks(
+    learner_client, learner, ml_guide
+):
+    url = start(learner_client)
+    token = token_on(learner_client.get(url).content.decode())
+    question = Showing.objects.get(token=token).question
+    first_point = question.key_points.first()
+    response = learner_client.post(
+        url + "tools/",
+        {
+            "token": token,
+            "answer_text": "my careful answer",
+            "key_points": [first_point.pk],
+            "key_points_sent": "1",
+            "tool": "note",
+            "note": "Revise this",
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Note saved." in html and "my careful answer" in html
+    assert f'value="{first_point.pk}" id="key-point-{first_point.pk}" checked' in html
+    assert QuestionNote.objects.get(user=learner, question=question).text == "Revise this"
+
+
+def test_each_practice_step_runs_a_bounded_number_of_queries(
+    learner_client, ml_guide, django_assert_max_num_queries
+):
+    url = start(learner_client)
+    token = token_on(learner_client.get(url).content.decode())
+    with django_assert_max_num_queries(14):
+        learner_client.post(url + "reveal/", {"token": token, "answer_text": "labelled data"})
+    with django_assert_max_num_queries(30):
+        learner_client.post(url + "rate/", {"token": token, "rating": "3"}, headers=HTMX)
+    with django_assert_max_num_queries(10):
+        learner_client.get(url + "summary/")
+    with django_assert_max_num_queries(10):
+        learner_client.get("/accounts/data/export.json")
+    with django_assert_max_num_queries(6):
+        learner_client.get("/api/v1/attempts/")
+    mock = start(learner_client, mode="mock", question_count="3")
+    for _ in range(3):
+        mock_token = token_on(learner_client.get(mock).content.decode())
+        learner_client.post(mock + "answer/", {"token": mock_token, "answer_text": "x"})
+    with django_assert_max_num_queries(10):
+        assert "review your answers" in learner_client.get(mock).content.decode()

@@ -9,6 +9,7 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from interview.api.mentoring import FeedbackSerializer, FeedbackWriteSerializer
@@ -50,7 +51,7 @@ class NextQuerySerializer(serializers.Serializer):
         return data
 
 
-def _open_api_session(user, mode: str, topics: list[Topic], assignment=None) -> PracticeSession:
+def _open_api_session(user, mode: str, topics: list[Topic], assignment=None) -> PracticeSession | None:
     """The user's unfinished API session for this mode (topics, assignment), started today; else a new one."""
     today = local_midnight(local_today(user, timezone.now()), user)
     wanted = {topic.pk for topic in topics}
@@ -103,7 +104,7 @@ class PracticeNextView(APIView):
         mode = query.validated_data["mode"]
         topics = [query.validated_data["topic"]] if "topic" in query.validated_data else []
         session = _open_api_session(request.user, mode, topics, query.validated_data.get("assignment"))
-        showing = practice_service.showing_current(session=session)
+        showing = practice_service.showing_current(session=session) if session else None
         if showing is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
         question = question_detail_queryset().get(pk=showing.question_id)
@@ -203,6 +204,11 @@ class AttemptViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = AttemptFilter
 
     queryset = Attempt.objects.none()  # for the schema; requests use get_queryset
+    throttle_scope = "writes"
+
+    def get_throttles(self) -> list:
+        # Reads are free; recording attempts and feedback is rate limited per user.
+        return [ScopedRateThrottle()] if self.request.method == "POST" else []
 
     def get_queryset(self) -> QuerySet[Attempt]:
         if getattr(self, "swagger_fake_view", False):

@@ -187,8 +187,9 @@ class QuestionNote(models.Model):
 class QuestionFlag(models.Model):
     """A report that a model answer looks wrong, for staff to review in the admin."""
 
+    # Reports go with their author's account (null only for reports made before this rule).
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="question_flags"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, related_name="question_flags"
     )
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="flags")
     reason = models.TextField(max_length=2_000)

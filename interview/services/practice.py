@@ -44,6 +44,7 @@ class Assessment:
 
 def answer_assess(*, question: Question, answer_text: str, ticked: list[int] | None = None) -> Assessment:
     """Key points the answer covers (or the user ticked), the coverage and the rating it suggests."""
+    answer_text = normalize_answer(answer_text)
     _check_answer_length(answer_text)
     key_points = list(question.key_points.all())
     if ticked is None:
@@ -57,6 +58,15 @@ def answer_assess(*, question: Question, answer_text: str, ticked: list[int] | N
     coverage = coverage_of(len(covered), len(key_points))
     suggestion = suggested_rating(coverage) if key_points else Rating.GOOD
     return Assessment(covered=covered, coverage=coverage, suggested_rating=int(suggestion))
+
+
+def normalize_answer(answer_text: str) -> str:
+    """Browsers send line breaks as CRLF; count and keep them as one character."""
+    return answer_text.replace("\r\n", "\n")
+
+
+def session_is_mock_unanswered(showing: Showing) -> bool:
+    return showing.session.is_mock and showing.mock_answered_at is None
 
 
 def _check_answer_length(answer_text: str) -> None:
@@ -122,8 +132,8 @@ def session_start(
     via_api: bool = False,
     assignment: Assignment | None = None,
     now: datetime | None = None,
-) -> PracticeSession:
-    """Plan a session: the mode's questions, in order, within the user's daily limits."""
+) -> PracticeSession | None:
+    """Plan a session: the mode's questions, in order, within the user's daily limits (None if there are none)."""
     now = now or timezone.now()
     topics = topics or []
     if mode == PracticeMode.MOCK:
@@ -139,6 +149,8 @@ def session_start(
                 }
             )
     queue = _queue_for(user, mode, [topic.pk for topic in topics], question_count, now, assignment)
+    if not queue:
+        return None
     session = PracticeSession.objects.create(
         user=user,
         mode=mode,
@@ -147,7 +159,6 @@ def session_start(
         seconds_per_question=seconds_per_question if mode == PracticeMode.MOCK else None,
         via_api=via_api,
         assignment=assignment if mode == PracticeMode.ASSIGNMENT else None,
-        finished_at=None if queue else now,
     )
     session.topics.set(topics)
     return session
@@ -221,6 +232,7 @@ def attempt_record(
     now = now or timezone.now()
     if rating not in Rating.values:
         raise ValidationError({"rating": "The rating must be 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy)."})
+    answer_text = normalize_answer(answer_text)
     _check_answer_length(answer_text)
     showing = _locked_showing(user, token)
     question = showing.question
@@ -228,23 +240,22 @@ def attempt_record(
         raise ValidationError({"question": "This token was issued for another question."})
     if Attempt.objects.filter(showing=showing).exists():
         raise ValidationError({"token": "This showing was already rated: get the next question."})
-    if duration_ms is not None and not 0 <= duration_ms <= MAX_DURATION_MS:
+    if duration_ms is not None and duration_ms < 0:
+        raise ValidationError({"duration_ms": "The time spent cannot be negative."})
+    if session_is_mock_unanswered(showing):
         raise ValidationError(
-            {"duration_ms": "The time spent must be between 0 and 6 hours, in milliseconds."}
+            {"token": "Answer this mock-interview question first; it is rated in the review."}
         )
 
     session = showing.session
     if session.is_mock:
         answer_text = showing.mock_answer
         duration_ms = showing.mock_duration_ms
-    automatic = answer_assess(question=question, answer_text=answer_text)
-    assessment = (
-        automatic
-        if key_points is None
-        else answer_assess(question=question, answer_text=answer_text, ticked=key_points)
-    )
+    assessment = answer_assess(question=question, answer_text=answer_text, ticked=key_points)
     if duration_ms is None:
-        duration_ms = min(MAX_DURATION_MS, int((now - showing.shown_at).total_seconds() * 1000))
+        duration_ms = int((now - showing.shown_at).total_seconds() * 1000)
+    # A question left open for hours keeps its answer: the time counted is capped instead.
+    duration_ms = min(duration_ms, MAX_DURATION_MS)
 
     state = ReviewState.objects.select_for_update().filter(user=user, question=question).first()
     outcome = review(user, state, question.pk, rating, now)
@@ -268,7 +279,7 @@ def attempt_record(
         answer_text=answer_text,
         key_points_covered=assessment.covered,
         coverage=assessment.coverage,
-        suggested_rating=automatic.suggested_rating,
+        suggested_rating=assessment.suggested_rating,
         rating=rating,
         duration_ms=duration_ms,
         timed_out=showing.mock_timed_out,
@@ -298,6 +309,7 @@ def mock_answer_submit(
 ) -> Showing:
     """Keep a mock-interview answer (hidden until the review) and move on; answers past the time are marked."""
     now = now or timezone.now()
+    answer_text = normalize_answer(answer_text)
     _check_answer_length(answer_text)
     showing = _locked_showing(user, token)
     session = showing.session

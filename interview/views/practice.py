@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -80,8 +80,9 @@ def practice_start(request: HtmxHttpRequest) -> HttpResponse:
         for message in _error_messages(error):
             messages.error(request, message)
         return redirect("interview:practice")
-    if session.finished_at is not None:
-        messages.info(request, f"Nothing to practise in “{session.get_mode_display()}” right now.")
+    if session is None:
+        label = PracticeMode(form.cleaned_data["mode"]).label
+        messages.info(request, f"Nothing to practise in “{label}” right now.")
         return redirect("interview:practice")
     return redirect(session)
 
@@ -155,6 +156,8 @@ def _reveal_context(
 @require_POST
 def practice_reveal(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     session = _session_or_404(request, pk)
+    if session.is_mock:
+        raise Http404("A mock interview shows the model answers only in its review.")
     form = AnswerForm(request.POST)
     if not form.is_valid():
         showing = _showing_or_404(session, request.POST.get("token", ""))
@@ -182,6 +185,40 @@ def practice_check(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         if not request.htmx
         else render(request, f"{TEMPLATE}#assessment", context)
     )
+
+
+@login_required
+@require_POST
+def practice_tools(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Save a note or report the model answer from the reveal screen, keeping the answer and ticks."""
+    session = _session_or_404(request, pk)
+    showing = _showing_or_404(session, request.POST.get("token", ""))
+    question = showing.question
+    try:
+        if request.POST.get("tool") == "flag":
+            practice_service.flag_create(
+                user=request.user, question=question, reason=request.POST.get("reason", "")
+            )
+            status = "Thank you: staff will check this model answer."
+        else:
+            note = practice_service.note_save(
+                user=request.user, question=question, text=request.POST.get("note", "")
+            )
+            status = "Note saved." if note else "Note removed."
+    except ValidationError as error:
+        status = " ".join(error.messages)
+    if request.htmx:
+        return HttpResponse(status)
+    form = RateForm(request.POST, question=question)
+    form.is_valid()
+    context = _reveal_context(
+        request,
+        session,
+        showing,
+        request.POST.get("answer_text", "")[:10_000],
+        ticked=form.cleaned_data.get("key_points", []) if "key_points_sent" in request.POST else None,
+    )
+    return _render(request, "reveal", {**context, "tool_status": status})
 
 
 def _after_answer(request: HtmxHttpRequest, session: PracticeSession) -> HttpResponse:
@@ -216,9 +253,11 @@ def practice_rate(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             duration_ms=form.cleaned_data.get("duration_ms"),
         )
     except ValidationError as error:
-        # Already rated (a double click or a resent form): carry on with the session.
-        for message in _error_messages(error):
-            messages.info(request, message)
+        # Already rated (a double click or a resent form): carry on with the session, saying so only
+        # to a plain form post, where the page reloads anyway.
+        if not request.htmx:
+            for message in _error_messages(error):
+                messages.info(request, message)
     return _after_answer(request, session)
 
 
@@ -226,17 +265,21 @@ def practice_rate(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def practice_mock_answer(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     session = _session_or_404(request, pk)
+    showing = _showing_or_404(session, request.POST.get("token", ""))
     form = AnswerForm(request.POST)
     if not form.is_valid():
-        showing = _showing_or_404(session, request.POST.get("token", ""))
         return _render(request, "card", _question_context(session, showing, form))
-    practice_service.mock_answer_submit(
-        user=request.user,
-        token=form.cleaned_data["token"],
-        answer_text=form.cleaned_data["answer_text"],
-        duration_ms=form.cleaned_data.get("duration_ms"),
-        timed_out=bool(request.POST.get("timed_out")),
-    )
+    try:
+        practice_service.mock_answer_submit(
+            user=request.user,
+            token=showing.token,
+            answer_text=form.cleaned_data["answer_text"],
+            duration_ms=form.cleaned_data.get("duration_ms"),
+            timed_out=bool(request.POST.get("timed_out")),
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        return _render(request, "card", _question_context(session, showing, form))
     return _after_answer(request, session)
 
 

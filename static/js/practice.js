@@ -3,6 +3,8 @@
 (() => {
   let startedAt = Date.now();
   let countdown = null;
+  // Keys act only once htmx has finished swapping a card in; a key pressed mid-swap could submit twice.
+  let ready = true;
 
   const isTyping = (element) =>
     element && (element.tagName === "TEXTAREA" || element.tagName === "SELECT" ||
@@ -48,6 +50,7 @@
   function setUp(root) {
     const card = root.id === "practice-card" ? root : root.querySelector?.("#practice-card");
     if (!card) return;
+    ready = true;
     if (card.dataset.card === "question") {
       startedAt = Date.now();
       const textarea = card.querySelector("textarea");
@@ -56,6 +59,11 @@
         textarea.focus();
       }
       startCountdown(card);
+    } else if (card.dataset.card === "mock-review") {
+      clearInterval(countdown);
+      // Stay with the answers: focus the first one still to rate, not the top of the page.
+      const next = card.querySelector(".mock-answer form")?.closest(".mock-answer")?.querySelector("h2");
+      (next || card.querySelector("h1"))?.focus();
     } else {
       clearInterval(countdown);
       const heading = card.querySelector("h1");
@@ -86,19 +94,29 @@
       document.activeElement.blur();
       return;
     }
-    if (isTyping(event.target)) return;
-    if (event.key === " " && card.dataset.card === "question" && event.target.tagName !== "BUTTON") {
+    if (isTyping(event.target) || !ready) return;
+    // Space and digits keep their usual meaning on links, buttons and the disclosure of the tools.
+    if (event.target.closest("a, button, summary, nav")) return;
+    if (event.key === " " && card.dataset.card === "question") {
       event.preventDefault();
       submitCard(card.querySelector("[data-answer-form]"));
     } else if (["1", "2", "3", "4"].includes(event.key) && card.dataset.card === "reveal") {
       const button = card.querySelector(`[data-rating-key="${event.key}"]`);
       if (button) {
         event.preventDefault();
+        ready = false;
         button.click();
       }
     }
   });
 
   document.addEventListener("DOMContentLoaded", () => setUp(document));
+  document.addEventListener("htmx:beforeRequest", () => {
+    ready = false;
+  });
+  // htmx:load comes after htmx has processed the new content, so its buttons are wired up by then.
   document.addEventListener("htmx:load", (event) => setUp(event.target));
+  document.addEventListener("htmx:afterRequest", () => {
+    ready = true;
+  });
 })();
