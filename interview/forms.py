@@ -1,6 +1,6 @@
 from django import forms
 
-from interview.models import Assignment, Difficulty, PracticeMode, Rating, Topic
+from interview.models import Assignment, Difficulty, Language, PracticeMode, Rating, Topic
 from interview.models.practice import ANSWER_MAX_LENGTH
 from interview.services.practice import MOCK_DEFAULT_QUESTIONS, MOCK_DEFAULT_SECONDS, MOCK_MAX_QUESTIONS
 
@@ -160,3 +160,55 @@ class FeedbackForm(forms.Form):
 
 class ReplyForm(forms.Form):
     reply = forms.CharField(label="Your reply", max_length=5_000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class MentorQuestionForm(forms.Form):
+    prompt = forms.CharField(label="Question", max_length=1_000, widget=forms.Textarea(attrs={"rows": 2}))
+    answer = forms.CharField(
+        label="Model answer", max_length=10_000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    code = forms.CharField(
+        label="Code (optional, kept as typed)",
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    language = forms.ChoiceField(
+        label="Language of the code", choices=Language.choices, initial=Language.PYTHON
+    )
+    topics = forms.ModelMultipleChoiceField(label="Topics", queryset=Topic.objects.all(), required=False)
+    difficulty = forms.ChoiceField(label="Difficulty", choices=Difficulty.choices)
+    key_points = forms.CharField(
+        label="Key points (optional)",
+        required=False,
+        help_text="One per line: the statement, a “|”, then the words that show it, separated by commas. "
+        "For example: Uses labelled data | labelled, labeled. Give 2 to 5.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def clean_key_points(self) -> list[tuple[str, list[str]]]:
+        points = []
+        for number, line in enumerate(self.cleaned_data["key_points"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            text, bar, terms = line.partition("|")
+            if not bar or not text.strip():
+                raise forms.ValidationError(f"Line {number}: write the statement, a “|”, then its words.")
+            points.append((text.strip(), [term.strip().lower() for term in terms.split(",") if term.strip()]))
+        return points
+
+
+class GuideUploadForm(forms.Form):
+    file = forms.FileField(
+        label="A file in the guide format (Q1. question, its answer on the next line, …)",
+        help_text="Plain text, UTF-8, at most 1 MB.",
+    )
+
+    def clean_file(self) -> str:
+        upload = self.cleaned_data["file"]
+        if upload.size > 1_000_000:
+            raise forms.ValidationError("The file is larger than 1 MB.")
+        try:
+            return upload.read().decode("utf-8")
+        except UnicodeDecodeError:
+            raise forms.ValidationError("The file is not UTF-8 text.") from None

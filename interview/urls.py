@@ -48,5 +48,7 @@ urlpatterns = [
     path("mentor/assignments/new/", mentoring.assignment_create, name="mentor-assignment-create"),
     path("mentor/assignments/<int:pk>/", mentoring.assignment_detail, name="mentor-assignment"),
     path("mentor/insights/", mentoring.insights, name="mentor-insights"),
+    path("mentor/questions/", mentoring.mentor_questions, name="mentor-questions"),
+    path("mentor/questions/import/", mentoring.mentor_questions_import, name="mentor-questions-import"),
     path("mentor/attempts/<int:pk>/", mentoring.attempt_feedback, name="mentor-attempt"),
 ]

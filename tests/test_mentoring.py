@@ -344,3 +344,97 @@ def test_feedback_endpoint_permission_matrix(world, viewer):
     assert listing.status_code == {"anonymous": 401, "learner": 200, "mentor": 200, "co_mentor": 200}.get(
         viewer, 404
     )
+
+
+# A mentor's own questions ----------------------------------------------------------------------------------------
+
+
+OWN_GUIDE = """A few questions of my own.
+Q1. What is a feature store?
+A shared place to keep and serve the features models are trained and served with.
+Q2. What is data drift?
+A change in the distribution of the inputs a model sees in production.
+"""
+
+
+def test_a_mentors_own_questions_reach_their_cohort_only(world, client):
+    mentor = world["mentor"]
+    question = service.mentor_question_create(
+        mentor=mentor,
+        prompt="How would you monitor a model in production?",
+        answer="Track input drift, prediction drift and business metrics, with alerts.",
+        topics=[],
+        key_points=[("Watch the inputs", ["drift"]), ("Alert on metrics", ["alert", "alerting"])],
+        code="print('monitor')",
+        language="python",
+    )
+    assert question.guide.owner == mentor and question.key_points.count() == 2
+
+    for viewer, status in [
+        ("mentor", 200),
+        ("learner", 200),
+        ("co_mentor", 200),
+        ("outsider", 404),
+        ("other_mentor", 404),
+    ]:
+        assert client_for(world, viewer).get(f"/questions/{question.pk}/").status_code == status, viewer
+    assert Client().get(f"/questions/{question.pk}/").status_code == 404
+    assert "monitor a model" not in Client().get("/questions/", {"q": "monitor"}).content.decode()
+    assert Client().get("/api/v1/questions/").json()["count"] == 48
+
+    question_set = service.question_set_save(owner=mentor, title="Own", question_ids=[question.pk])
+    with pytest.raises(ValidationError, match="not questions of the bank"):
+        service.question_set_save(owner=world["other_mentor"], title="Theirs", question_ids=[question.pk])
+    assignment = service.assignment_create(
+        mentor=mentor, question_set=question_set, cohort=world["cohort"], due_date=date(2026, 12, 1)
+    )
+    (attempt,) = practise_assignment(world["learner"], assignment, [Rating.GOOD])
+    assert attempt.question == question
+
+
+def test_questions_written_with_missing_parts_are_explained(world):
+    with pytest.raises(ValidationError) as error:
+        service.mentor_question_create(
+            mentor=world["mentor"], prompt="", answer="", topics=[], key_points=[("one", ["x"])]
+        )
+    assert set(error.value.message_dict) == {"prompt", "answer", "key_points"}
+
+
+def test_the_mentor_questions_page_writes_and_imports(world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    mentor_client = client_for(world, "mentor")
+    response = mentor_client.post(
+        "/mentor/questions/",
+        {
+            "prompt": "What is a canary release?",
+            "answer": "Sending a small share of traffic to a new model first.",
+            "language": "text",
+            "difficulty": "basic",
+            "key_points": "Small share first | small share, canary\nCompare before rolling out | compare",
+        },
+    )
+    assert response.status_code == 302
+    bad = mentor_client.post("/mentor/questions/", {"prompt": "X", "answer": "Y", "language": "text",
+                                                     "difficulty": "basic", "key_points": "no bar here"})  # fmt: skip
+    assert "Line 1: write the statement" in bad.content.decode()
+
+    upload = SimpleUploadedFile("mlops-extra.txt", OWN_GUIDE.encode(), content_type="text/plain")
+    mentor_client.post("/mentor/questions/import/", {"file": upload})
+    page = mentor_client.get("/mentor/questions/").content.decode()
+    assert "What is a canary release?" in page and "What is data drift?" in page
+    assert Question.objects.filter(guide__owner=world["mentor"]).count() == 3
+
+    broken = SimpleUploadedFile("broken.txt", b"Intro.\nQ1 missing dot\nA.\n", content_type="text/plain")
+    html = mentor_client.post("/mentor/questions/import/", {"file": broken}, follow=True).content.decode()
+    assert "broken.txt, line 2: a question must look like" in html
+
+
+def test_learners_cannot_write_questions(world):
+    response = client_for(world, "learner").post(
+        "/mentor/questions/",
+        {"prompt": "Q?", "answer": "A.", "language": "text", "difficulty": "basic"},
+        follow=True,
+    )
+    assert "Turn on “I coach other candidates”" in response.content.decode()
+    assert not Question.objects.filter(guide__owner__isnull=False).exists()

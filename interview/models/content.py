@@ -17,6 +17,14 @@ class Guide(models.Model):
     closing_tips = models.JSONField(default=list, blank=True, help_text="The tips list at the end.")
     closing_text = models.TextField(blank=True, help_text="Paragraphs after the tips.")
     source_file = models.CharField(max_length=255, help_text="File name the guide was imported from.")
+    owner = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="guides",
+        help_text="A mentor's own questions, seen only by them and their cohorts; empty for the public bank.",
+    )
 
     objects = GuideManager()
 
@@ -80,7 +88,13 @@ class QuestionKind(models.TextChoices):
     CODE = "code", "Code"
 
 
-class QuestionManager(models.Manager["Question"]):
+class QuestionQuerySet(models.QuerySet["Question"]):
+    def public(self) -> "QuestionQuerySet":
+        """Active questions of the public bank (not a mentor's own)."""
+        return self.filter(is_active=True, guide__owner__isnull=True)
+
+
+class QuestionManager(models.Manager.from_queryset(QuestionQuerySet)):
     def get_by_natural_key(self, guide_slug: str, number: int) -> "Question":
         return self.get(guide__slug=guide_slug, number=number)
 

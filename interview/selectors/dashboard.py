@@ -152,12 +152,12 @@ def _trend(user: User, now: datetime) -> list[WeekTrend]:
 def dashboard_stats(user: User, now: datetime) -> DashboardStats:
     """The numbers of the dashboard, in a fixed number of queries whatever the history size."""
     today = local_today(user, now)
-    active = Question.objects.filter(is_active=True)
+    active = Question.objects.public()
     states = ReviewState.objects.filter(user=user, question__is_active=True)
 
     schedule = states.aggregate(
         due_now=Count("pk", filter=Q(due__lte=now)),
-        practised=Count("pk", filter=Q(stability__isnull=False)),
+        practised=Count("pk", filter=Q(stability__isnull=False, question__guide__owner__isnull=True)),
     )
     recall = retrievability(now)
     ready = (

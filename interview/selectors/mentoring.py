@@ -21,6 +21,7 @@ from interview.models import (
     Topic,
 )
 from interview.scheduling import local_today
+from interview.selectors.content import PUBLIC_IN_TOPIC
 from interview.selectors.progress import retrievability
 
 MENTOR = Membership.Role.MENTOR
@@ -166,13 +167,16 @@ def cohort_mastery_grid(cohort: Cohort, now: datetime) -> dict:
         .order_by("display_name", "email")
     )
     topics = list(
-        Topic.objects.annotate(total=Count("questions", filter=Q(questions__is_active=True), distinct=True))
+        Topic.objects.annotate(total=Count("questions", filter=PUBLIC_IN_TOPIC, distinct=True))
         .filter(total__gt=0)
         .order_by("position", "name")
     )
     sums = (
         ReviewState.objects.filter(
-            user__in=[learner.pk for learner in learners], question__is_active=True, stability__isnull=False
+            user__in=[learner.pk for learner in learners],
+            question__is_active=True,
+            question__guide__owner__isnull=True,
+            stability__isnull=False,
         )
         .values("user_id", "question__topics")
         .annotate(recall=Sum(retrievability(now)), practised=Count("pk"))

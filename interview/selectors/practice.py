@@ -38,7 +38,7 @@ def daily_budget(user: User, now: datetime) -> DailyBudget:
 
 
 def _active_in(topic_ids: list[int]) -> QuerySet[Question]:
-    questions = Question.objects.filter(is_active=True)
+    questions = Question.objects.public()
     if topic_ids:
         questions = questions.filter(topics__in=topic_ids)
     return questions.distinct()

@@ -21,6 +21,7 @@ from django.db.models.functions import Coalesce, Greatest, Power
 from accounts.models import User
 from interview.models import Attempt, Rating, ReviewState, Topic
 from interview.scheduling import DECAY, FACTOR
+from interview.selectors.content import PUBLIC_IN_TOPIC
 
 WEAK_TOPIC_COUNT = 3
 STRUGGLE_WINDOW = timedelta(days=30)
@@ -59,7 +60,11 @@ def topic_mastery(user: User, now: datetime) -> QuerySet[Topic]:
     rated Again or Hard. Weakest first: lowest mastery, then most struggle.
     """
     states = ReviewState.objects.filter(
-        user=user, question__topics=OuterRef("pk"), question__is_active=True, stability__isnull=False
+        user=user,
+        question__topics=OuterRef("pk"),
+        question__is_active=True,
+        question__guide__owner__isnull=True,
+        stability__isnull=False,
     )
     recall_sum = (
         states.order_by().values("question__topics").annotate(total=Sum(retrievability(now))).values("total")
@@ -75,7 +80,7 @@ def topic_mastery(user: User, now: datetime) -> QuerySet[Topic]:
     struggles = recent.annotate(n=Count("pk", filter=Q(rating__lte=Rating.HARD))).values("n")
     attempts = recent.annotate(n=Count("pk")).values("n")
     return (
-        Topic.objects.annotate(total=Count("questions", filter=Q(questions__is_active=True), distinct=True))
+        Topic.objects.annotate(total=Count("questions", filter=PUBLIC_IN_TOPIC, distinct=True))
         .filter(total__gt=0)
         .annotate(
             practised=Coalesce(Subquery(practised, output_field=IntegerField()), 0),

@@ -82,6 +82,7 @@ def guide_import(
     source_file: str,
     title: str = "",
     annotations: GuideAnnotations | None = None,
+    owner=None,
 ) -> ImportReport:
     """Create or update a guide from its text; questions match by number and are never deleted.
 
@@ -93,6 +94,8 @@ def guide_import(
     _check_annotations_match(parsed, annotations)
 
     existing_guide = Guide.objects.filter(slug=slug).first()
+    if existing_guide is not None and existing_guide.owner_id != (owner.pk if owner else None):
+        raise ValidationError(f"The guide {slug!r} belongs to someone else.")
     guide, _ = Guide.objects.update_or_create(
         slug=slug,
         defaults={
@@ -106,6 +109,7 @@ def guide_import(
             "closing_tips": parsed.tips,
             "closing_text": "\n\n".join(parsed.closing),
             "source_file": source_file,
+            "owner": owner,
         },
     )
     topics = _save_topics(annotations)

@@ -1,27 +1,37 @@
 """Writes for mentoring: cohorts, invites, membership, question sets, assignments, progress and feedback."""
 
 from datetime import date, datetime
+from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
+from django.utils.text import slugify
 
 from accounts.models import User
+from interview.annotations import MAX_KEY_POINTS, MIN_KEY_POINTS
 from interview.models import (
     Assignment,
     AssignmentLearner,
     Attempt,
+    CodeSnippet,
     Cohort,
+    Difficulty,
     Feedback,
+    Guide,
     Invite,
+    KeyPoint,
+    Language,
     Membership,
     Question,
     QuestionSet,
     QuestionSetItem,
     Rating,
+    Topic,
 )
 from interview.selectors.mentoring import attempts_visible_to, cohorts_mentored_by
+from interview.services.content import ImportReport, guide_import
 
 MENTOR = Membership.Role.MENTOR
 LEARNER = Membership.Role.LEARNER
@@ -120,12 +130,16 @@ def membership_remove(*, actor: User, cohort: Cohort, user: User) -> None:
     membership.delete()
 
 
-def _question_ids(question_ids: list[int]) -> list[int]:
+def _question_ids(question_ids: list[int], owner: User) -> list[int]:
     if len(question_ids) > MAX_SET_QUESTIONS:
         raise ValidationError({"questions": f"A set holds at most {MAX_SET_QUESTIONS} questions."})
     if len(set(question_ids)) != len(question_ids):
         raise ValidationError({"questions": "A question appears twice in the set."})
-    known = set(Question.objects.filter(pk__in=question_ids, is_active=True).values_list("pk", flat=True))
+    known = set(
+        Question.objects.filter(pk__in=question_ids, is_active=True)
+        .filter(Q(guide__owner__isnull=True) | Q(guide__owner=owner))
+        .values_list("pk", flat=True)
+    )
     unknown = [pk for pk in question_ids if pk not in known]
     if unknown:
         raise ValidationError({"questions": f"These are not questions of the bank: {unknown}."})
@@ -146,7 +160,7 @@ def question_set_save(
     title = title.strip()
     if not title:
         raise ValidationError({"title": "Give the set a title."})
-    question_ids = _question_ids(question_ids)
+    question_ids = _question_ids(question_ids, owner)
     if question_set is None:
         question_set = QuestionSet.objects.create(
             owner=owner, title=title[:200], description=description.strip()
@@ -288,3 +302,69 @@ def feedback_mark_read(*, learner: User, feedback: Feedback, now: datetime | Non
     if feedback.attempt.user_id != learner.pk:
         raise PermissionDenied("Only the learner can mark feedback read.")
     Feedback.objects.filter(pk=feedback.pk, read_at__isnull=True).update(read_at=now or timezone.now())
+
+
+# A mentor's own questions --------------------------------------------------------------------------------------
+
+
+def mentor_guide_for(mentor: User) -> Guide:
+    """The guide that holds the questions a mentor writes in the app (seen only by them and their cohorts)."""
+    guide, _ = Guide.objects.get_or_create(
+        slug=f"mentor-{mentor.pk}",
+        defaults={"title": f"Questions by {mentor}", "owner": mentor, "source_file": "written in the app"},
+    )
+    return guide
+
+
+@transaction.atomic
+def mentor_question_create(
+    *,
+    mentor: User,
+    prompt: str,
+    answer: str,
+    topics: list[Topic],
+    key_points: list[tuple[str, list[str]]],
+    code: str = "",
+    language: str = Language.TEXT,
+    difficulty: str = Difficulty.BASIC,
+) -> Question:
+    """A question of the mentor's own, with its model answer, optional code, topics and key points."""
+    _require_mentor(mentor)
+    prompt, answer = prompt.strip(), answer.strip()
+    errors = {}
+    if not prompt:
+        errors["prompt"] = "Write the question."
+    if not answer:
+        errors["answer"] = "Write the model answer."
+    if key_points and not MIN_KEY_POINTS <= len(key_points) <= MAX_KEY_POINTS:
+        errors["key_points"] = f"Give {MIN_KEY_POINTS} to {MAX_KEY_POINTS} key points, or none."
+    if any(not terms for _, terms in key_points):
+        errors["key_points"] = "Every key point needs at least one term after a “|”."
+    if errors:
+        raise ValidationError(errors)
+    guide = Guide.objects.select_for_update().get(pk=mentor_guide_for(mentor).pk)
+    number = (guide.questions.aggregate(last=Max("number"))["last"] or 0) + 1
+    question = Question.objects.create(
+        guide=guide, number=number, prompt=prompt, answer=answer, difficulty=difficulty, kind="concept"
+    )
+    question.topics.set(topics)
+    if code.strip():
+        CodeSnippet.objects.create(question=question, position=0, language=language, code=code.rstrip())
+    KeyPoint.objects.bulk_create(
+        KeyPoint(question=question, position=position, text=text, terms=terms)
+        for position, (text, terms) in enumerate(key_points)
+    )
+    return question
+
+
+def mentor_guide_import(*, mentor: User, text: str, filename: str) -> ImportReport:
+    """Import several questions at once from a file in the guide format, as a guide of the mentor's own."""
+    _require_mentor(mentor)
+    stem = slugify(Path(filename).stem)[:50] or "import"
+    return guide_import(
+        text=text,
+        slug=f"mentor-{mentor.pk}-{stem}",
+        source_file=Path(filename).name,
+        title=Path(filename).stem,
+        owner=mentor,
+    )

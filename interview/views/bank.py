@@ -13,7 +13,7 @@ from interview.models import Guide, QuestionNote, Topic
 from interview.selectors.content import (
     active_questions,
     filter_questions,
-    question_detail_queryset,
+    questions_visible_to,
     topics_with_counts,
 )
 from interview.selectors.practice import attempts_of
@@ -26,9 +26,15 @@ class HtmxHttpRequest(HttpRequest):
 
 @require_safe
 def home(request: HtmxHttpRequest) -> HttpResponse:
-    guides = Guide.objects.annotate(
-        question_count=Count("questions", filter=Q(questions__is_active=True))
-    ).order_by("title")
+    guides = (
+        Guide.objects.filter(owner__isnull=True)
+        .annotate(
+            question_count=Count(
+                "questions", filter=Q(questions__is_active=True)
+            )  # public guides only, above
+        )
+        .order_by("title")
+    )
     context = {
         "guides": guides,
         "question_count": active_questions().count(),
@@ -39,7 +45,7 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_safe
 def guide_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    guide = get_object_or_404(Guide, slug=slug)
+    guide = get_object_or_404(Guide, slug=slug, owner__isnull=True)
     questions = active_questions().filter(guide=guide).order_by("number")
     return render(request, "interview/guide_detail.html", {"guide": guide, "questions": questions})
 
@@ -76,7 +82,7 @@ def question_list(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_safe
 def question_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    question = get_object_or_404(question_detail_queryset(), pk=pk)
+    question = get_object_or_404(questions_visible_to(request.user), pk=pk)
     context = {"question": question}
     if request.user.is_authenticated:
         # The signed-in user's own history on this question: how their answer improved, and their note.
