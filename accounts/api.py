@@ -15,7 +15,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts import services
-from accounts.models import User, timezone_names
+from accounts.models import PREFERENCE_FIELDS, User, timezone_names
 from accounts.selectors import user_data_export
 
 
@@ -24,16 +24,7 @@ class MeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = [
-            "email",
-            "display_name",
-            "timezone",
-            "daily_new_limit",
-            "daily_review_limit",
-            "desired_retention",
-            "interview_date",
-            "is_mentor",
-        ]
+        fields = ["email", *PREFERENCE_FIELDS]
         read_only_fields = ["email"]
 
     def validate(self, data: dict) -> dict:

@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
-from accounts.models import User, timezone_names
+from accounts.models import PREFERENCE_FIELDS, User, timezone_names
 
 
 class UserCreationAdminForm(AdminUserCreationForm):
@@ -47,15 +47,7 @@ class PreferencesForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = [
-            "display_name",
-            "timezone",
-            "daily_new_limit",
-            "daily_review_limit",
-            "desired_retention",
-            "interview_date",
-            "is_mentor",
-        ]
+        fields = PREFERENCE_FIELDS
         widgets = {
             "interview_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "desired_retention": forms.NumberInput(attrs={"step": "0.01", "min": "0.70", "max": "0.97"}),

@@ -7,6 +7,16 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 
+# The preferences a user may change (the settings page, PATCH /api/v1/me/ and the service share it).
+PREFERENCE_FIELDS = [
+    "display_name",
+    "timezone",
+    "daily_new_limit",
+    "daily_review_limit",
+    "desired_retention",
+    "interview_date",
+    "is_mentor",
+]
 MIN_RETENTION = 0.70
 MAX_RETENTION = 0.97
 

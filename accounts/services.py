@@ -10,25 +10,13 @@ from django.utils import timezone
 from knox.models import AuthToken
 from knox.settings import knox_settings
 
-from accounts.models import User
-
-PREFERENCE_FIELDS = frozenset(
-    {
-        "display_name",
-        "timezone",
-        "daily_new_limit",
-        "daily_review_limit",
-        "desired_retention",
-        "interview_date",
-        "is_mentor",
-    }
-)
+from accounts.models import PREFERENCE_FIELDS, User
 
 
 @transaction.atomic
 def user_preferences_update(*, user: User, **changes: Any) -> User:
     """Change a user's preferences; nothing is saved unless every value is valid."""
-    unknown = set(changes) - PREFERENCE_FIELDS
+    unknown = set(changes) - set(PREFERENCE_FIELDS)
     if unknown:
         raise ValidationError(f"Not a preference: {', '.join(sorted(unknown))}.")
     fresh = User.objects.select_for_update().get(pk=user.pk)

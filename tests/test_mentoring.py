@@ -438,3 +438,22 @@ def test_learners_cannot_write_questions(world):
     )
     assert "Turn on “I coach other candidates”" in response.content.decode()
     assert not Question.objects.filter(guide__owner__isnull=False).exists()
+
+
+def test_learners_see_open_assignments_due_soonest_first_and_future_ones_from_their_start(world):
+    learner, mentor = world["learner"], world["mentor"]
+    later = service.assignment_create(
+        mentor=mentor, question_set=world["set"], cohort=world["cohort"], due_date=date(2026, 12, 20)
+    )
+    future = service.assignment_create(
+        mentor=mentor,
+        question_set=world["set"],
+        cohort=world["cohort"],
+        start_date=date(2027, 1, 1),
+        due_date=date(2027, 1, 10),
+    )
+    practise_assignment(learner, world["assignment"], [Rating.GOOD] * 3)  # completes the first one
+    shown = [assignment for assignment, _ in see.learner_assignments(learner, NOW)]
+    assert shown == [later, world["assignment"]]
+    assert future not in see.assignments_of_learner(learner, date(2026, 11, 25))
+    assert future in see.assignments_of_learner(learner, date(2027, 1, 1))

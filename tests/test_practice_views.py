@@ -200,7 +200,7 @@ def test_notes_are_private_and_flags_reach_staff(learner_client, learner, ml_gui
         == "Remember: continuous vs categorical."
     )
     response = learner_client.post(f"/questions/{question.pk}/flag/", {"reason": ""}, headers=HTMX)
-    assert "This field is required." in response.content.decode()
+    assert "Say what looks wrong, so that staff can check it." in response.content.decode()
     learner_client.post(f"/questions/{question.pk}/flag/", {"reason": "Decision trees also do regression."})
     assert QuestionFlag.objects.get(question=question).user == learner
     learner_client.post(f"/questions/{question.pk}/note/", {"text": ""})

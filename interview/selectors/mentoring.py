@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db.models import Avg, Count, Exists, F, Max, OuterRef, Q, QuerySet, Sum
+from django.utils import timezone
 
 from accounts.models import User
 from interview.models import (
@@ -70,9 +71,11 @@ def assignments_mentored_by(user: User) -> QuerySet[Assignment]:
     return Assignment.objects.filter(cohort__in=cohorts_mentored_by(user))
 
 
-def assignments_of_learner(user: User) -> QuerySet[Assignment]:
-    """Assignments given to the user in cohorts they still belong to."""
-    return Assignment.objects.filter(learners__learner=user, cohort__in=cohorts_joined_by(user))
+def assignments_of_learner(user: User, today: date | None = None) -> QuerySet[Assignment]:
+    """Assignments given to the user in cohorts they still belong to, from their start date on."""
+    assignments = Assignment.objects.filter(learners__learner=user, cohort__in=cohorts_joined_by(user))
+    today = today or local_today(user, timezone.now())
+    return assignments.filter(Q(start_date__isnull=True) | Q(start_date__lte=today))
 
 
 def assignments_visible_to(user: User) -> QuerySet[Assignment]:
@@ -144,7 +147,8 @@ def learner_assignments(user: User, now: datetime) -> list[tuple[Assignment, Ass
     rows = (
         AssignmentLearner.objects.filter(learner=user, assignment__in=assignments_of_learner(user))
         .select_related("assignment__cohort")
-        .order_by("completed_at", "assignment__due_date")
+        # Open ones first (NULLs sort differently on PostgreSQL and SQLite, so say it), due soonest first.
+        .order_by(F("completed_at").asc(nulls_first=True), "assignment__due_date")
     )
     return [(row.assignment, status_of(row, row.assignment, today)) for row in rows]
 

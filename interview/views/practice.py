@@ -23,7 +23,7 @@ from interview.models import (
 )
 from interview.scheduling import humanize_interval, preview_intervals
 from interview.selectors import practice as pick
-from interview.selectors.content import active_questions, topics_with_counts
+from interview.selectors.content import active_questions, questions_visible_to, topics_with_counts
 from interview.selectors.progress import weakest_topics
 from interview.services import practice as practice_service
 from interview.views.bank import HtmxHttpRequest
@@ -194,19 +194,10 @@ def practice_tools(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     session = _session_or_404(request, pk)
     showing = _showing_or_404(session, request.POST.get("token", ""))
     question = showing.question
-    try:
-        if request.POST.get("tool") == "flag":
-            practice_service.flag_create(
-                user=request.user, question=question, reason=request.POST.get("reason", "")
-            )
-            status = "Thank you: staff will check this model answer."
-        else:
-            note = practice_service.note_save(
-                user=request.user, question=question, text=request.POST.get("note", "")
-            )
-            status = "Note saved." if note else "Note removed."
-    except ValidationError as error:
-        status = " ".join(error.messages)
+    tool = request.POST.get("tool", "note")
+    status = _use_tool(
+        request.user, question, tool, request.POST.get("reason" if tool == "flag" else "note", "")
+    )
     if request.htmx:
         return HttpResponse(status)
     form = RateForm(request.POST, question=question)
@@ -333,43 +324,25 @@ def _back(request: HtmxHttpRequest, question: Question) -> HttpResponse:
     return redirect(target)
 
 
-@login_required
-@require_POST
-def question_note(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    question = get_object_or_404(Question, pk=pk)
-    form = NoteForm(request.POST)
-    status = ""
-    if form.is_valid():
-        try:
-            note = practice_service.note_save(
-                user=request.user, question=question, text=form.cleaned_data["text"]
-            )
-            status = "Note saved." if note else "Note removed."
-        except ValidationError as error:
-            status = " ".join(error.messages)
-    else:
-        status = " ".join(error for errors in form.errors.values() for error in errors)
-    if request.htmx:
-        return HttpResponse(status)
-    messages.info(request, status)
-    return _back(request, question)
+def _use_tool(user, question: Question, tool: str, text: str) -> str:
+    """Save a private note or report the model answer; returns what to tell the user."""
+    try:
+        if tool == "flag":
+            practice_service.flag_create(user=user, question=question, reason=text)
+            return "Thank you: staff will check this model answer."
+        note = practice_service.note_save(user=user, question=question, text=text)
+        return "Note saved." if note else "Note removed."
+    except ValidationError as error:
+        return " ".join(error.messages)
 
 
 @login_required
 @require_POST
-def question_flag(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    question = get_object_or_404(Question, pk=pk)
-    form = FlagForm(request.POST)
-    if form.is_valid():
-        try:
-            practice_service.flag_create(
-                user=request.user, question=question, reason=form.cleaned_data["reason"]
-            )
-            status = "Thank you: staff will check this model answer."
-        except ValidationError as error:
-            status = " ".join(error.messages)
-    else:
-        status = " ".join(error for errors in form.errors.values() for error in errors)
+def question_tool(request: HtmxHttpRequest, pk: int, tool: str) -> HttpResponse:
+    """A note or a report from the question page: a status line for htmx, a redirect back otherwise."""
+    question = get_object_or_404(questions_visible_to(request.user), pk=pk)
+    field = "reason" if tool == "flag" else "text"
+    status = _use_tool(request.user, question, tool, request.POST.get(field, ""))
     if request.htmx:
         return HttpResponse(status)
     messages.info(request, status)
