@@ -74,8 +74,8 @@ def test_weak_topics_are_started_topics_with_the_lowest_mastery_ties_broken_by_r
     time_series = Topic.objects.get(slug="time-series").questions.order_by("number")
     deployment = Topic.objects.get(slug="deployment-mlops").questions.order_by("number")
     # Same mastery in both (one of three questions, just reviewed), but deployment was rated Again lately.
-    schedule(learner, time_series[0], days_ago=0)
-    schedule(learner, deployment[0], days_ago=0)
+    schedule(learner, time_series[0], days_ago=0, rating=Rating.GOOD)
+    schedule(learner, deployment[0], days_ago=0, rating=Rating.AGAIN)
     attempt(learner, time_series[0], NOW - timedelta(days=1), rating=Rating.GOOD)
     attempt(learner, deployment[0], NOW - timedelta(days=1), rating=Rating.AGAIN)
 

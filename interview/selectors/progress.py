@@ -1,6 +1,6 @@
 """How well a user knows each topic, computed by the database (the dashboard and practice share it)."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db.models import (
     Count,
@@ -19,12 +19,11 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest, Power
 
 from accounts.models import User
-from interview.models import Attempt, Rating, ReviewState, Topic
+from interview.models import Rating, ReviewState, Topic
 from interview.scheduling import DECAY, FACTOR
 from interview.selectors.content import PUBLIC_IN_TOPIC
 
 WEAK_TOPIC_COUNT = 3
-STRUGGLE_WINDOW = timedelta(days=30)
 
 
 class ElapsedDays(Func):
@@ -53,11 +52,12 @@ def retrievability(now: datetime, prefix: str = "") -> Func:
 
 
 def topic_mastery(user: User, now: datetime) -> QuerySet[Topic]:
-    """Topics with active questions, each annotated for this user.
+    """Topics with active public questions, each annotated for this user.
 
     ``total`` active questions, ``practised`` of them, ``mastery`` = average predicted recall over all
-    ``total`` (an unpractised question counts 0), and ``struggle`` = share of the last 30 days' attempts
-    rated Again or Hard. Weakest first: lowest mastery, then most struggle.
+    ``total`` (an unpractised question counts 0), and ``struggle`` = share of the practised ones whose
+    latest rating was Again or Hard. Weakest first: lowest mastery, then most struggle. One query, on
+    the user's schedule rows only (a handful per topic), whatever the length of their history.
     """
     states = ReviewState.objects.filter(
         user=user,
@@ -65,32 +65,22 @@ def topic_mastery(user: User, now: datetime) -> QuerySet[Topic]:
         question__is_active=True,
         question__guide__owner__isnull=True,
         stability__isnull=False,
-    )
-    recall_sum = (
-        states.order_by().values("question__topics").annotate(total=Sum(retrievability(now))).values("total")
-    )
-    practised = states.order_by().values("question__topics").annotate(n=Count("pk")).values("n")
-    recent = (
-        Attempt.objects.filter(
-            user=user, question__topics=OuterRef("pk"), created_at__gte=now - STRUGGLE_WINDOW
-        )
-        .order_by()
-        .values("question__topics")
-    )
-    struggles = recent.annotate(n=Count("pk", filter=Q(rating__lte=Rating.HARD))).values("n")
-    attempts = recent.annotate(n=Count("pk")).values("n")
+    ).order_by()
+    per_topic = states.values("question__topics")
+    recall_sum = per_topic.annotate(total=Sum(retrievability(now))).values("total")
+    practised = per_topic.annotate(n=Count("pk")).values("n")
+    struggles = per_topic.annotate(n=Count("pk", filter=Q(last_rating__lte=Rating.HARD))).values("n")
     return (
         Topic.objects.annotate(total=Count("questions", filter=PUBLIC_IN_TOPIC, distinct=True))
         .filter(total__gt=0)
         .annotate(
             practised=Coalesce(Subquery(practised, output_field=IntegerField()), 0),
             recall_sum=Coalesce(Subquery(recall_sum, output_field=FloatField()), 0.0),
-            recent_attempts=Coalesce(Subquery(attempts, output_field=IntegerField()), 0),
             recent_struggles=Coalesce(Subquery(struggles, output_field=IntegerField()), 0),
         )
         .annotate(
             mastery=F("recall_sum") / F("total"),
-            struggle=F("recent_struggles") * 1.0 / Greatest(F("recent_attempts"), 1),
+            struggle=F("recent_struggles") * 1.0 / Greatest(F("practised"), 1),
         )
         .order_by("mastery", "-struggle", "position", "name")
     )
