@@ -457,3 +457,95 @@ def test_learners_see_open_assignments_due_soonest_first_and_future_ones_from_th
     assert shown == [later, world["assignment"]]
     assert future not in see.assignments_of_learner(learner, date(2026, 11, 25))
     assert future in see.assignments_of_learner(learner, date(2027, 1, 1))
+
+
+def test_a_retired_question_neither_breaks_a_set_nor_blocks_completion(world):
+    mentor, question_set = world["mentor"], world["set"]
+    retired = world["questions"][0]
+    Question.objects.filter(pk=retired.pk).update(is_active=False)
+
+    # The set keeps it and can still be edited; a copy or a new assignment leaves it out.
+    service.question_set_save(
+        owner=mentor,
+        question_set=question_set,
+        title="Renamed",
+        question_ids=[q.pk for q in world["questions"]],
+    )
+    assert retired.pk not in service.question_set_copy(
+        owner=mentor, question_set=question_set
+    ).items.values_list("question_id", flat=True)
+    practise_assignment(world["learner"], world["assignment"], [Rating.GOOD, Rating.GOOD])
+    progress = AssignmentLearner.objects.get(learner=world["learner"], assignment=world["assignment"])
+    assert progress.completed_at is not None
+
+
+def test_a_learner_who_left_no_longer_answers_for_the_cohort(world):
+    learner, assignment = world["learner"], world["assignment"]
+    session = session_start(user=learner, mode=PracticeMode.ASSIGNMENT, assignment=assignment, now=NOW)
+    showing = showing_current(session=session, now=NOW)
+    service.membership_remove(actor=learner, cohort=world["cohort"], user=learner)
+    attempt = attempt_record(user=learner, token=showing.token, rating=Rating.GOOD, now=NOW)
+    assert attempt.assignment is None
+    assert not see.attempts_visible_to(world["mentor"]).filter(pk=attempt.pk).exists()
+
+
+def test_assignments_cannot_be_due_in_the_past(world):
+    with pytest.raises(ValidationError, match="in the past"):
+        service.assignment_create(
+            mentor=world["mentor"],
+            question_set=world["set"],
+            cohort=world["cohort"],
+            due_date=date(1999, 12, 30),
+        )
+
+
+def test_unread_feedback_comes_first(world):
+    attempts = practise_assignment(world["learner"], world["assignment"], [Rating.GOOD, Rating.GOOD])
+    first = service.feedback_give(mentor=world["mentor"], attempt=attempts[0], text="First")
+    second = service.feedback_give(mentor=world["mentor"], attempt=attempts[1], text="Second")
+    service.feedback_mark_read(learner=world["learner"], feedback=second)
+    assert list(see.feedback_for_learner(world["learner"])) == [first, second]
+
+
+def test_cohort_counts_and_checks_of_private_questions(world):
+    cohorts = client_for(world, "mentor").get("/api/v1/cohorts/").json()["results"]
+    assert {c["name"]: c["learner_count"] for c in cohorts} == {"Spring cohort": 1}
+    own = service.mentor_question_create(
+        mentor=world["mentor"], prompt="Mine?", answer="Yes.", topics=[], key_points=[]
+    )
+    outsider = client_for(world, "outsider").post(
+        "/api/v1/practice/check/", {"question": own.pk, "answer_text": ""}, content_type="application/json"
+    )
+    assert outsider.status_code == 400 and "question" in outsider.json()
+    learner = client_for(world, "learner").post(
+        "/api/v1/practice/check/", {"question": own.pk, "answer_text": ""}, content_type="application/json"
+    )
+    assert learner.status_code == 200
+
+
+def test_huge_ids_are_400s_not_errors(world):
+    mentor = client_for(world, "mentor")
+    huge = 2**63
+    assert (
+        mentor.post(
+            "/api/v1/question-sets/", {"title": "T", "questions": [huge]}, content_type="application/json"
+        ).status_code
+        == 400
+    )
+    body = {"question_set": world["set"].pk, "learners": [huge], "due_date": "2030-01-01"}
+    assert mentor.post("/api/v1/assignments/", body, content_type="application/json").status_code == 400
+    response = mentor.post(f"/mentor/sets/{world['set'].pk}/items/", {"action": "add", "question": str(huge)})
+    assert response.status_code == 302
+
+
+def test_the_cohort_page_runs_a_fixed_number_of_queries(world, django_assert_max_num_queries):
+    for _ in range(3):
+        newcomer = UserFactory()
+        token = service.invite_create(mentor=world["mentor"], cohort=world["cohort"]).token
+        service.cohort_join(user=newcomer, token=token)
+        practise_assignment(newcomer, world["assignment"], [Rating.GOOD, Rating.HARD])
+    client = client_for(world, "mentor")
+    with django_assert_max_num_queries(16):
+        assert client.get(f"/mentor/cohorts/{world['cohort'].pk}/").status_code == 200
+    with django_assert_max_num_queries(10):
+        assert client.get(f"/mentor/assignments/{world['assignment'].pk}/").status_code == 200

@@ -98,7 +98,7 @@ def test_a_mentor_runs_a_cohort_end_to_end_over_the_api(mentor, learner, questio
     progress = api.get(f"/api/v1/assignments/{assignment_id}/progress/").json()
     assert progress["questions"] == question_ids[::-1]
     row = progress["learners"][0]
-    assert row["id"] == learner.pk and row["status"] == "in_progress"
+    assert row["id"] == learner.pk and row["status"]["key"] == "in_progress"
     assert row["cells"][0] == {"attempt": attempt["id"], "rating": 3, "coverage": attempt["coverage"]}
     assert row["cells"][1] is None
 

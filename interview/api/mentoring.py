@@ -1,6 +1,7 @@
 """Mentoring over the API: the same selectors decide who sees what, the same services write."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -15,6 +16,8 @@ from interview.models import Assignment, Cohort, Feedback, Membership, QuestionS
 from interview.scheduling import local_today
 from interview.selectors import mentoring as see
 from interview.services import mentoring as mentoring_service
+
+MAX_ID = 2**31 - 1
 
 
 class PersonSerializer(serializers.ModelSerializer):
@@ -91,7 +94,18 @@ class CohortViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return (
             see.cohorts_visible_to(self.request.user)
             .annotate(
-                learner_count=Count("memberships", filter=Q(memberships__role="learner"), distinct=True)
+                # A subquery: the visibility filter already joins memberships (the viewer's own row).
+                learner_count=Coalesce(
+                    Subquery(
+                        Membership.objects.filter(cohort=OuterRef("pk"), role=Membership.Role.LEARNER)
+                        .order_by()
+                        .values("cohort")
+                        .annotate(n=Count("pk"))
+                        .values("n"),
+                        output_field=IntegerField(),
+                    ),
+                    0,
+                )
             )
             .prefetch_related("memberships__user")
             .order_by("name")
@@ -182,7 +196,11 @@ class CohortViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
 class QuestionSetSerializer(serializers.ModelSerializer):
     questions = serializers.ListField(
-        child=serializers.IntegerField(), required=False, write_only=True, help_text="Question ids, in order."
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        required=False,
+        write_only=True,
+        max_length=mentoring_service.MAX_SET_QUESTIONS,
+        help_text="Question ids, in order.",
     )
 
     class Meta:
@@ -260,25 +278,40 @@ class AssignmentSerializer(serializers.ModelSerializer):
         ]
 
     def get_learners(self, assignment: Assignment) -> list[int] | None:
-        """Who has the assignment: for its mentors only."""
+        """Who has the assignment (learners still in the cohort): for its mentors only."""
         if assignment.cohort_id not in self.context.get("mentored_cohorts", set()):
             return None
-        return [row.learner_id for row in assignment.learners.all()]
+        members = self.context["cohort_learners"].get(assignment.cohort_id, set())
+        return [row.learner_id for row in assignment.learners.all() if row.learner_id in members]
 
     def get_status(self, assignment: Assignment) -> dict | None:
         user = self.context["request"].user
         progress = next((row for row in assignment.learners.all() if row.learner_id == user.pk), None)
         if progress is None:
             return None
-        state = see.status_of(progress, assignment, local_today(user, timezone.now()))
-        return {"key": state.key, "label": state.label, "done": state.done, "total": state.total,
-                "completed_at": state.completed_at}  # fmt: skip
+        return status_data(see.status_of(progress, assignment, local_today(user, timezone.now())))
+
+
+def status_data(status: see.AssignmentStatus) -> dict:
+    """One shape for a learner's status everywhere in the API."""
+    return {
+        "key": status.key,
+        "label": status.label,
+        "done": status.done,
+        "total": status.total,
+        "completed_at": status.completed_at,
+    }
 
 
 class AssignmentCreateSerializer(serializers.Serializer):
-    question_set = serializers.IntegerField()
-    cohort = serializers.IntegerField(required=False)
-    learners = serializers.ListField(child=serializers.IntegerField(), required=False, allow_empty=False)
+    question_set = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    cohort = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    learners = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        required=False,
+        allow_empty=False,
+        max_length=500,
+    )
     start_date = serializers.DateField(required=False, allow_null=True)
     due_date = serializers.DateField()
     completion_rule = serializers.ChoiceField(choices=Assignment.CompletionRule.choices, default="answer_all")
@@ -308,9 +341,12 @@ class AssignmentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def get_serializer_context(self) -> dict:
         context = super().get_serializer_context()
         if not getattr(self, "swagger_fake_view", False):
-            context["mentored_cohorts"] = set(
-                see.cohorts_mentored_by(self.request.user).values_list("pk", flat=True)
-            )
+            mentored = set(see.cohorts_mentored_by(self.request.user).values_list("pk", flat=True))
+            context["mentored_cohorts"] = mentored
+            context["cohort_learners"] = {}
+            learners = Membership.objects.filter(cohort__in=mentored, role=Membership.Role.LEARNER)
+            for cohort_id, user_id in learners.values_list("cohort_id", "user_id"):
+                context["cohort_learners"].setdefault(cohort_id, set()).add(user_id)
         return context
 
     @extend_schema(request=AssignmentCreateSerializer, responses={201: AssignmentSerializer})
@@ -321,25 +357,27 @@ class AssignmentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         mentored = see.cohorts_mentored_by(request.user)
         question_set = see.question_sets_of(request.user).filter(pk=data["question_set"]).first()
         if question_set is None:
-            raise serializers.ValidationError({"question_set": "Not one of your question sets."})
+            raise serializers.ValidationError({"question_set": ["Not one of your question sets."]})
         learners = None
         if "learners" in data:
             learners = list(see.learners_visible_to(request.user).filter(pk__in=data["learners"]))
             if len(learners) != len(set(data["learners"])):
                 raise serializers.ValidationError(
-                    {"learners": "Not all of these are learners of your cohorts."}
+                    {"learners": ["Not all of these are learners of your cohorts."]}
                 )
         if "cohort" in data:
             cohort = mentored.filter(pk=data["cohort"]).first()
             if cohort is None:
-                raise serializers.ValidationError({"cohort": "Not a cohort you mentor."})
+                raise serializers.ValidationError({"cohort": ["Not a cohort you mentor."]})
         else:
             shared = mentored.filter(memberships__user__in=learners, memberships__role="learner").annotate(
                 n=Count("memberships", distinct=True)
             )
             cohort = next((c for c in shared if c.n >= len(learners)), None) or shared.first()
             if cohort is None:
-                raise serializers.ValidationError({"learners": "These learners share none of your cohorts."})
+                raise serializers.ValidationError(
+                    {"learners": ["These learners share none of your cohorts."]}
+                )
         assignment = mentoring_service.assignment_create(
             mentor=request.user,
             question_set=question_set,
@@ -357,7 +395,7 @@ class AssignmentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def progress(self, request: Request, pk: str) -> Response:
         assignment = get_object_or_404(see.assignments_mentored_by(request.user), pk=pk)
         grid = see.assignment_progress_grid(assignment)
-        today = timezone.localdate()
+        now = timezone.now()
         return Response(
             {
                 "questions": [question.pk for question in grid["questions"]],
@@ -365,7 +403,11 @@ class AssignmentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
                     {
                         "id": row["progress"].learner_id,
                         "display_name": str(row["progress"].learner),
-                        "status": see.status_of(row["progress"], assignment, today).key,
+                        "status": status_data(
+                            see.status_of(
+                                row["progress"], assignment, local_today(row["progress"].learner, now)
+                            )
+                        ),
                         "cells": [
                             {"attempt": a.pk, "rating": a.rating, "coverage": a.coverage} if a else None
                             for a in row["cells"]

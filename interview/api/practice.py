@@ -17,7 +17,7 @@ from interview.api.serializers import QuestionSerializer
 from interview.models import Attempt, PracticeMode, PracticeSession, Question, Rating, Topic
 from interview.models.practice import ANSWER_MAX_LENGTH
 from interview.scheduling import local_midnight, local_today
-from interview.selectors.content import question_detail_queryset
+from interview.selectors.content import question_detail_queryset, questions_visible_to
 from interview.selectors.mentoring import assignments_of_learner, attempts_visible_to
 from interview.selectors.practice import attempts_of
 from interview.services import mentoring as mentoring_service
@@ -112,7 +112,14 @@ class PracticeNextView(APIView):
 
 
 class CheckSerializer(serializers.Serializer):
-    question = serializers.PrimaryKeyRelatedField(queryset=Question.objects.filter(is_active=True))
+    question = serializers.PrimaryKeyRelatedField(queryset=Question.objects.none())
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        user = self.context.get("user")
+        if user is not None:
+            self.fields["question"].queryset = questions_visible_to(user).filter(is_active=True)
+
     answer_text = serializers.CharField(allow_blank=True, max_length=ANSWER_MAX_LENGTH, trim_whitespace=False)
 
 
@@ -133,7 +140,7 @@ class PracticeCheckView(APIView):
         ),
     )
     def post(self, request: Request) -> Response:
-        payload = CheckSerializer(data=request.data)
+        payload = CheckSerializer(data=request.data, context={"user": request.user})
         payload.is_valid(raise_exception=True)
         assessment = practice_service.answer_assess(
             question=payload.validated_data["question"], answer_text=payload.validated_data["answer_text"]

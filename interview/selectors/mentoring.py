@@ -3,7 +3,8 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Avg, Count, Exists, F, Max, OuterRef, Q, QuerySet, Sum
+from django.db.models import Avg, Count, Exists, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import User
@@ -100,7 +101,12 @@ def attempts_visible_to(user: User) -> QuerySet[Attempt]:
 
 
 def feedback_for_learner(user: User) -> QuerySet[Feedback]:
-    return Feedback.objects.filter(attempt__user=user).select_related("attempt__question", "mentor")
+    """Feedback on the user's attempts, unread first (on every database), newest first."""
+    return (
+        Feedback.objects.filter(attempt__user=user)
+        .select_related("attempt__question", "mentor")
+        .order_by(F("read_at").asc(nulls_first=True), "-created_at")
+    )
 
 
 def active_invite(cohort: Cohort, role: str, now: datetime) -> Invite | None:
@@ -161,11 +167,20 @@ def cohort_mastery_grid(cohort: Cohort, now: datetime) -> dict:
     learners = list(
         learners_of(cohort)
         .annotate(
-            last_activity=Max("attempts__created_at"),
-            due_now=Count(
-                "review_states",
-                filter=Q(review_states__due__lte=now, review_states__question__is_active=True),
-                distinct=True,
+            # Subqueries, not joins: joining attempts and schedule rows would multiply them per learner.
+            last_activity=Subquery(
+                Attempt.objects.filter(user=OuterRef("pk")).order_by("-created_at").values("created_at")[:1]
+            ),
+            due_now=Coalesce(
+                Subquery(
+                    ReviewState.objects.filter(user=OuterRef("pk"), due__lte=now, question__is_active=True)
+                    .order_by()
+                    .values("user")
+                    .annotate(n=Count("pk"))
+                    .values("n"),
+                    output_field=IntegerField(),
+                ),
+                0,
             ),
         )
         .order_by("display_name", "email")

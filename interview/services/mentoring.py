@@ -130,12 +130,13 @@ def membership_remove(*, actor: User, cohort: Cohort, user: User) -> None:
     membership.delete()
 
 
-def _question_ids(question_ids: list[int], owner: User) -> list[int]:
+def _question_ids(question_ids: list[int], owner: User, kept: set[int] = frozenset()) -> list[int]:
+    """Check the ids of a set; questions it already holds may stay even if they were retired since."""
     if len(question_ids) > MAX_SET_QUESTIONS:
         raise ValidationError({"questions": f"A set holds at most {MAX_SET_QUESTIONS} questions."})
     if len(set(question_ids)) != len(question_ids):
         raise ValidationError({"questions": "A question appears twice in the set."})
-    known = set(
+    known = kept | set(
         Question.objects.filter(pk__in=question_ids, is_active=True)
         .filter(Q(guide__owner__isnull=True) | Q(guide__owner=owner))
         .values_list("pk", flat=True)
@@ -160,7 +161,8 @@ def question_set_save(
     title = title.strip()
     if not title:
         raise ValidationError({"title": "Give the set a title."})
-    question_ids = _question_ids(question_ids, owner)
+    kept = set(question_set.items.values_list("question_id", flat=True)) if question_set else set()
+    question_ids = _question_ids(question_ids, owner, kept)
     if question_set is None:
         question_set = QuestionSet.objects.create(
             owner=owner, title=title[:200], description=description.strip()
@@ -183,7 +185,11 @@ def question_set_copy(*, owner: User, question_set: QuestionSet) -> QuestionSet:
         owner=owner,
         title=f"Copy of {question_set.title}",
         description=question_set.description,
-        question_ids=list(question_set.items.order_by("position").values_list("question_id", flat=True)),
+        question_ids=list(
+            question_set.items.filter(question__is_active=True)
+            .order_by("position")
+            .values_list("question_id", flat=True)
+        ),
     )
     copy.copied_from = question_set
     copy.save(update_fields=["copied_from"])
@@ -208,9 +214,15 @@ def assignment_create(
         and not cohorts_mentored_by(question_set.owner).filter(pk=cohort.pk).exists()
     ):
         raise ValidationError({"question_set": "Assign one of your own question sets."})
-    question_ids = list(question_set.items.order_by("position").values_list("question_id", flat=True))
+    question_ids = list(
+        question_set.items.filter(question__is_active=True)
+        .order_by("position")
+        .values_list("question_id", flat=True)
+    )
     if not question_ids:
         raise ValidationError({"question_set": "The set has no questions yet."})
+    if due_date < timezone.localdate():
+        raise ValidationError({"due_date": "The due date is in the past."})
     if start_date and due_date < start_date:
         raise ValidationError({"due_date": "The due date comes before the start date."})
     if completion_rule not in Assignment.CompletionRule.values:
@@ -247,7 +259,9 @@ def assignment_progress_update(*, attempt: Attempt) -> None:
     assignment = attempt.assignment
     if assignment is None:
         return
-    counts = Attempt.objects.filter(assignment=assignment, user=attempt.user).aggregate(
+    # Only questions still in use count: a question retired after assigning cannot block completion.
+    active = Question.objects.filter(pk__in=assignment.question_ids, is_active=True).values("pk")
+    counts = Attempt.objects.filter(assignment=assignment, user=attempt.user, question__in=active).aggregate(
         answered=Count("question", distinct=True),
         reached_good=Count("question", filter=Q(rating__gte=Rating.GOOD), distinct=True),
     )
@@ -261,7 +275,7 @@ def assignment_progress_update(*, attempt: Attempt) -> None:
         if assignment.completion_rule == Assignment.CompletionRule.REACH_GOOD
         else progress.answered
     )
-    if progress.completed_at is None and done >= assignment.total:
+    if progress.completed_at is None and done >= active.count():
         progress.completed_at = attempt.created_at
     progress.save()
 

@@ -275,7 +275,10 @@ def attempt_record(
         session=session,
         showing=showing,
         mode=session.mode,
-        assignment=session.assignment,
+        # Still theirs? A learner who left the cohort keeps practising, but no longer for its mentor.
+        assignment=session.assignment
+        if session.assignment and assignments_of_learner(user).filter(pk=session.assignment_id).exists()
+        else None,
         answer_text=answer_text,
         key_points_covered=assessment.covered,
         coverage=assessment.coverage,

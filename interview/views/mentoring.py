@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -25,7 +26,7 @@ from interview.guide_format import GuideFormatError
 from interview.models import Assignment, Membership, Question, QuestionSet
 from interview.scheduling import local_today
 from interview.selectors import mentoring as see
-from interview.selectors.content import active_questions, filter_questions
+from interview.selectors.content import filter_questions
 from interview.selectors.progress import topic_mastery
 from interview.services import mentoring as mentoring_service
 from interview.views.bank import HtmxHttpRequest
@@ -214,13 +215,17 @@ def set_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         request.POST or None, initial={"title": question_set.title, "description": question_set.description}
     )
     if request.method == "POST" and form.is_valid():
-        mentoring_service.question_set_save(
-            owner=request.user,
-            question_set=question_set,
-            question_ids=[question.pk for question in _set_items(question_set)],
-            **form.cleaned_data,
-        )
-        messages.success(request, "The set was saved.")
+        try:
+            mentoring_service.question_set_save(
+                owner=request.user,
+                question_set=question_set,
+                question_ids=[question.pk for question in _set_items(question_set)],
+                **form.cleaned_data,
+            )
+        except (ValidationError, PermissionDenied) as error:
+            _say(request, error)
+        else:
+            messages.success(request, "The set was saved.")
         return redirect(question_set)
     context = {
         "question_set": question_set,
@@ -243,6 +248,8 @@ def set_items(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     try:
         question_id = int(request.POST.get("question", ""))
     except ValueError:
+        question_id = None
+    if question_id is not None and not 0 < question_id < 2**31:
         question_id = None
     if question_id is not None:
         if action == "add" and question_id not in ids:
@@ -282,9 +289,14 @@ def set_search(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     results = []
     if form.is_valid():
         chosen = question_set.items.values("question_id")
-        results = list(
-            filter_questions(active_questions(), **form.filters()).exclude(pk__in=chosen)[:SEARCH_RESULTS]
+        # The public bank and the mentor's own questions.
+        bank = (
+            Question.objects.filter(is_active=True)
+            .filter(Q(guide__owner__isnull=True) | Q(guide__owner=request.user))
+            .select_related("guide")
+            .prefetch_related("topics")
         )
+        results = list(filter_questions(bank, **form.filters()).exclude(pk__in=chosen)[:SEARCH_RESULTS])
     context = {"question_set": question_set, "search_form": form, "results": results, "searched": True}
     if request.htmx:
         return render(request, "mentor/set.html#results", context)
@@ -298,7 +310,11 @@ def set_search(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def set_copy(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     question_set = _own_set(request, pk)
-    copy = mentoring_service.question_set_copy(owner=request.user, question_set=question_set)
+    try:
+        copy = mentoring_service.question_set_copy(owner=request.user, question_set=question_set)
+    except (ValidationError, PermissionDenied) as error:
+        _say(request, error)
+        return redirect(question_set)
     messages.success(request, "A copy was made; edit it freely.")
     return redirect(copy)
 
@@ -351,9 +367,10 @@ def _mentored_assignment(request: HtmxHttpRequest, pk: int) -> Assignment:
 def assignment_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     assignment = _mentored_assignment(request, pk)
     grid = see.assignment_progress_grid(assignment)
-    today = timezone.localdate()
+    now = timezone.now()
     for row in grid["rows"]:
-        row["status"] = see.status_of(row["progress"], assignment, today)
+        # Overdue in the learner's own time zone, as they see it.
+        row["status"] = see.status_of(row["progress"], assignment, local_today(row["progress"].learner, now))
     return render(request, "mentor/assignment.html", {"assignment": assignment, "grid": grid})
 
 
@@ -428,7 +445,7 @@ def cohort_leave(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_safe
 def feedback_list(request: HtmxHttpRequest) -> HttpResponse:
-    feedback = see.feedback_for_learner(request.user).order_by("read_at", "-created_at")
+    feedback = see.feedback_for_learner(request.user)
     return render(request, "interview/feedback.html", {"feedback": feedback, "reply_form": ReplyForm()})
 
 
