@@ -99,12 +99,17 @@ def test_readiness_is_the_share_of_questions_recalled_at_the_desired_retention(l
 
 
 def test_with_an_interview_date_readiness_is_forecast_with_reviews_a_day(learner, ml_guide):
-    learner.interview_date = date(2026, 12, 5)
-    for question in Question.objects.filter(guide=ml_guide).order_by("number")[:12]:
-        schedule(learner, question, days_ago=0)
+    learner.interview_date = date(2026, 12, 5)  # 10 days away
+    learner.daily_new_limit = 2
+    questions = list(Question.objects.filter(guide=ml_guide).order_by("number"))
+    for question in questions[:10]:  # due before the day: reviewed, so ready
+        schedule(learner, question, days_ago=0, due_in=timedelta(days=3))
+    schedule(learner, questions[10], stability=300, days_ago=0, due_in=timedelta(days=60))  # still recalled
+    schedule(learner, questions[11], stability=1, days_ago=5, due_in=timedelta(days=60))  # forgotten by then
     stats = dashboard_stats(learner, NOW).as_api()
-    assert stats["readiness_forecast"] == 25.0
-    assert stats["reviews_per_day_needed"] == 2  # 12 reviews over 10 days
+    # 11 practised and ready, plus 2 new a day for 10 days out of 36 unseen: (11 + 20) of 48.
+    assert stats["readiness_forecast"] == round(100 * 31 / 48, 1)
+    assert stats["reviews_per_day_needed"] == 3  # (10 reviews + 20 new) over 10 days
 
 
 def test_forecast_counts_overdue_reviews_today_and_spans_14_days(learner, ml_guide):

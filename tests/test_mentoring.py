@@ -549,3 +549,14 @@ def test_the_cohort_page_runs_a_fixed_number_of_queries(world, django_assert_max
         assert client.get(f"/mentor/cohorts/{world['cohort'].pk}/").status_code == 200
     with django_assert_max_num_queries(10):
         assert client.get(f"/mentor/assignments/{world['assignment'].pk}/").status_code == 200
+
+
+def test_a_learner_can_accept_an_invitation_to_co_mentor(world):
+    learner = world["learner"]
+    invite = service.invite_create(mentor=world["mentor"], cohort=world["cohort"], role="mentor")
+    client = client_for(world, "learner")
+    assert "Join Spring cohort" in client.get(f"/join/{invite.token}/").content.decode()
+    client.post(f"/join/{invite.token}/")
+    learner.refresh_from_db()
+    assert learner.is_mentor
+    assert Membership.objects.get(cohort=world["cohort"], user=learner).role == "mentor"

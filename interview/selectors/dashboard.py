@@ -155,9 +155,19 @@ def dashboard_stats(user: User, now: datetime) -> DashboardStats:
     active = Question.objects.public()
     states = ReviewState.objects.filter(user=user, question__is_active=True)
 
-    schedule = states.aggregate(
+    has_interview = bool(user.interview_date and user.interview_date > today)
+    # The start of the interview day (or now, when there is none: those two counts are then unused).
+    interview = local_midnight(user.interview_date, user) if has_interview else now
+    public_practised = Q(stability__isnull=False, question__guide__owner__isnull=True)
+    schedule = states.annotate(recall_on_day=retrievability(interview)).aggregate(
         due_now=Count("pk", filter=Q(due__lte=now)),
-        practised=Count("pk", filter=Q(stability__isnull=False, question__guide__owner__isnull=True)),
+        practised=Count("pk", filter=public_practised),
+        # Reviewed before the day (as scheduled), or still recalled well enough on the day without it.
+        ready_on_day=Count(
+            "pk",
+            filter=public_practised & (Q(due__lt=interview) | Q(recall_on_day__gte=user.desired_retention)),
+        ),
+        reviews_before=Count("pk", filter=Q(due__lt=interview)),
     )
     recall = retrievability(now)
     ready = (
@@ -197,12 +207,13 @@ def dashboard_stats(user: User, now: datetime) -> DashboardStats:
     total = counts["total"] or 1
     readiness = _percent(counts["ready"] / total)
     readiness_forecast = reviews_needed = days_left = None
-    if user.interview_date and user.interview_date > today:
+    if has_interview:
         days_left = (user.interview_date - today).days
-        # Keeping to the schedule, the interview rule brings every practised question back before the day,
-        # when it is recalled at the desired retention or better; unpractised ones are not ready.
-        readiness_forecast = _percent(schedule["practised"] / total)
-        reviews_needed = math.ceil(schedule["practised"] / days_left)
+        # Keeping to the schedule means reviewing what falls due before the day (recalled at the desired
+        # retention or better on the day, by the interview rule) and learning the daily new questions.
+        new_by_then = min(counts["unseen"], user.daily_new_limit * days_left)
+        readiness_forecast = _percent((schedule["ready_on_day"] + new_by_then) / total)
+        reviews_needed = math.ceil((schedule["reviews_before"] + new_by_then) / days_left)
 
     return DashboardStats(
         today=today,

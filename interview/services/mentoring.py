@@ -100,6 +100,10 @@ def invite_usable(token: str, now: datetime | None = None) -> Invite:
 def cohort_join(*, user: User, token: str, now: datetime | None = None) -> Membership:
     """Join the cohort of an invite (as learner or co-mentor) and receive its whole-cohort assignments."""
     invite = invite_usable(token, now)
+    if invite.role == MENTOR and not user.is_mentor:
+        # A co-mentor gets the mentor area too.
+        user.is_mentor = True
+        user.save(update_fields=["is_mentor"])
     membership = Membership.objects.filter(cohort=invite.cohort, user=user).first()
     if membership is not None:
         if membership.role == LEARNER and invite.role == MENTOR:

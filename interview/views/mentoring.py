@@ -425,7 +425,10 @@ def cohort_join(request: HtmxHttpRequest, token: str) -> HttpResponse:
         "invite": invite,
         "cohort": invite.cohort,
         "mentors": see.mentors_of(invite.cohort),
-        "already": see.is_member(request.user, invite.cohort),
+        # A learner of the cohort may still accept an invitation to co-mentor it.
+        "already": Membership.objects.filter(
+            cohort=invite.cohort, user=request.user, role__in=[invite.role, Membership.Role.MENTOR]
+        ).exists(),
     }
     return render(request, "interview/join.html", context)
 
