@@ -29,33 +29,20 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.models import User  # noqa: E402
-from interview.models import Attempt, PracticeMode, Question, ReviewState  # noqa: E402
+from interview.models import ReviewState  # noqa: E402
 from interview.selectors.dashboard import dashboard_stats  # noqa: E402
+from tests.factories import attempt_history  # noqa: E402
 
 
 def build(email: str, attempts: int) -> User:
     User.objects.filter(email=email).delete()
     user = User.objects.create_user(email, "benchmark-password-1")
-    questions = list(Question.objects.public().order_by("number"))
-    start = timezone.now() - timedelta(days=360)
-    Attempt.objects.bulk_create(
-        (
-            Attempt(
-                user=user,
-                question=questions[index % len(questions)],
-                mode=PracticeMode.DUE,
-                coverage=(index % 5) / 4,
-                suggested_rating=1 + index % 4,
-                rating=1 + index % 4,
-                due_after=start,
-                created_at=start + timedelta(minutes=(26 * index) % (360 * 24 * 60)),
-            )
-            for index in range(attempts)
-        ),
-        batch_size=2000,
-    )
+    questions = attempt_history(user, attempts)
+    reviewed = timezone.now() - timedelta(days=3)
     ReviewState.objects.bulk_create(
-        ReviewState(user=user, question=q, phase=2, stability=5, difficulty=5, due=start, last_review=start)
+        ReviewState(
+            user=user, question=q, phase=2, stability=5, difficulty=5, due=reviewed, last_review=reviewed
+        )
         for q in questions
     )
     return user

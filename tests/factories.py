@@ -1,7 +1,10 @@
+from datetime import timedelta
+
 import factory
+from django.utils import timezone
 
 from accounts.models import User
-from interview.models import Guide, KeyPoint, Question, Topic
+from interview.models import Attempt, Guide, KeyPoint, PracticeMode, Question, Topic
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -54,3 +57,26 @@ class KeyPointFactory(factory.django.DjangoModelFactory):
     position = factory.Sequence(lambda n: n)
     text = "A point a good answer makes."
     terms = factory.LazyFunction(lambda: ["point"])
+
+
+def attempt_history(user: User, count: int, days: int = 360) -> list[Question]:
+    """``count`` attempts spread over the last ``days`` days, cycling through the public questions."""
+    questions = list(Question.objects.public().order_by("number"))
+    start = timezone.now() - timedelta(days=days)
+    Attempt.objects.bulk_create(
+        (
+            Attempt(
+                user=user,
+                question=questions[index % len(questions)],
+                mode=PracticeMode.DUE,
+                coverage=(index % 5) / 4,
+                suggested_rating=1 + index % 4,
+                rating=1 + index % 4,
+                due_after=start,
+                created_at=start + timedelta(minutes=(26 * index) % (days * 24 * 60)),
+            )
+            for index in range(count)
+        ),
+        batch_size=2000,
+    )
+    return questions

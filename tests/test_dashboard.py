@@ -12,6 +12,7 @@ from django.utils import timezone
 from interview.models import Attempt, PracticeMode, Question, Rating, ReviewState, Topic
 from interview.scheduling import DECAY, FACTOR
 from interview.selectors.dashboard import dashboard_stats, streak_from
+from tests.factories import attempt_history
 
 pytestmark = pytest.mark.django_db
 
@@ -215,21 +216,7 @@ def test_stats_need_authentication(client):
 
 
 def bulk_history(user, count: int) -> None:
-    questions = list(Question.objects.filter(is_active=True).order_by("number"))
-    start = timezone.now() - timedelta(days=360)
-    Attempt.objects.bulk_create(
-        Attempt(
-            user=user,
-            question=questions[index % len(questions)],
-            mode=PracticeMode.DUE,
-            coverage=(index % 5) / 4,
-            suggested_rating=1 + index % 4,
-            rating=1 + index % 4,
-            due_after=start,
-            created_at=start + timedelta(minutes=26 * index % (360 * 24 * 60)),
-        )
-        for index in range(count)
-    )
+    questions = attempt_history(user, count)
     for question in questions[: min(count, len(questions))]:
         schedule(user, question, days_ago=3)
 
