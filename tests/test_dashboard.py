@@ -268,3 +268,10 @@ def test_no_dashboard_query_scans_the_whole_attempts_table(learner, ml_guide):
             assert "SCAN interview_attempt" not in plan and "SCAN U0" not in plan, plan
         if connection.vendor == "postgresql":
             cursor.execute("SET enable_seqscan = on")
+
+
+def test_the_daily_goal_counts_only_new_questions_that_are_left(learner, ml_guide):
+    learner.daily_new_limit = 10
+    for question in Question.objects.filter(guide=ml_guide).order_by("number")[:45]:
+        schedule(learner, question, days_ago=0)
+    assert dashboard_stats(learner, NOW).daily_goal == 3  # 3 unseen questions, nothing due

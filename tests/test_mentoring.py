@@ -560,3 +560,24 @@ def test_a_learner_can_accept_an_invitation_to_co_mentor(world):
     learner.refresh_from_db()
     assert learner.is_mentor
     assert Membership.objects.get(cohort=world["cohort"], user=learner).role == "mentor"
+
+
+def test_adding_from_the_search_updates_the_set_and_drops_the_result(world):
+    client = client_for(world, "mentor")
+    question = Question.objects.get(number=10, guide__owner__isnull=True)
+    url = f"/mentor/sets/{world['set'].pk}/"
+    results = client.get(url + "search/", {"q": "deploy"}, headers={"HX-Request": "true"}).content.decode()
+    assert f'id="result-{question.pk}"' in results
+    html = client.post(
+        url + "items/", {"action": "add", "question": question.pk}, headers={"HX-Request": "true"}
+    )
+    html = html.content.decode()
+    assert html.lstrip().startswith('<ol id="set-items"')
+    assert f'<li id="result-{question.pk}" hx-swap-oob="delete"></li>' in html
+    assert list(world["set"].items.values_list("question__number", flat=True)) == [3, 2, 1, 10]
+
+
+@pytest.mark.parametrize("page", ["/mentor/insights/", "/mentor/questions/", "/mentor/assignments/new/"])
+def test_mentor_only_pages_send_others_to_the_explanation(world, page):
+    assert client_for(world, "learner").get(page)["Location"] == "/mentor/"
+    assert client_for(world, "mentor").get(page).status_code == 200

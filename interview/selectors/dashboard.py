@@ -222,7 +222,9 @@ def dashboard_stats(user: User, now: datetime) -> DashboardStats:
         forecast=_forecast(user, today, now),
         streak_days=streak_from(set(per_day), today),
         today_count=today_count,
-        daily_goal=user.daily_new_limit + min(reviews_today + schedule["due_now"], user.daily_review_limit),
+        # Today's new questions (as many as are left to learn) plus today's reviews.
+        daily_goal=min(user.daily_new_limit, today_row["new"] + counts["unseen"])
+        + min(reviews_today + schedule["due_now"], user.daily_review_limit),
         topics=topics,
         weakest_topics=weakest,
         readiness=readiness,

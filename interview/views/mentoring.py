@@ -272,11 +272,10 @@ def set_items(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         _say(request, error)
     if request.htmx:
-        return render(
-            request,
-            "mentor/set.html#items",
-            {"question_set": question_set, "items": _set_items(question_set)},
-        )
+        # The list of the set, and the added question taken out of the search results (out of band).
+        added = question_id if action == "add" else None
+        context = {"question_set": question_set, "items": _set_items(question_set), "added": added}
+        return render(request, "mentor/set.html#items", context)
     return redirect(question_set)
 
 
@@ -325,6 +324,8 @@ def set_copy(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def assignment_create(request: HtmxHttpRequest) -> HttpResponse:
+    if not request.user.is_mentor:
+        return redirect("interview:mentor")
     cohorts = see.cohorts_mentored_by(request.user)
     form = AssignmentForm(
         request.POST or None,
@@ -377,6 +378,8 @@ def assignment_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_safe
 def insights(request: HtmxHttpRequest) -> HttpResponse:
+    if not request.user.is_mentor:
+        return redirect("interview:mentor")
     return render(request, "mentor/insights.html", {"questions": see.question_insights(request.user)[:100]})
 
 
@@ -489,6 +492,8 @@ def feedback_read(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def mentor_questions(request: HtmxHttpRequest) -> HttpResponse:
+    if not request.user.is_mentor:
+        return redirect("interview:mentor")
     """Write a question of one's own, or import several from a file; list them."""
     form = MentorQuestionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
