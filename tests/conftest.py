@@ -44,7 +44,9 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def ml_guide(db) -> Guide:
-    return Guide.objects.get(slug=GUIDE_SLUG)
+    # Loaded once per run; a browser test (in committed transactions) empties the database after
+    # itself, so a test that runs after one loads the guide again, inside its own rolled-back transaction.
+    return Guide.objects.filter(slug=GUIDE_SLUG).first() or import_ml_guide()
 
 
 @pytest.fixture
