@@ -3,11 +3,11 @@
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -83,6 +83,8 @@ def _invite_data(request: Request, invite) -> dict:
 
 class CohortViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Cohorts the user mentors or learns in; mentors create them, invite, see members and progress."""
+
+    lookup_value_regex = "[0-9]+"
 
     permission_classes = [permissions.IsAuthenticated]
     serializer_class = CohortSerializer
@@ -217,6 +219,8 @@ class QuestionSetSerializer(serializers.ModelSerializer):
 class QuestionSetViewSet(viewsets.ModelViewSet):
     """The mentor's question sets: ordered question ids, a title and a description."""
 
+    lookup_value_regex = "[0-9]+"
+
     permission_classes = [permissions.IsAuthenticated]
     serializer_class = QuestionSetSerializer
     queryset = QuestionSet.objects.none()
@@ -324,6 +328,8 @@ class AssignmentCreateSerializer(serializers.Serializer):
 
 class AssignmentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Mentors see and create the assignments of their cohorts; learners see theirs with a status."""
+
+    lookup_value_regex = "[0-9]+"
 
     permission_classes = [permissions.IsAuthenticated]
     serializer_class = AssignmentSerializer

@@ -206,6 +206,8 @@ class AttemptFilter(django_filters.FilterSet):
 class AttemptViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """The signed-in user's attempts; POST records one for a showing token."""
 
+    lookup_value_regex = "[0-9]+"
+
     permission_classes = [permissions.IsAuthenticated]
     serializer_class = AttemptSerializer
     filterset_class = AttemptFilter

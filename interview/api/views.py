@@ -20,6 +20,8 @@ class TopicViewSet(viewsets.ReadOnlyModelViewSet):
 class QuestionViewSet(viewsets.ReadOnlyModelViewSet):
     """Active questions of the bank, filterable by topic, difficulty and search words."""
 
+    lookup_value_regex = "[0-9]+"
+
     serializer_class = QuestionSerializer
     filterset_class = QuestionFilter
 

@@ -1,0 +1,26 @@
+"""Property-based checks of the whole API from its OpenAPI schema: no input may cause a server error."""
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+
+from config.wsgi import application
+from tests.factories import UserFactory
+
+schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
+
+
+@pytest.fixture
+def token_header(db, ml_guide) -> dict:
+    from knox.models import AuthToken
+
+    user = UserFactory(email="fuzz@example.com", is_mentor=True)
+    _, token = AuthToken.objects.create(user=user)
+    return {"Authorization": f"Token {token}"}
+
+
+@schema.parametrize()
+@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+def test_no_request_is_a_server_error(case, token_header):
+    case.call_and_validate(headers=token_header, checks=[not_a_server_error])
