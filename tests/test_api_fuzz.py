@@ -34,6 +34,7 @@ def token_header(db, ml_guide) -> dict:
 
 
 @schema.parametrize()
-@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+# Derandomized: CI explores the same cases every run, so a red build always means a real regression.
+@settings(max_examples=15, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_no_request_is_a_server_error(case, token_header):
     case.call_and_validate(headers=token_header, checks=[not_a_server_error])
