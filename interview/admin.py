@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 
-from interview.models import CodeSnippet, Guide, KeyPoint, Question, Topic
+from interview.models import Attempt, CodeSnippet, Cohort, Guide, KeyPoint, Question, QuestionFlag, Topic
 
 
 @admin.register(Guide)
@@ -81,3 +81,46 @@ class KeyPointAdmin(admin.ModelAdmin):
     list_filter = ["question__guide", "question__topics"]
     search_fields = ["text", "question__prompt"]
     list_select_related = ["question__guide"]
+
+
+@admin.register(QuestionFlag)
+class QuestionFlagAdmin(admin.ModelAdmin):
+    """Reports from learners that a model answer looks wrong: review, fix the question, mark resolved."""
+
+    list_display = ["question", "short_reason", "user", "created_at", "resolved"]
+    list_filter = ["resolved", "question__guide", "created_at"]
+    search_fields = ["reason", "question__prompt", "user__email"]
+    list_select_related = ["question__guide", "user"]
+    readonly_fields = ["question", "user", "reason", "created_at"]
+    actions = ["mark_resolved"]
+
+    @admin.display(description="Reason")
+    def short_reason(self, flag: QuestionFlag) -> str:
+        return flag.reason if len(flag.reason) <= 80 else flag.reason[:79] + "…"
+
+    @admin.action(description="Mark the selected reports as resolved")
+    def mark_resolved(self, request: HttpRequest, queryset: QuerySet[QuestionFlag]) -> None:
+        updated = queryset.update(resolved=True)
+        self.message_user(request, f"{updated} report(s) marked as resolved.")
+
+
+@admin.register(Cohort)
+class CohortAdmin(admin.ModelAdmin):
+    list_display = ["name", "created_at"]
+    search_fields = ["name", "description"]
+
+
+@admin.register(Attempt)
+class AttemptAdmin(admin.ModelAdmin):
+    """History, read-only: attempts are never edited."""
+
+    list_display = ["question", "user", "mode", "rating", "coverage", "created_at"]
+    list_filter = ["mode", "rating", "created_at"]
+    search_fields = ["user__email", "question__prompt"]
+    list_select_related = ["question__guide", "user"]
+
+    def has_change_permission(self, request: HttpRequest, obj: Attempt | None = None) -> bool:
+        return False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
