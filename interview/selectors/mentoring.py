@@ -276,7 +276,3 @@ def question_insights(mentor: User) -> QuerySet[Question]:
 
 def is_member(user: User, cohort: Cohort) -> bool:
     return Membership.objects.filter(user=user, cohort=cohort).exists()
-
-
-def has_learners(cohort: Cohort) -> Exists:
-    return Exists(Membership.objects.filter(cohort=cohort, role=LEARNER))

@@ -4,7 +4,6 @@ from datetime import datetime
 
 from django.db.models import (
     Count,
-    Exists,
     F,
     FloatField,
     Func,
@@ -89,7 +88,3 @@ def topic_mastery(user: User, now: datetime) -> QuerySet[Topic]:
 def weakest_topics(user: User, now: datetime, count: int = WEAK_TOPIC_COUNT) -> list[Topic]:
     """The topics the user has started with the lowest mastery, recent Again/Hard breaking ties."""
     return list(topic_mastery(user, now).filter(practised__gt=0)[:count])
-
-
-def has_practised(user: User) -> Exists:
-    return Exists(ReviewState.objects.filter(user=user))

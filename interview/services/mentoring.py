@@ -32,6 +32,7 @@ from interview.models import (
 )
 from interview.selectors.mentoring import attempts_visible_to, cohorts_mentored_by
 from interview.services.content import ImportReport, guide_import
+from interview.services.text import written_text
 
 MENTOR = Membership.Role.MENTOR
 LEARNER = Membership.Role.LEARNER
@@ -286,11 +287,7 @@ def assignment_progress_update(*, attempt: Attempt) -> None:
 
 @transaction.atomic
 def feedback_give(*, mentor: User, attempt: Attempt, text: str) -> Feedback:
-    text = text.strip()
-    if not text:
-        raise ValidationError({"text": "Write some feedback first."})
-    if len(text) > 5_000:
-        raise ValidationError({"text": "Keep feedback under 5,000 characters."})
+    text = written_text(text, field="text", max_length=5_000, missing="Write some feedback first.")
     if attempt.user_id == mentor.pk or not attempts_visible_to(mentor).filter(pk=attempt.pk).exists():
         raise PermissionDenied("You can only give feedback on your learners' assignment answers.")
     return Feedback.objects.create(attempt=attempt, mentor=mentor, text=text)
@@ -302,11 +299,7 @@ def feedback_reply(*, learner: User, feedback: Feedback, text: str, now: datetim
     feedback = Feedback.objects.select_for_update().get(pk=feedback.pk)
     if feedback.attempt.user_id != learner.pk:
         raise PermissionDenied("Only the learner can reply.")
-    text = text.strip()
-    if not text:
-        raise ValidationError({"reply": "Write your reply first."})
-    if len(text) > 5_000:
-        raise ValidationError({"reply": "Keep your reply under 5,000 characters."})
+    text = written_text(text, field="reply", max_length=5_000, missing="Write your reply first.")
     if feedback.replied_at is not None:
         raise ValidationError({"reply": "You have already replied to this feedback."})
     now = now or timezone.now()

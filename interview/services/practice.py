@@ -27,6 +27,7 @@ from interview.scheduling import copy_card_to, review
 from interview.selectors import practice as pick
 from interview.selectors.mentoring import assignments_of_learner
 from interview.services.mentoring import assignment_progress_update
+from interview.services.text import written_text
 
 MOCK_DEFAULT_QUESTIONS = 5
 MOCK_DEFAULT_SECONDS = 180
@@ -336,9 +337,7 @@ def mock_answer_submit(
 @transaction.atomic
 def note_save(*, user: User, question: Question, text: str) -> QuestionNote | None:
     """Create, change or (with empty text) remove the user's private note on a question."""
-    text = text.strip()
-    if len(text) > 5_000:
-        raise ValidationError({"text": "A note can be at most 5,000 characters."})
+    text = written_text(text, field="text", max_length=5_000)
     if not text:
         QuestionNote.objects.filter(user=user, question=question).delete()
         return None
@@ -348,9 +347,7 @@ def note_save(*, user: User, question: Question, text: str) -> QuestionNote | No
 
 def flag_create(*, user: User, question: Question, reason: str) -> QuestionFlag:
     """Report a model answer that looks wrong; staff review flags in the admin."""
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError({"reason": "Say what looks wrong, so that staff can check it."})
-    if len(reason) > 2_000:
-        raise ValidationError({"reason": "Keep the report under 2,000 characters."})
+    reason = written_text(
+        reason, field="reason", max_length=2_000, missing="Say what looks wrong, so that staff can check it."
+    )
     return QuestionFlag.objects.create(user=user, question=question, reason=reason)

@@ -29,9 +29,7 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
     guides = (
         Guide.objects.filter(owner__isnull=True)
         .annotate(
-            question_count=Count(
-                "questions", filter=Q(questions__is_active=True)
-            )  # public guides only, above
+            question_count=Count("questions", filter=Q(questions__is_active=True)),
         )
         .order_by("title")
     )

@@ -42,10 +42,6 @@ def _render(request: HtmxHttpRequest, partial: str, context: dict) -> HttpRespon
     return render(request, TEMPLATE, {**context, "partial": partial})
 
 
-def _error_messages(error: ValidationError) -> list[str]:
-    return error.messages
-
-
 @login_required
 @require_safe
 def practice_home(request: HtmxHttpRequest) -> HttpResponse:
@@ -77,7 +73,7 @@ def practice_start(request: HtmxHttpRequest) -> HttpResponse:
     try:
         session = practice_service.session_start(user=request.user, **form.session_options())
     except ValidationError as error:
-        for message in _error_messages(error):
+        for message in error.messages:
             messages.error(request, message)
         return redirect("interview:practice")
     if session is None:
@@ -247,7 +243,7 @@ def practice_rate(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         # Already rated (a double click or a resent form): carry on with the session, saying so only
         # to a plain form post, where the page reloads anyway.
         if not request.htmx:
-            for message in _error_messages(error):
+            for message in error.messages:
                 messages.info(request, message)
     return _after_answer(request, session)
 
