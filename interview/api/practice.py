@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from interview.api.mentoring import FeedbackSerializer, FeedbackWriteSerializer
+from interview.api.feedback import FeedbackSerializer, FeedbackWriteSerializer
 from interview.api.serializers import QuestionSerializer
 from interview.models import Attempt, PracticeMode, PracticeSession, Question, Rating, Topic
 from interview.models.practice import ANSWER_MAX_LENGTH

@@ -1,8 +1,10 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from interview.api.mentoring import AssignmentViewSet, CohortViewSet, QuestionSetViewSet
+from interview.api.assignments import AssignmentViewSet
+from interview.api.cohorts import CohortViewSet
 from interview.api.practice import AttemptViewSet, PracticeCheckView, PracticeNextView
+from interview.api.question_sets import QuestionSetViewSet
 from interview.api.stats import StatsView
 from interview.api.views import QuestionViewSet, TopicViewSet
 

@@ -1,0 +1,72 @@
+"""Mentor pages for assignments: assign a set, follow its progress."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_safe
+
+from interview.forms import (
+    AssignmentForm,
+)
+from interview.models import Assignment
+from interview.scheduling import local_today
+from interview.selectors import mentoring as see
+from interview.services import mentoring as mentoring_service
+from interview.views.bank import HtmxHttpRequest
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assignment_create(request: HtmxHttpRequest) -> HttpResponse:
+    if not request.user.is_mentor:
+        return redirect("interview:mentor")
+    cohorts = see.cohorts_mentored_by(request.user)
+    form = AssignmentForm(
+        request.POST or None,
+        initial={
+            "question_set": request.GET.get("set"),
+            "cohort": request.GET.get("cohort"),
+            "completion_rule": "answer_all",
+        },
+        question_sets=see.question_sets_of(request.user),
+        cohorts=cohorts,
+        learners=see.learners_visible_to(request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            assignment = mentoring_service.assignment_create(
+                mentor=request.user,
+                question_set=data["question_set"],
+                cohort=data["cohort"],
+                learners=list(data["learners"]) or None,
+                start_date=data["start_date"],
+                due_date=data["due_date"],
+                completion_rule=data["completion_rule"],
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, f"“{assignment.title}” was assigned.")
+            return redirect(assignment)
+    return render(request, "mentor/assignment_new.html", {"form": form})
+
+
+def _mentored_assignment(request: HtmxHttpRequest, pk: int) -> Assignment:
+    return get_object_or_404(see.assignments_mentored_by(request.user).select_related("cohort"), pk=pk)
+
+
+@login_required
+@require_safe
+def assignment_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    assignment = _mentored_assignment(request, pk)
+    grid = see.assignment_progress_grid(assignment)
+    now = timezone.now()
+    for row in grid["rows"]:
+        # Overdue in the learner's own time zone, as they see it.
+        row["status"] = see.status_of(row["progress"], assignment, local_today(row["progress"].learner, now))
+    return render(request, "mentor/assignment.html", {"assignment": assignment, "grid": grid})
