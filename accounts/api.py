@@ -6,7 +6,6 @@ from allauth.core import ratelimit
 from allauth.mfa.models import Authenticator
 from django.contrib.auth import authenticate
 from drf_spectacular.utils import extend_schema, inline_serializer
-from knox.auth import TokenAuthentication
 from rest_framework import permissions, serializers, status
 from rest_framework.exceptions import Throttled, ValidationError
 from rest_framework.request import Request
@@ -15,6 +14,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts import services
+from accounts.authentication import UserZoneTokenAuthentication
 from accounts.models import PREFERENCE_FIELDS, User, timezone_names
 from accounts.selectors import user_data_export
 
@@ -103,7 +103,7 @@ class TokenView(APIView):
 
     def get_authenticators(self) -> list:
         # Only a token can revoke itself; POST needs no authentication at all.
-        return [TokenAuthentication()]
+        return [UserZoneTokenAuthentication()]
 
     @extend_schema(request=TokenRequestSerializer, responses=TokenResponseSerializer)
     def post(self, request: Request) -> Response:

@@ -43,7 +43,9 @@ class NextQuerySerializer(serializers.Serializer):
             raise serializers.ValidationError({"topic": "The topic mode needs a topic slug."})
         if data["mode"] == PracticeMode.ASSIGNMENT:
             assignment = (
-                assignments_of_learner(self.context["user"]).filter(pk=data.get("assignment")).first()
+                assignments_of_learner(self.context["user"], self.context["now"])
+                .filter(pk=data.get("assignment"))
+                .first()
             )
             if assignment is None:
                 raise serializers.ValidationError({"assignment": "Give the id of one of your assignments."})
@@ -99,7 +101,9 @@ class PracticeNextView(APIView):
         },
     )
     def get(self, request: Request) -> Response:
-        query = NextQuerySerializer(data=request.query_params, context={"user": request.user})
+        query = NextQuerySerializer(
+            data=request.query_params, context={"user": request.user, "now": timezone.now()}
+        )
         query.is_valid(raise_exception=True)
         mode = query.validated_data["mode"]
         topics = [query.validated_data["topic"]] if "topic" in query.validated_data else []

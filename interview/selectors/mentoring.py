@@ -5,7 +5,6 @@ from datetime import date, datetime
 
 from django.db.models import Avg, Count, Exists, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from accounts.models import User
 from interview.models import (
@@ -72,19 +71,19 @@ def assignments_mentored_by(user: User) -> QuerySet[Assignment]:
     return Assignment.objects.filter(cohort__in=cohorts_mentored_by(user))
 
 
-def assignments_of_learner(user: User, today: date | None = None) -> QuerySet[Assignment]:
-    """Assignments given to the user in cohorts they still belong to, from their start date on."""
+def assignments_of_learner(user: User, now: datetime) -> QuerySet[Assignment]:
+    """Assignments given to the user in cohorts they still belong to, from their start date (their own day) on."""
     assignments = Assignment.objects.filter(learners__learner=user, cohort__in=cohorts_joined_by(user))
-    today = today or local_today(user, timezone.now())
+    today = local_today(user, now)
     return assignments.filter(Q(start_date__isnull=True) | Q(start_date__lte=today))
 
 
-def assignments_visible_to(user: User) -> QuerySet[Assignment]:
+def assignments_visible_to(user: User, now: datetime) -> QuerySet[Assignment]:
     if not user.is_authenticated:
         return Assignment.objects.none()
     return Assignment.objects.filter(
         Q(pk__in=assignments_mentored_by(user).values("pk"))
-        | Q(pk__in=assignments_of_learner(user).values("pk"))
+        | Q(pk__in=assignments_of_learner(user, now).values("pk"))
     )
 
 
@@ -151,7 +150,7 @@ def learner_assignments(user: User, now: datetime) -> list[tuple[Assignment, Ass
     """The learner's assignments, due soon first, each with its status."""
     today = local_today(user, now)
     rows = (
-        AssignmentLearner.objects.filter(learner=user, assignment__in=assignments_of_learner(user))
+        AssignmentLearner.objects.filter(learner=user, assignment__in=assignments_of_learner(user, now))
         .select_related("assignment__cohort")
         # Open ones first (NULLs sort differently on PostgreSQL and SQLite, so say it), due soonest first.
         .order_by(F("completed_at").asc(nulls_first=True), "assignment__due_date")

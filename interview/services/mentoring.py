@@ -30,6 +30,7 @@ from interview.models import (
     Rating,
     Topic,
 )
+from interview.scheduling import local_today
 from interview.selectors.mentoring import attempts_visible_to, cohorts_mentored_by
 from interview.services.content import ImportReport, guide_import
 from interview.services.text import written_text
@@ -211,6 +212,7 @@ def assignment_create(
     learners: list[User] | None = None,
     start_date: date | None = None,
     completion_rule: str = Assignment.CompletionRule.ANSWER_ALL,
+    now: datetime | None = None,
 ) -> Assignment:
     """Assign a set to a whole cohort, or to chosen learners of it, with the set's questions as they are now."""
     _require_mentor_of(mentor, cohort)
@@ -226,7 +228,8 @@ def assignment_create(
     )
     if not question_ids:
         raise ValidationError({"question_set": "The set has no questions yet."})
-    if due_date < timezone.localdate():
+    # "Today" is the mentor's own day, however they signed in (the request's active zone plays no part).
+    if due_date < local_today(mentor, now or timezone.now()):
         raise ValidationError({"due_date": "The due date is in the past."})
     if start_date and due_date < start_date:
         raise ValidationError({"due_date": "The due date comes before the start date."})

@@ -79,9 +79,9 @@ def _check_answer_length(answer_text: str) -> None:
         )
 
 
-def _assignment_queue(user: User, assignment: Assignment | None) -> list[int]:
+def _assignment_queue(user: User, assignment: Assignment | None, now: datetime) -> list[int]:
     """The assignment's questions the learner still has to do (all of them again once it is complete)."""
-    if assignment is None or not assignments_of_learner(user).filter(pk=assignment.pk).exists():
+    if assignment is None or not assignments_of_learner(user, now).filter(pk=assignment.pk).exists():
         raise ValidationError({"assignment": "Choose one of your assignments."})
     attempts = Attempt.objects.filter(user=user, assignment=assignment)
     if assignment.completion_rule == Assignment.CompletionRule.REACH_GOOD:
@@ -103,7 +103,7 @@ def _queue_for(
     assignment: Assignment | None = None,
 ) -> list[int]:
     if mode == PracticeMode.ASSIGNMENT:
-        return _assignment_queue(user, assignment)
+        return _assignment_queue(user, assignment, now)
     budget = pick.daily_budget(user, now)
     if mode == PracticeMode.DUE:
         return pick.due_question_ids(user, now, budget.reviews_left)
@@ -278,7 +278,7 @@ def attempt_record(
         mode=session.mode,
         # Still theirs? A learner who left the cohort keeps practising, but no longer for its mentor.
         assignment=session.assignment
-        if session.assignment and assignments_of_learner(user).filter(pk=session.assignment_id).exists()
+        if session.assignment and assignments_of_learner(user, now).filter(pk=session.assignment_id).exists()
         else None,
         answer_text=answer_text,
         key_points_covered=assessment.covered,
