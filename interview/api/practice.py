@@ -17,7 +17,7 @@ from interview.api.serializers import QuestionSerializer
 from interview.models import Attempt, PracticeMode, PracticeSession, Question, Rating, Topic
 from interview.models.practice import ANSWER_MAX_LENGTH
 from interview.scheduling import local_midnight, local_today
-from interview.selectors.content import question_detail_queryset, questions_visible_to
+from interview.selectors.content import question_detail_queryset
 from interview.selectors.mentoring import assignments_of_learner, attempts_visible_to
 from interview.selectors.practice import attempts_of
 from interview.services import mentoring as mentoring_service
@@ -122,7 +122,7 @@ class CheckSerializer(serializers.Serializer):
         super().__init__(*args, **kwargs)
         user = self.context.get("user")
         if user is not None:
-            self.fields["question"].queryset = questions_visible_to(user).filter(is_active=True)
+            self.fields["question"].queryset = Question.objects.visible_to(user).active()
 
     answer_text = serializers.CharField(allow_blank=True, max_length=ANSWER_MAX_LENGTH, trim_whitespace=False)
 

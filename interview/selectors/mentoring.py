@@ -19,10 +19,9 @@ from interview.models import (
     QuestionSet,
     Rating,
     ReviewState,
-    Topic,
 )
 from interview.scheduling import local_today
-from interview.selectors.content import PUBLIC_IN_TOPIC
+from interview.selectors.content import topics_with_counts
 from interview.selectors.progress import retrievability
 
 MENTOR = Membership.Role.MENTOR
@@ -184,16 +183,11 @@ def cohort_mastery_grid(cohort: Cohort, now: datetime) -> dict:
         )
         .order_by("display_name", "email")
     )
-    topics = list(
-        Topic.objects.annotate(total=Count("questions", filter=PUBLIC_IN_TOPIC, distinct=True))
-        .filter(total__gt=0)
-        .order_by("position", "name")
-    )
+    topics = list(topics_with_counts())
     sums = (
         ReviewState.objects.filter(
             user__in=[learner.pk for learner in learners],
-            question__is_active=True,
-            question__guide__owner__isnull=True,
+            question__in=Question.objects.public(),
             stability__isnull=False,
         )
         .values("user_id", "question__topics")
@@ -205,7 +199,7 @@ def cohort_mastery_grid(cohort: Cohort, now: datetime) -> dict:
         row = []
         for topic in topics:
             cell = cells.get((learner.pk, topic.pk))
-            mastery = round(100 * (cell["recall"] if cell else 0) / topic.total, 1)
+            mastery = round(100 * (cell["recall"] if cell else 0) / topic.question_count, 1)
             row.append({"topic": topic, "mastery": mastery, "practised": cell["practised"] if cell else 0})
         grid.append({"learner": learner, "cells": row})
     started = {}

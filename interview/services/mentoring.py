@@ -143,9 +143,7 @@ def _question_ids(question_ids: list[int], owner: User, kept: set[int] = frozens
     if len(set(question_ids)) != len(question_ids):
         raise ValidationError({"questions": "A question appears twice in the set."})
     known = kept | set(
-        Question.objects.filter(pk__in=question_ids, is_active=True)
-        .filter(Q(guide__owner__isnull=True) | Q(guide__owner=owner))
-        .values_list("pk", flat=True)
+        Question.objects.assignable_by(owner).filter(pk__in=question_ids).values_list("pk", flat=True)
     )
     unknown = [pk for pk in question_ids if pk not in known]
     if unknown:

@@ -38,7 +38,7 @@ def mentor_questions(request: HtmxHttpRequest) -> HttpResponse:
             messages.success(request, f"{question.label} was added to your questions.")
             return redirect("interview:mentor-questions")
     questions = (
-        Question.objects.filter(guide__owner=request.user, is_active=True)
+        Question.objects.written_by(request.user)
         .select_related("guide")
         .prefetch_related("topics")
         .order_by("guide__title", "number")

@@ -23,7 +23,7 @@ from interview.models import (
 )
 from interview.scheduling import humanize_interval, preview_intervals
 from interview.selectors import practice as pick
-from interview.selectors.content import active_questions, questions_visible_to, topics_with_counts
+from interview.selectors.content import active_questions, question_detail_queryset, topics_with_counts
 from interview.selectors.progress import weakest_topics
 from interview.services import practice as practice_service
 from interview.views.bank import HtmxHttpRequest
@@ -336,7 +336,7 @@ def _use_tool(user, question: Question, tool: str, text: str) -> str:
 @require_POST
 def question_tool(request: HtmxHttpRequest, pk: int, tool: str) -> HttpResponse:
     """A note or a report from the question page: a status line for htmx, a redirect back otherwise."""
-    question = get_object_or_404(questions_visible_to(request.user), pk=pk)
+    question = get_object_or_404(question_detail_queryset().visible_to(request.user), pk=pk)
     field = "reason" if tool == "flag" else "text"
     status = _use_tool(request.user, question, tool, request.POST.get(field, ""))
     if request.htmx:

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -130,13 +129,7 @@ def set_search(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     results = []
     if form.is_valid():
         chosen = question_set.items.values("question_id")
-        # The public bank and the mentor's own questions.
-        bank = (
-            Question.objects.filter(is_active=True)
-            .filter(Q(guide__owner__isnull=True) | Q(guide__owner=request.user))
-            .select_related("guide")
-            .prefetch_related("topics")
-        )
+        bank = Question.objects.assignable_by(request.user).select_related("guide").prefetch_related("topics")
         results = list(filter_questions(bank, **form.filters()).exclude(pk__in=chosen)[:SEARCH_RESULTS])
     context = {"question_set": question_set, "search_form": form, "results": results, "searched": True}
     if request.htmx:
