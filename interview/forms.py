@@ -146,9 +146,15 @@ class AssignmentForm(forms.Form):
     due_date = forms.DateField(label="Due date", widget=forms.DateInput(attrs={"type": "date"}))
     completion_rule = forms.ChoiceField(label="Complete when", choices=Assignment.CompletionRule.choices)
 
-    def __init__(self, *args, question_sets, cohorts, learners, **kwargs) -> None:
+    def __init__(self, *args, mentor, question_sets, cohorts, learners, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["question_set"].queryset = question_sets
+        # A co-mentor's set says whose it is (it goes only to the cohorts both mentor).
+        self.fields["question_set"].label_from_instance = lambda question_set: (
+            question_set.title
+            if question_set.owner_id == mentor.pk
+            else f"{question_set.title} (by {question_set.owner})"
+        )
         self.fields["cohort"].queryset = cohorts
         self.fields["learners"].queryset = learners
         self.fields["learners"].label_from_instance = lambda user: f"{user} ({user.email})"

@@ -1,5 +1,6 @@
 """Question sets over the API."""
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from rest_framework import permissions, serializers, viewsets
 
@@ -66,8 +67,7 @@ class QuestionSetViewSet(viewsets.ModelViewSet):
         )
 
     def perform_destroy(self, question_set: QuestionSet) -> None:
-        if question_set.assignments.exists():
-            raise serializers.ValidationError(
-                {"detail": "This set is assigned; copy it instead of deleting it."}
-            )
-        question_set.delete()
+        try:
+            mentoring_service.question_set_delete(owner=self.request.user, question_set=question_set)
+        except ValidationError as error:
+            raise serializers.ValidationError({"detail": error.messages[0]}) from error

@@ -66,6 +66,14 @@ def question_sets_of(user: User) -> QuerySet[QuestionSet]:
     return QuestionSet.objects.filter(owner=user)
 
 
+def question_sets_assignable_by(mentor: User) -> QuerySet[QuestionSet]:
+    """The mentor's own sets and their co-mentors' (those go only to the cohorts both mentor)."""
+    if not mentor.is_authenticated:
+        return QuestionSet.objects.none()
+    co_mentors = Membership.objects.filter(cohort__in=cohorts_mentored_by(mentor), role=MENTOR).values("user")
+    return QuestionSet.objects.filter(Q(owner=mentor) | Q(owner__in=co_mentors))
+
+
 def assignments_mentored_by(user: User) -> QuerySet[Assignment]:
     return Assignment.objects.filter(cohort__in=cohorts_mentored_by(user))
 

@@ -184,6 +184,17 @@ def question_set_save(
     return question_set
 
 
+@transaction.atomic
+def question_set_delete(*, owner: User, question_set: QuestionSet) -> None:
+    """Delete a set of one's own that was never assigned (assignments keep the set they came from)."""
+    question_set = QuestionSet.objects.select_for_update().get(pk=question_set.pk)
+    if question_set.owner_id != owner.pk:
+        raise PermissionDenied("Only the owner can delete a question set.")
+    if question_set.assignments.exists():
+        raise ValidationError("This set is assigned; copy it instead of deleting it.")
+    question_set.delete()
+
+
 def question_set_copy(*, owner: User, question_set: QuestionSet) -> QuestionSet:
     copy = question_set_save(
         owner=owner,
@@ -205,20 +216,26 @@ def assignment_create(
     *,
     mentor: User,
     question_set: QuestionSet,
-    cohort: Cohort,
     due_date: date,
+    cohort: Cohort | None = None,
     learners: list[User] | None = None,
     start_date: date | None = None,
     completion_rule: str = Assignment.CompletionRule.ANSWER_ALL,
     now: datetime | None = None,
 ) -> Assignment:
-    """Assign a set to a whole cohort, or to chosen learners of it, with the set's questions as they are now."""
+    """Assign a set to a whole cohort, or to chosen learners of it, with the set's questions as they are now.
+
+    Without a cohort, the chosen learners' cohort is the one of the mentor's cohorts they all learn in.
+    The set is the mentor's own, or a co-mentor's who mentors the cohort too.
+    """
+    if cohort is None:
+        cohort = _cohort_of_learners(mentor, learners)
     _require_mentor_of(mentor, cohort)
     if (
         question_set.owner_id != mentor.pk
         and not cohorts_mentored_by(question_set.owner).filter(pk=cohort.pk).exists()
     ):
-        raise ValidationError({"question_set": "Assign one of your own question sets."})
+        raise ValidationError({"question_set": "Assign one of your own question sets, or a co-mentor's."})
     question_ids = list(
         question_set.items.filter(question__is_active=True)
         .order_by("position")
@@ -258,6 +275,23 @@ def assignment_create(
         AssignmentLearner(assignment=assignment, learner=user) for user in chosen
     )
     return assignment
+
+
+def _cohort_of_learners(mentor: User, learners: list[User] | None) -> Cohort:
+    """The first (by name) of the mentor's cohorts in which every one of these users is a learner."""
+    if not learners:
+        raise ValidationError({"cohort": "Assign to a cohort or to chosen learners."})
+    shared = (
+        cohorts_mentored_by(mentor)
+        .filter(memberships__user__in=learners, memberships__role=LEARNER)
+        .annotate(chosen=Count("memberships", distinct=True))
+        .filter(chosen=len({user.pk for user in learners}))
+        .order_by("name", "pk")
+        .first()
+    )
+    if shared is None:
+        raise ValidationError({"learners": "These learners share none of your cohorts."})
+    return shared
 
 
 def assignment_progress_update(*, attempt: Attempt) -> None:
@@ -314,6 +348,37 @@ def feedback_mark_read(*, learner: User, feedback: Feedback, now: datetime | Non
     if feedback.attempt.user_id != learner.pk:
         raise PermissionDenied("Only the learner can mark feedback read.")
     Feedback.objects.filter(pk=feedback.pk, read_at__isnull=True).update(read_at=now or timezone.now())
+
+
+@transaction.atomic
+def feedback_submit(
+    *,
+    user: User,
+    attempt: Attempt,
+    text: str | None = None,
+    feedback_id: int | None = None,
+    reply: str | None = None,
+    read: bool = False,
+    now: datetime | None = None,
+) -> tuple[Feedback, bool]:
+    """One entry for the feedback on an attempt: its mentor gives some; its learner replies to one or reads it.
+
+    Returns the feedback and whether it was created. Someone else's attempt means giving feedback.
+    """
+    if attempt.user_id != user.pk:
+        if text is None:
+            raise ValidationError({"text": "Write the feedback in text."})
+        return feedback_give(mentor=user, attempt=attempt, text=text), True
+    feedback = attempt.feedback.filter(pk=feedback_id).first() if feedback_id is not None else None
+    if feedback is None:
+        raise ValidationError({"feedback": "Give the id of a feedback on this attempt."})
+    if reply is not None:
+        return feedback_reply(learner=user, feedback=feedback, text=reply, now=now), False
+    if not read:
+        raise ValidationError({"reply": "Send a reply, or read: true."})
+    feedback_mark_read(learner=user, feedback=feedback, now=now)
+    feedback.refresh_from_db()
+    return feedback, False
 
 
 # A mentor's own questions --------------------------------------------------------------------------------------

@@ -166,6 +166,40 @@ def session_start(
 
 
 @transaction.atomic
+def api_session_open(
+    *,
+    user: User,
+    mode: str,
+    topics: list[Topic] | None = None,
+    assignment: Assignment | None = None,
+    now: datetime | None = None,
+) -> PracticeSession | None:
+    """The user's unfinished API session of this mode (same topics, same assignment) started today, else a new one.
+
+    API clients ask for "the next question" without a session id; "today" is the user's own day.
+    """
+    now = now or timezone.now()
+    topics = topics or []
+    wanted = {topic.pk for topic in topics}
+    candidates = (
+        PracticeSession.objects.select_for_update()
+        .filter(
+            user=user,
+            via_api=True,
+            mode=mode,
+            assignment=assignment,
+            finished_at__isnull=True,
+            started_at__gte=pick.today_start(user, now),
+        )
+        .order_by("started_at", "pk")
+    )
+    for session in candidates:
+        if set(session.topics.values_list("pk", flat=True)) == wanted:
+            return session
+    return session_start(user=user, mode=mode, topics=topics, assignment=assignment, via_api=True, now=now)
+
+
+@transaction.atomic
 def showing_current(*, session: PracticeSession, now: datetime | None = None) -> Showing | None:
     """The showing of the session's current question (the same one until it is answered), or None at the end."""
     now = now or timezone.now()

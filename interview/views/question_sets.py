@@ -142,6 +142,19 @@ def set_search(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def set_delete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    question_set = _own_set(request, pk)
+    try:
+        mentoring_service.question_set_delete(owner=request.user, question_set=question_set)
+    except (ValidationError, PermissionDenied) as error:
+        show_errors(request, error)
+        return redirect(question_set)
+    messages.success(request, f"“{question_set.title}” was deleted.")
+    return redirect("interview:mentor")
+
+
+@login_required
+@require_POST
 def set_copy(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     question_set = _own_set(request, pk)
     try:
