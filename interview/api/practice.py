@@ -14,8 +14,8 @@ from rest_framework.views import APIView
 
 from interview.api.feedback import FeedbackSerializer, FeedbackWriteSerializer
 from interview.api.serializers import QuestionSerializer
+from interview.limits import ANSWER_MAX_LENGTH, MAX_DURATION_MS
 from interview.models import Attempt, PracticeMode, Question, Rating, Topic
-from interview.models.practice import ANSWER_MAX_LENGTH
 from interview.selectors.content import question_detail_queryset
 from interview.selectors.mentoring import assignments_of_learner, attempts_visible_to
 from interview.selectors.practice import attempts_of
@@ -172,9 +172,7 @@ class AttemptCreateSerializer(serializers.Serializer):
     )
     rating = serializers.ChoiceField(choices=Rating.choices)
     key_points = serializers.ListField(child=serializers.IntegerField(), required=False)
-    duration_ms = serializers.IntegerField(
-        required=False, min_value=0, max_value=practice_service.MAX_DURATION_MS
-    )
+    duration_ms = serializers.IntegerField(required=False, min_value=0, max_value=MAX_DURATION_MS)
     token = serializers.CharField(max_length=64)
 
 

@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 from rest_framework import permissions, serializers, viewsets
 
 from interview.api.fields import MAX_ID
+from interview.limits import MAX_SET_QUESTIONS
 from interview.models import QuestionSet
 from interview.selectors import mentoring as see
 from interview.services import mentoring as mentoring_service
@@ -15,7 +16,7 @@ class QuestionSetSerializer(serializers.ModelSerializer):
         child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         required=False,
         write_only=True,
-        max_length=mentoring_service.MAX_SET_QUESTIONS,
+        max_length=MAX_SET_QUESTIONS,
         help_text="Question ids, in order.",
     )
 

@@ -11,6 +11,15 @@ from django.utils.text import slugify
 
 from accounts.models import User
 from interview.annotations import MAX_KEY_POINTS, MIN_KEY_POINTS
+from interview.limits import (
+    COHORT_DESCRIPTION_MAX_LENGTH,
+    COHORT_NAME_MAX_LENGTH,
+    FEEDBACK_MAX_LENGTH,
+    MAX_SET_QUESTIONS,
+    REPLY_MAX_LENGTH,
+    SET_DESCRIPTION_MAX_LENGTH,
+    SET_TITLE_MAX_LENGTH,
+)
 from interview.models import (
     Assignment,
     AssignmentLearner,
@@ -37,7 +46,6 @@ from interview.services.text import written_text
 
 MENTOR = Membership.Role.MENTOR
 LEARNER = Membership.Role.LEARNER
-MAX_SET_QUESTIONS = 200
 
 
 def _require_mentor(user: User) -> None:
@@ -54,10 +62,11 @@ def _require_mentor_of(user: User, cohort: Cohort) -> None:
 def cohort_create(*, mentor: User, name: str, description: str = "") -> Cohort:
     """A new cohort, mentored by its creator."""
     _require_mentor(mentor)
-    name = name.strip()
-    if not name:
-        raise ValidationError({"name": "Give the cohort a name."})
-    cohort = Cohort.objects.create(name=name[:120], description=description.strip())
+    name = written_text(
+        name, field="name", max_length=COHORT_NAME_MAX_LENGTH, missing="Give the cohort a name."
+    )
+    description = written_text(description, field="description", max_length=COHORT_DESCRIPTION_MAX_LENGTH)
+    cohort = Cohort.objects.create(name=name, description=description)
     Membership.objects.create(cohort=cohort, user=mentor, role=MENTOR)
     return cohort
 
@@ -162,19 +171,18 @@ def question_set_save(
 ) -> QuestionSet:
     """Create or change a question set; its order is the order of ``question_ids``."""
     _require_mentor(owner)
-    title = title.strip()
-    if not title:
-        raise ValidationError({"title": "Give the set a title."})
+    title = written_text(
+        title, field="title", max_length=SET_TITLE_MAX_LENGTH, missing="Give the set a title."
+    )
+    description = written_text(description, field="description", max_length=SET_DESCRIPTION_MAX_LENGTH)
     kept = set(question_set.items.values_list("question_id", flat=True)) if question_set else set()
     question_ids = _question_ids(question_ids, owner, kept)
     if question_set is None:
-        question_set = QuestionSet.objects.create(
-            owner=owner, title=title[:200], description=description.strip()
-        )
+        question_set = QuestionSet.objects.create(owner=owner, title=title, description=description)
     else:
         if question_set.owner_id != owner.pk:
             raise PermissionDenied("Only the owner can change a question set.")
-        question_set.title, question_set.description = title[:200], description.strip()
+        question_set.title, question_set.description = title, description
         question_set.save()
         question_set.items.all().delete()
     QuestionSetItem.objects.bulk_create(
@@ -322,7 +330,9 @@ def assignment_progress_update(*, attempt: Attempt) -> None:
 
 @transaction.atomic
 def feedback_give(*, mentor: User, attempt: Attempt, text: str) -> Feedback:
-    text = written_text(text, field="text", max_length=5_000, missing="Write some feedback first.")
+    text = written_text(
+        text, field="text", max_length=FEEDBACK_MAX_LENGTH, missing="Write some feedback first."
+    )
     if attempt.user_id == mentor.pk or not attempts_visible_to(mentor).filter(pk=attempt.pk).exists():
         raise PermissionDenied("You can only give feedback on your learners' assignment answers.")
     return Feedback.objects.create(attempt=attempt, mentor=mentor, text=text)
@@ -334,7 +344,7 @@ def feedback_reply(*, learner: User, feedback: Feedback, text: str, now: datetim
     feedback = Feedback.objects.select_for_update().get(pk=feedback.pk)
     if feedback.attempt.user_id != learner.pk:
         raise PermissionDenied("Only the learner can reply.")
-    text = written_text(text, field="reply", max_length=5_000, missing="Write your reply first.")
+    text = written_text(text, field="reply", max_length=REPLY_MAX_LENGTH, missing="Write your reply first.")
     if feedback.replied_at is not None:
         raise ValidationError({"reply": "You have already replied to this feedback."})
     now = now or timezone.now()

@@ -8,6 +8,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from interview.limits import (
+    ANSWER_MAX_LENGTH,
+    FLAG_REASON_MAX_LENGTH,
+    MAX_DURATION_MS,
+    MOCK_DEFAULT_QUESTIONS,
+    MOCK_DEFAULT_SECONDS,
+    MOCK_MAX_QUESTIONS,
+    MOCK_SECONDS_RANGE,
+    NOTE_MAX_LENGTH,
+)
 from interview.matching import coverage_of, covered_key_points, suggested_rating
 from interview.models import (
     Assignment,
@@ -22,18 +32,11 @@ from interview.models import (
     Showing,
     Topic,
 )
-from interview.models.practice import ANSWER_MAX_LENGTH
 from interview.scheduling import copy_card_to, review
 from interview.selectors import practice as pick
 from interview.selectors.mentoring import assignments_of_learner
 from interview.services.mentoring import assignment_progress_update
 from interview.services.text import written_text
-
-MOCK_DEFAULT_QUESTIONS = 5
-MOCK_DEFAULT_SECONDS = 180
-MOCK_MAX_QUESTIONS = 20
-MOCK_SECONDS_RANGE = (30, 1800)
-MAX_DURATION_MS = 6 * 60 * 60 * 1000
 
 
 @dataclass(frozen=True)
@@ -371,7 +374,7 @@ def mock_answer_submit(
 @transaction.atomic
 def note_save(*, user: User, question: Question, text: str) -> QuestionNote | None:
     """Create, change or (with empty text) remove the user's private note on a question."""
-    text = written_text(text, field="text", max_length=5_000)
+    text = written_text(text, field="text", max_length=NOTE_MAX_LENGTH)
     if not text:
         QuestionNote.objects.filter(user=user, question=question).delete()
         return None
@@ -382,6 +385,9 @@ def note_save(*, user: User, question: Question, text: str) -> QuestionNote | No
 def flag_create(*, user: User, question: Question, reason: str) -> QuestionFlag:
     """Report a model answer that looks wrong; staff review flags in the admin."""
     reason = written_text(
-        reason, field="reason", max_length=2_000, missing="Say what looks wrong, so that staff can check it."
+        reason,
+        field="reason",
+        max_length=FLAG_REASON_MAX_LENGTH,
+        missing="Say what looks wrong, so that staff can check it.",
     )
     return QuestionFlag.objects.create(user=user, question=question, reason=reason)

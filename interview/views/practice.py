@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
 from interview.forms import AnswerForm, FlagForm, NoteForm, PracticeStartForm, RateForm
+from interview.limits import ANSWER_MAX_LENGTH
 from interview.models import (
     PracticeMode,
     PracticeSession,
@@ -49,6 +50,7 @@ def practice_home(request: HtmxHttpRequest) -> HttpResponse:
     user = request.user
     budget = pick.daily_budget(user, now)
     context = {
+        "start_form": PracticeStartForm(),
         "due_count": min(len(pick.due_question_ids(user, now, budget.reviews_left)), budget.reviews_left),
         "new_count": len(pick.new_question_ids(user, [], budget.new_left)),
         "budget": budget,
@@ -202,7 +204,7 @@ def practice_tools(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         request,
         session,
         showing,
-        request.POST.get("answer_text", "")[:10_000],
+        request.POST.get("answer_text", "")[:ANSWER_MAX_LENGTH],
         ticked=form.cleaned_data.get("key_points", []) if "key_points_sent" in request.POST else None,
     )
     return _render(request, "reveal", {**context, "tool_status": status})
@@ -227,7 +229,9 @@ def practice_rate(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     showing = _showing_or_404(session, request.POST.get("token", ""))
     form = RateForm(request.POST, question=showing.question)
     if not form.is_valid():
-        context = _reveal_context(request, session, showing, request.POST.get("answer_text", "")[:10_000])
+        context = _reveal_context(
+            request, session, showing, request.POST.get("answer_text", "")[:ANSWER_MAX_LENGTH]
+        )
         context["rate_errors"] = [error for errors in form.errors.values() for error in errors]
         return _render(request, "reveal", context)
     try:
