@@ -273,7 +273,3 @@ def question_insights(mentor: User) -> QuerySet[Question]:
         .annotate(struggle_share=F("struggles") * 1.0 / F("attempts_count"))
         .order_by("-struggle_share", "average_coverage", "number")
     )
-
-
-def is_member(user: User, cohort: Cohort) -> bool:
-    return Membership.objects.filter(user=user, cohort=cohort).exists()

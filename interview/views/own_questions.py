@@ -21,9 +21,9 @@ from interview.views.mentor_common import show_errors
 @login_required
 @require_http_methods(["GET", "POST"])
 def mentor_questions(request: HtmxHttpRequest) -> HttpResponse:
+    """Write a question of one's own, or import several from a file; list them."""
     if not request.user.is_mentor:
         return redirect("interview:mentor")
-    """Write a question of one's own, or import several from a file; list them."""
     form = MentorQuestionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:

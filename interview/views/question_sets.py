@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from interview.api.fields import MAX_ID
 from interview.forms import (
     QuestionFilterForm,
     QuestionSetForm,
@@ -90,7 +91,7 @@ def set_items(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         question_id = int(request.POST.get("question", ""))
     except ValueError:
         question_id = None
-    if question_id is not None and not 0 < question_id < 2**31:
+    if question_id is not None and not 0 < question_id <= MAX_ID:
         question_id = None
     if question_id is not None:
         if action == "add" and question_id not in ids:
