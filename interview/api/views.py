@@ -1,5 +1,6 @@
 from django.db.models import QuerySet
-from rest_framework import viewsets
+from rest_framework import permissions, viewsets
+from rest_framework.routers import APIRootView
 
 from interview.api.filters import QuestionFilter
 from interview.api.serializers import QuestionSerializer, TopicSerializer
@@ -7,9 +8,16 @@ from interview.models import Question, Topic
 from interview.selectors.content import question_detail_queryset, topics_with_counts
 
 
+class PublicAPIRootView(APIRootView):
+    """The list of endpoints, open to everyone like the public bank."""
+
+    permission_classes = [permissions.AllowAny]
+
+
 class TopicViewSet(viewsets.ReadOnlyModelViewSet):
     """Topics that have active questions, with their question counts."""
 
+    permission_classes = [permissions.AllowAny]
     serializer_class = TopicSerializer
     lookup_field = "slug"
 
@@ -22,6 +30,7 @@ class QuestionViewSet(viewsets.ReadOnlyModelViewSet):
 
     lookup_value_regex = "[0-9]+"
 
+    permission_classes = [permissions.AllowAny]
     serializer_class = QuestionSerializer
     filterset_class = QuestionFilter
 
