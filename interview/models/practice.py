@@ -8,8 +8,6 @@ from django.urls import reverse
 
 from interview.models.content import Question, Topic
 
-ANSWER_MAX_LENGTH = 10_000
-
 
 class Rating(models.IntegerChoices):
     AGAIN = 1, "Again"
@@ -142,7 +140,7 @@ class Attempt(models.Model):
     assignment = models.ForeignKey(
         "interview.Assignment", on_delete=models.SET_NULL, null=True, blank=True, related_name="attempts"
     )
-    answer_text = models.TextField(blank=True, max_length=ANSWER_MAX_LENGTH)
+    answer_text = models.TextField(blank=True, max_length=10_000)
     key_points_covered = models.JSONField(default=list, help_text="Ids of the key points ticked.")
     coverage = models.FloatField(help_text="Share of the question's key points covered, 0 to 1.")
     suggested_rating = models.PositiveSmallIntegerField(choices=Rating)
