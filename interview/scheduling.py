@@ -10,18 +10,39 @@ from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from fsrs import Card, Rating, Scheduler, State
+from fsrs.scheduler import DEFAULT_PARAMETERS
 
 from accounts.models import User
 from interview.models import ReviewState
 
-# Retrievability R = (1 + FACTOR * days / stability) ** DECAY, as in fsrs, for the database to compute.
-DECAY = -Scheduler().parameters[20]
-FACTOR = 0.9 ** (1 / DECAY) - 1
+
+@dataclass(frozen=True)
+class MemoryModel:
+    """FSRS-6 parameters; recall R(t) = (1 + factor * t / S) ** -decay, t in days (fractional)."""
+
+    parameters: tuple[float, ...] = tuple(DEFAULT_PARAMETERS)
+
+    @property
+    def decay(self) -> float:
+        return self.parameters[20]
+
+    @property
+    def factor(self) -> float:
+        return 0.9 ** (-1 / self.decay) - 1
+
+
+DEFAULT_MODEL = MemoryModel()
+
+
+def memory_model_for(user: User) -> MemoryModel:
+    """The memory model whose predictions are used for this learner (FSRS-6 defaults until one is fitted)."""
+    return DEFAULT_MODEL
 
 
 def scheduler_for(user: User, *, fuzz: bool | None = None) -> Scheduler:
-    """The user's scheduler: their desired retention; interval fuzzing unless turned off."""
+    """The user's scheduler: their memory model and desired retention; interval fuzzing unless turned off."""
     return Scheduler(
+        parameters=memory_model_for(user).parameters,
         desired_retention=user.desired_retention,
         enable_fuzzing=settings.FSRS_ENABLE_FUZZING if fuzz is None else fuzz,
     )

@@ -10,7 +10,7 @@ from django.db import OperationalError, connection
 
 from interview.models import Attempt, PracticeMode, Question, Rating, ReviewState, Topic
 from interview.scheduling import cap_before_interview
-from interview.selectors.practice import daily_budget
+from interview.selectors.learning import daily_budget
 from interview.services.practice import attempt_record, session_start, showing_current
 
 pytestmark = pytest.mark.django_db

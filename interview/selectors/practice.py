@@ -4,37 +4,11 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery, Sum
 
 from accounts.models import User
 from interview.models import Attempt, PracticeSession, Question, Rating, ReviewState, Topic
-from interview.scheduling import local_midnight, local_today
-from interview.selectors.progress import weakest_topics
-
-
-def today_start(user: User, now: datetime) -> datetime:
-    return local_midnight(local_today(user, now), user)
-
-
-def attempts_today(user: User, now: datetime) -> QuerySet[Attempt]:
-    return Attempt.objects.filter(user=user, created_at__gte=today_start(user, now))
-
-
-@dataclass(frozen=True)
-class DailyBudget:
-    new_left: int
-    reviews_left: int
-
-
-def daily_budget(user: User, now: datetime) -> DailyBudget:
-    """How many new questions and reviews the user's daily limits still allow today."""
-    counts = attempts_today(user, now).aggregate(
-        new=Count("pk", filter=Q(was_new=True)), reviews=Count("pk", filter=Q(was_new=False))
-    )
-    return DailyBudget(
-        new_left=max(0, user.daily_new_limit - counts["new"]),
-        reviews_left=max(0, user.daily_review_limit - counts["reviews"]),
-    )
+from interview.selectors.learning import due_filter, unseen_questions, weakest_topics
 
 
 def _active_in(topic_ids: list[int]) -> QuerySet[Question]:
@@ -46,14 +20,16 @@ def _active_in(topic_ids: list[int]) -> QuerySet[Question]:
 
 def due_question_ids(user: User, now: datetime, limit: int) -> list[int]:
     """Questions whose review is due, most overdue first."""
-    due = ReviewState.objects.filter(user=user, due__lte=now, question__is_active=True).order_by("due")
+    due = ReviewState.objects.filter(due_filter(now), user=user).order_by("due")
     return list(due.values_list("question_id", flat=True)[:limit])
 
 
 def new_question_ids(user: User, topic_ids: list[int], limit: int) -> list[int]:
     """Questions the user has never practised, in guide order."""
-    seen = ReviewState.objects.filter(user=user, question=OuterRef("pk"))
-    unseen = _active_in(topic_ids).filter(~Exists(seen)).order_by("guide__title", "number")
+    unseen = unseen_questions(user)
+    if topic_ids:
+        unseen = unseen.filter(topics__in=topic_ids).distinct()
+    unseen = unseen.order_by("guide__title", "number")
     return list(unseen.values_list("pk", flat=True)[:limit])
 
 

@@ -24,6 +24,7 @@ from interview.models import (
 )
 from interview.models.practice import ANSWER_MAX_LENGTH
 from interview.scheduling import copy_card_to, review
+from interview.selectors import learning
 from interview.selectors import practice as pick
 from interview.selectors.mentoring import assignments_of_learner
 from interview.services.mentoring import assignment_progress_update
@@ -104,7 +105,7 @@ def _queue_for(
 ) -> list[int]:
     if mode == PracticeMode.ASSIGNMENT:
         return _assignment_queue(user, assignment)
-    budget = pick.daily_budget(user, now)
+    budget = learning.daily_budget(user, now)
     if mode == PracticeMode.DUE:
         return pick.due_question_ids(user, now, budget.reviews_left)
     if mode == PracticeMode.NEW:

@@ -24,7 +24,7 @@ from interview.models import (
 from interview.scheduling import humanize_interval, preview_intervals
 from interview.selectors import practice as pick
 from interview.selectors.content import active_questions, questions_visible_to, topics_with_counts
-from interview.selectors.progress import weakest_topics
+from interview.selectors.learning import today_counts, weakest_topics
 from interview.services import practice as practice_service
 from interview.views.bank import HtmxHttpRequest
 
@@ -47,11 +47,11 @@ def _render(request: HtmxHttpRequest, partial: str, context: dict) -> HttpRespon
 def practice_home(request: HtmxHttpRequest) -> HttpResponse:
     now = timezone.now()
     user = request.user
-    budget = pick.daily_budget(user, now)
+    today = today_counts(user, now)
     context = {
-        "due_count": min(len(pick.due_question_ids(user, now, budget.reviews_left)), budget.reviews_left),
-        "new_count": len(pick.new_question_ids(user, [], budget.new_left)),
-        "budget": budget,
+        "due_count": today.due_within_limit,
+        "new_count": today.new_within_limit,
+        "budget": today.budget,
         "mistake_count": len(pick.mistake_question_ids(user)),
         "weakest": weakest_topics(user, now),
         "topics": topics_with_counts(),
