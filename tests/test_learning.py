@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from datetime import timezone as dt_timezone
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from fsrs import Card, Scheduler, State
 
@@ -233,11 +234,15 @@ def test_readiness_looks_at_the_start_of_the_interview_day(learner, ml_guide):
 # Failing and knowing learners, through the API -------------------------------------------------------------
 
 
-def answer_everything(client: Client, rating: int, rounds: int) -> None:
-    for _ in range(48 * rounds):
-        shown = client.get("/api/v1/practice/next/", {"mode": "new"})
-        if shown.status_code == 204:
+def answer_everything(client: Client, learner, rating: int, times: int) -> None:
+    """Answer through the API until every question was rated ``times`` times."""
+    for count in range(48 * times * 2):
+        if ReviewState.objects.filter(user=learner, reviews__gte=times).count() == 48:
             return
+        if count % 100 == 99:
+            cache.clear()  # the write throttle, not what is tested here
+        shown = client.get("/api/v1/practice/next/", {"mode": "new"})
+        assert shown.status_code == 200, shown.content
         body = shown.json()
         posted = client.post(
             "/api/v1/attempts/",
@@ -250,6 +255,7 @@ def answer_everything(client: Client, rating: int, rounds: int) -> None:
             content_type="application/json",
         )
         assert posted.status_code == 201, posted.content
+    raise AssertionError("not every question was answered")
 
 
 @pytest.fixture
@@ -262,18 +268,18 @@ def api(learner) -> Client:
 
 
 def test_a_learner_who_fails_everything_reads_low(api, learner, ml_guide):
-    answer_everything(api, rating=1, rounds=2)  # every question Again, twice
+    answer_everything(api, learner, rating=1, times=2)  # every question Again, twice
     stats = api.get("/api/v1/stats/").json()
-    assert ReviewState.objects.filter(user=learner, lapses=1).count() == 48
+    assert ReviewState.objects.filter(user=learner, lapses__gte=1).count() == 48
     # FSRS-6's default forgetting curve has a long tail: half of what was failed twice today is
     # still predicted to be recalled in a week.
-    assert stats["readiness"] <= 55
+    assert stats["readiness"] <= 55, stats["readiness"]
 
 
 def test_a_learner_who_knows_everything_reads_high(api, learner, ml_guide):
-    answer_everything(api, rating=4, rounds=1)  # every question Easy
+    answer_everything(api, learner, rating=4, times=1)  # every question Easy
     stats = api.get("/api/v1/stats/").json()
-    assert stats["readiness"] >= 90
+    assert stats["readiness"] >= 90, stats["readiness"]
     assert all(topic["coverage"] == 100 and topic["retention"] == 100 for topic in stats["topics"])
 
 

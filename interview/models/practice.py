@@ -150,6 +150,10 @@ class Attempt(models.Model):
     duration_ms = models.PositiveIntegerField(default=0)
     timed_out = models.BooleanField(default=False)
     was_new = models.BooleanField(default=False, help_text="The first time the user practised this question.")
+    was_repeat = models.BooleanField(
+        default=False,
+        help_text="A learning step: the question came back in the same session after Again (not a review).",
+    )
     due_after = models.DateTimeField(help_text="When the question is due again after this attempt.")
     created_at = models.DateTimeField(db_index=True)
 

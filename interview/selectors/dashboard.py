@@ -12,6 +12,7 @@ from accounts.models import User
 from interview.models import Attempt, Question, Rating, ReviewState
 from interview.scheduling import local_midnight, local_today
 from interview.selectors.learning import (
+    REVIEW_ATTEMPT,
     TodayCounts,
     TopicProgress,
     budget_from,
@@ -95,7 +96,11 @@ def _activity_by_day(user: User, since: datetime) -> dict[date, dict]:
         Attempt.objects.filter(user=user, created_at__gte=since)
         .annotate(day=TruncDate("created_at", tzinfo=zoneinfo.ZoneInfo(user.timezone)))
         .values("day")
-        .annotate(count=Count("pk"), new=Count("pk", filter=Q(was_new=True)))
+        .annotate(
+            count=Count("pk"),
+            new=Count("pk", filter=Q(was_new=True)),
+            reviews=Count("pk", filter=REVIEW_ATTEMPT),
+        )
         .order_by("day")
     )
     return {row["day"]: row for row in rows}
@@ -175,9 +180,9 @@ def dashboard_stats(user: User, now: datetime) -> DashboardStats:
     )
     activity_start = local_midnight(today - timedelta(weeks=ACTIVITY_WEEKS) + timedelta(days=1), user)
     per_day = _activity_by_day(user, activity_start)
-    today_row = per_day.get(today, {"count": 0, "new": 0})
+    today_row = per_day.get(today, {"count": 0, "new": 0, "reviews": 0})
     today_count = today_row["count"]
-    reviews_today = today_count - today_row["new"]
+    reviews_today = today_row["reviews"]
     # daily_budget()'s definition, read from today's row instead of another query.
     today_counts = TodayCounts(
         due_now=schedule["due_now"],

@@ -264,8 +264,13 @@ class DailyBudget:
     reviews_left: int
 
 
+# What uses up the review limit: neither a first answer nor a learning-step repeat within a session.
+REVIEW_ATTEMPT = Q(was_new=False, was_repeat=False)
+
+
 def budget_from(user: User, *, new_today: int, reviews_today: int) -> DailyBudget:
-    """What the daily limits still allow, given today's first-time answers and today's reviews."""
+    """What the daily limits still allow, given today's first-time answers and today's reviews
+    (learning-step repeats are neither)."""
     return DailyBudget(
         new_left=max(0, user.daily_new_limit - new_today),
         reviews_left=max(0, user.daily_review_limit - reviews_today),
@@ -283,7 +288,7 @@ def attempts_today(user: User, now: datetime) -> QuerySet[Attempt]:
 def daily_budget(user: User, now: datetime) -> DailyBudget:
     """How many new questions and reviews the user's daily limits still allow today (one query)."""
     counts = attempts_today(user, now).aggregate(
-        new=Count("pk", filter=Q(was_new=True)), reviews=Count("pk", filter=Q(was_new=False))
+        new=Count("pk", filter=Q(was_new=True)), reviews=Count("pk", filter=REVIEW_ATTEMPT)
     )
     return budget_from(user, new_today=counts["new"], reviews_today=counts["reviews"])
 

@@ -8,7 +8,7 @@ from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery, Sum
 
 from accounts.models import User
 from interview.models import Attempt, PracticeSession, Question, Rating, ReviewState, Topic
-from interview.selectors.learning import due_filter, unseen_questions, weakest_topics
+from interview.selectors.learning import daily_budget, due_filter, unseen_questions, weakest_topics
 
 
 def _active_in(topic_ids: list[int]) -> QuerySet[Question]:
@@ -37,6 +37,34 @@ def topic_question_ids(topic_ids: list[int]) -> list[int]:
     return list(_active_in(topic_ids).order_by("guide__title", "number").values_list("pk", flat=True))
 
 
+def within_new_limit(user: User, question_ids: list[int], new_left: int) -> list[int]:
+    """The same questions in order, keeping at most ``new_left`` that the learner has never practised."""
+    seen = set(
+        ReviewState.objects.filter(user=user, question_id__in=question_ids).values_list(
+            "question_id", flat=True
+        )
+    )
+    kept, new = [], 0
+    for pk in question_ids:
+        if pk not in seen:
+            if new >= new_left:
+                continue
+            new += 1
+        kept.append(pk)
+    return kept
+
+
+def unseen_count(user: User, question_ids: list[int]) -> int:
+    """How many of these questions the learner has never practised."""
+    seen = ReviewState.objects.filter(user=user, question_id__in=question_ids).count()
+    return len(set(question_ids)) - seen
+
+
+def new_past_daily_limit(user: User, session: PracticeSession, now: datetime) -> int:
+    """How many never-practised questions a session plans beyond what today's new limit allows."""
+    return max(0, unseen_count(user, session.queue) - daily_budget(user, now).new_left)
+
+
 def least_recently_practised(user: User, question_ids: list[int]) -> list[int]:
     """The same questions, never practised first, then the longest since their last review."""
     last_review = ReviewState.objects.filter(user=user, question=OuterRef("pk")).values("last_review")[:1]
@@ -63,9 +91,13 @@ def weakest_question_ids(user: User, now: datetime) -> list[int]:
     return least_recently_practised(user, topic_question_ids(topic_ids))
 
 
-def mock_question_ids(topic_ids: list[int], count: int, rng: random.Random | None = None) -> list[int]:
+def mock_question_ids(
+    user: User, topic_ids: list[int], count: int, new_left: int, rng: random.Random | None = None
+) -> list[int]:
+    """``count`` random questions of the topics, at most ``new_left`` of them never practised."""
     candidates = topic_question_ids(topic_ids)
-    return (rng or random).sample(candidates, min(count, len(candidates)))
+    (rng or random).shuffle(candidates)
+    return within_new_limit(user, candidates, new_left)[:count]
 
 
 @dataclass(frozen=True)

@@ -80,6 +80,15 @@ def practice_start(request: HtmxHttpRequest) -> HttpResponse:
         label = PracticeMode(form.cleaned_data["mode"]).label
         messages.info(request, f"Nothing to practise in “{label}” right now.")
         return redirect("interview:practice")
+    if session.assignment is not None:
+        past = pick.new_past_daily_limit(request.user, session, timezone.now())
+        if past:
+            messages.info(
+                request,
+                f"{past} new question{'s' if past > 1 else ''} of this assignment go past your daily limit "
+                f"of new questions, so that you finish by its due date "
+                f"({session.assignment.due_date:%-d %b}). They count toward today's limit.",
+            )
     return redirect(session)
 
 
