@@ -40,8 +40,7 @@ def recall_at(
     """Predicted recall of one question at ``moment`` (0 if never practised), with continuous elapsed time."""
     if stability is None or last_review is None:
         return 0.0
-    elapsed = max(0.0, (moment - last_review).total_seconds() / SECONDS_PER_DAY)
-    return (1 + model.factor * elapsed / stability) ** -model.decay
+    return model.recall(stability, (moment - last_review).total_seconds() / SECONDS_PER_DAY)
 
 
 class ElapsedDays(Func):

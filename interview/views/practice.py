@@ -21,7 +21,7 @@ from interview.models import (
     ReviewState,
     Showing,
 )
-from interview.scheduling import humanize_interval, preview_intervals
+from interview.scheduling import preview_outcomes
 from interview.selectors import practice as pick
 from interview.selectors.content import active_questions, questions_visible_to, topics_with_counts
 from interview.selectors.learning import today_counts, weakest_topics
@@ -137,10 +137,9 @@ def _reveal_context(
     assessment = practice_service.answer_assess(question=question, answer_text=answer, ticked=ticked)
     now = timezone.now()
     state = ReviewState.objects.filter(user=request.user, question=question).first()
-    intervals = preview_intervals(request.user, state, question.pk, now)
+    previews = preview_outcomes(request.user, state, question.pk, now)
     ratings = [
-        {"value": value, "label": label, "interval": humanize_interval(intervals[value])}
-        for value, label in Rating.choices
+        {"value": value, "label": label, "interval": previews[value].label} for value, label in Rating.choices
     ]
     note = QuestionNote.objects.filter(user=request.user, question=question).first()
     return {
