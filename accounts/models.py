@@ -113,6 +113,12 @@ class User(AbstractUser):
             "that would fall below it gets a final review in the three days before the interview."
         ),
     )
+    memory_parameters = models.JSONField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="FSRS-6 parameters fitted to this learner's reviews, used because they beat the defaults.",
+    )
     is_mentor = models.BooleanField(
         "I coach other candidates",
         default=False,

@@ -39,7 +39,9 @@ DEFAULT_MODEL = MemoryModel()
 
 
 def memory_model_for(user: User) -> MemoryModel:
-    """The memory model whose predictions are used for this learner (FSRS-6 defaults until one is fitted)."""
+    """The learner's memory model: fitted parameters where they beat the defaults, else FSRS-6's defaults."""
+    if getattr(user, "memory_parameters", None):
+        return MemoryModel(parameters=tuple(user.memory_parameters))
     return DEFAULT_MODEL
 
 
