@@ -113,3 +113,44 @@ def recall_on(truth: TrueMemory, moment: datetime) -> float:
     """The learner's true expected share of the public questions recalled at ``moment``."""
     questions = list(Question.objects.public().values_list("pk", flat=True))
     return sum(truth.recall(pk, moment) for pk in questions) / len(questions)
+
+
+@dataclass(frozen=True)
+class ProfileRun:
+    forecast_readiness: float  # percent, from the dashboard on the first morning
+    simulated_readiness: float  # percent: the true memory's expected recall when the interview day starts
+    forecast_answers_per_day: int
+    simulated_answers_per_day: float
+
+    @property
+    def calibration_error(self) -> float:
+        return abs(self.forecast_readiness - self.simulated_readiness)
+
+    @property
+    def answers_ratio(self) -> float:
+        return (
+            self.simulated_answers_per_day / self.forecast_answers_per_day
+            if self.forecast_answers_per_day
+            else 0
+        )
+
+
+def run_profile(
+    user: User, parameters: tuple[float, ...], *, start: datetime, days: int, seed: int
+) -> ProfileRun:
+    """A new learner whose interview is ``days`` ahead: the dashboard's forecast on the first morning, then
+    practice by the schedule until the eve, then the true recall when the interview day starts."""
+    from interview.scheduling import interview_start
+    from interview.selectors.dashboard import dashboard_stats
+
+    user.interview_date = (start + timedelta(days=days)).date()
+    user.save(update_fields=["interview_date"])
+    stats = dashboard_stats(user, start)
+    truth = TrueMemory(parameters)
+    answers = practise_by_the_schedule(user, truth, start=start, days=days, seed=seed)
+    return ProfileRun(
+        forecast_readiness=stats.readiness_forecast,
+        simulated_readiness=100 * recall_on(truth, interview_start(user, start)),
+        forecast_answers_per_day=stats.reviews_per_day_needed,
+        simulated_answers_per_day=sum(answers) / len(answers),
+    )
