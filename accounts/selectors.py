@@ -26,6 +26,7 @@ def profile_of(user: User) -> dict[str, Any]:
         "daily_review_limit": user.daily_review_limit,
         "desired_retention": user.desired_retention,
         "interview_date": user.interview_date.isoformat() if user.interview_date else None,
+        "interview_target_retention": user.interview_target_retention,
         "is_mentor": user.is_mentor,
         "date_joined": user.date_joined.isoformat(),
         "last_login": user.last_login.isoformat() if user.last_login else None,

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Avg, Count, Exists, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Avg, Count, Exists, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from accounts.models import User
@@ -21,8 +21,7 @@ from interview.models import (
     ReviewState,
 )
 from interview.scheduling import local_today
-from interview.selectors.content import topics_with_counts
-from interview.selectors.progress import retrievability
+from interview.selectors.learning import combined, due_filter, topic_figures_for, weak_topics, whole_percent
 
 MENTOR = Membership.Role.MENTOR
 LEARNER = Membership.Role.LEARNER
@@ -169,7 +168,7 @@ def learner_assignments(user: User, now: datetime) -> list[tuple[Assignment, Ass
 
 
 def cohort_mastery_grid(cohort: Cohort, now: datetime) -> dict:
-    """Learners by topics: mastery (the dashboard's definition) for each cell, from two grouped queries."""
+    """Learners by topics: each cell the learner's mastery (the dashboard's definition), in a few queries."""
     learners = list(
         learners_of(cohort)
         .annotate(
@@ -179,7 +178,7 @@ def cohort_mastery_grid(cohort: Cohort, now: datetime) -> dict:
             ),
             due_now=Coalesce(
                 Subquery(
-                    ReviewState.objects.filter(user=OuterRef("pk"), due__lte=now, question__is_active=True)
+                    ReviewState.objects.filter(due_filter(now), user=OuterRef("pk"))
                     .order_by()
                     .values("user")
                     .annotate(n=Count("pk"))
@@ -191,36 +190,28 @@ def cohort_mastery_grid(cohort: Cohort, now: datetime) -> dict:
         )
         .order_by("display_name", "email")
     )
-    topics = list(topics_with_counts())
-    sums = (
-        ReviewState.objects.filter(
-            user__in=[learner.pk for learner in learners],
-            question__in=Question.objects.public(),
-            stability__isnull=False,
-        )
-        .values("user_id", "question__topics")
-        .annotate(recall=Sum(retrievability(now)), practised=Count("pk"))
-    )
-    cells = {(row["user_id"], row["question__topics"]): row for row in sums}
-    grid = []
-    for learner in learners:
-        row = []
-        for topic in topics:
-            cell = cells.get((learner.pk, topic.pk))
-            mastery = round(100 * (cell["recall"] if cell else 0) / topic.question_count, 1)
-            row.append({"topic": topic, "mastery": mastery, "practised": cell["practised"] if cell else 0})
-        grid.append({"learner": learner, "cells": row})
-    started = {}
-    for row in grid:
-        for cell in row["cells"]:
-            if cell["practised"]:
-                started.setdefault(cell["topic"].slug, []).append(cell["mastery"])
-    topic_means = [
-        {"topic": topic, "mastery": round(sum(started[topic.slug]) / len(started[topic.slug]), 1)}
-        for topic in topics
-        if topic.slug in started
+    topics, figures = topic_figures_for(learners, now)
+    grid = [
+        {
+            "learner": learner,
+            "cells": [
+                {
+                    "topic": topic,
+                    "mastery": whole_percent(figures[learner.pk, topic.pk].mastery),
+                    "practised": figures[learner.pk, topic.pk].practised,
+                }
+                for topic in topics
+            ],
+        }
+        for learner in learners
     ]
-    weakest = sorted(topic_means, key=lambda item: item["mastery"])[:3]
+    cohort_figures = [
+        combined([figures[learner.pk, topic.pk] for learner in learners], topic) for topic in topics
+    ]
+    weakest = [
+        {"topic": item.topic, "retention": whole_percent(item.retention or 0.0)}
+        for item in weak_topics(cohort_figures)
+    ]
     return {"learners": learners, "topics": topics, "grid": grid, "weakest": weakest}
 
 

@@ -18,7 +18,7 @@ from interview.forms import (
 from interview.models import Membership
 from interview.scheduling import local_today
 from interview.selectors import mentoring as see
-from interview.selectors.progress import topic_mastery
+from interview.selectors.learning import TopicProgress, topic_figures
 from interview.services import mentoring as mentoring_service
 from interview.views.bank import HtmxHttpRequest
 from interview.views.mentor_common import mentored_cohort_or_404, show_errors
@@ -149,7 +149,7 @@ def learner_detail(request: HtmxHttpRequest, pk: int, user_id: int) -> HttpRespo
     context = {
         "cohort": cohort,
         "learner": learner,
-        "topics": topic_mastery(learner, now),
+        "topics": [TopicProgress.of(figures) for figures in topic_figures(learner, now)],
         "assignments": [(row.assignment, see.status_of(row, row.assignment, today)) for row in progress],
         "attempts": attempts,
     }
