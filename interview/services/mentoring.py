@@ -30,6 +30,7 @@ from interview.models import (
     Rating,
     Topic,
 )
+from interview.selectors import mentoring as see
 from interview.selectors.mentoring import attempts_visible_to, cohorts_mentored_by
 from interview.services.content import ImportReport, guide_import
 from interview.services.text import written_text
@@ -259,28 +260,26 @@ def assignment_create(
     return assignment
 
 
+@transaction.atomic
 def assignment_progress_update(*, attempt: Attempt) -> None:
     """Recount one learner's progress on the attempt's assignment (called when an attempt is recorded)."""
     assignment = attempt.assignment
     if assignment is None:
         return
-    # Only questions still in use count: a question retired after assigning cannot block completion.
-    active = Question.objects.filter(pk__in=assignment.question_ids, is_active=True).values("pk")
-    counts = Attempt.objects.filter(assignment=assignment, user=attempt.user, question__in=active).aggregate(
-        answered=Count("question", distinct=True),
-        reached_good=Count("question", filter=Q(rating__gte=Rating.GOOD), distinct=True),
-    )
+    # Lock first, then count: a count taken before the lock would miss an answer committed meanwhile by a
+    # second session of the same assignment, and the later write would overwrite the earlier one.
     progress, _ = AssignmentLearner.objects.select_for_update().get_or_create(
         assignment=assignment, learner=attempt.user
     )
-    progress.answered, progress.reached_good = counts["answered"], counts["reached_good"]
-    progress.last_activity = attempt.created_at
-    done = (
-        progress.reached_good
-        if assignment.completion_rule == Assignment.CompletionRule.REACH_GOOD
-        else progress.answered
+    counts = Attempt.objects.filter(
+        assignment=assignment, user=attempt.user, question__in=see.active_question_ids(assignment)
+    ).aggregate(
+        answered=Count("question", distinct=True),
+        reached_good=Count("question", filter=Q(rating__gte=Rating.GOOD), distinct=True),
     )
-    if progress.completed_at is None and done >= active.count():
+    progress.answered, progress.reached_good = counts["answered"], counts["reached_good"]
+    progress.last_activity = max(filter(None, [progress.last_activity, attempt.created_at]))
+    if progress.completed_at is None and see.done_count(progress, assignment) >= see.active_total(assignment):
         progress.completed_at = attempt.created_at
     progress.save()
 

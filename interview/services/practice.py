@@ -24,6 +24,7 @@ from interview.models import (
 )
 from interview.models.practice import ANSWER_MAX_LENGTH
 from interview.scheduling import copy_card_to, review
+from interview.selectors import mentoring as see_mentoring
 from interview.selectors import practice as pick
 from interview.selectors.mentoring import assignments_of_learner
 from interview.services.mentoring import assignment_progress_update
@@ -83,15 +84,9 @@ def _assignment_queue(user: User, assignment: Assignment | None) -> list[int]:
     """The assignment's questions the learner still has to do (all of them again once it is complete)."""
     if assignment is None or not assignments_of_learner(user).filter(pk=assignment.pk).exists():
         raise ValidationError({"assignment": "Choose one of your assignments."})
-    attempts = Attempt.objects.filter(user=user, assignment=assignment)
-    if assignment.completion_rule == Assignment.CompletionRule.REACH_GOOD:
-        attempts = attempts.filter(rating__gte=Rating.GOOD)
-    done = set(attempts.values_list("question_id", flat=True))
-    active = set(
-        Question.objects.filter(pk__in=assignment.question_ids, is_active=True).values_list("pk", flat=True)
-    )
-    remaining = [pk for pk in assignment.question_ids if pk in active and pk not in done]
-    return remaining or [pk for pk in assignment.question_ids if pk in active]
+    done = set(see_mentoring.done_attempts(assignment, user).values_list("question_id", flat=True))
+    active = see_mentoring.active_question_ids(assignment)
+    return [pk for pk in active if pk not in done] or active
 
 
 def _queue_for(
