@@ -25,6 +25,7 @@ from interview.models import (
     Language,
     Membership,
     Question,
+    QuestionNote,
     QuestionSet,
     QuestionSetItem,
     Rating,
@@ -378,3 +379,70 @@ def mentor_guide_import(*, mentor: User, text: str, filename: str) -> ImportRepo
         title=Path(filename).stem,
         owner=mentor,
     )
+
+
+# A mentor leaving ---------------------------------------------------------------------------------------------
+
+FORMER_MENTOR_EMAIL = "former-mentor@users.invalid"
+FORMER_MENTOR_NAME = "a former mentor"
+
+
+def former_mentor() -> User:
+    """The placeholder that keeps what a deleted mentor leaves to learners: it cannot sign in or mentor."""
+    user, created = User.objects.get_or_create(
+        email=FORMER_MENTOR_EMAIL, defaults={"display_name": FORMER_MENTOR_NAME, "is_active": False}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+@transaction.atomic
+def mentor_account_retire(*, mentor: User) -> None:
+    """Hand over or remove what a mentor owns before their account is deleted.
+
+    Cohorts with a co-mentor pass to the longest-serving one, with the sets assigned there; a cohort
+    without one goes (its learners keep their attempts). Own questions that learners answered, noted or
+    still have in a set or an assignment are retired and kept, attributed to "a former mentor"; the
+    others go. Feedback stays
+    with the learner, attributed to "a former mentor".
+    """
+    for cohort in Cohort.objects.filter(memberships__user=mentor, memberships__role=MENTOR):
+        successor = (
+            Membership.objects.filter(cohort=cohort, role=MENTOR)
+            .exclude(user=mentor)
+            .order_by("joined_at", "pk")
+            .first()
+        )
+        if successor is None:
+            cohort.delete()
+            continue
+        QuestionSet.objects.filter(owner=mentor, assignments__cohort=cohort).update(owner=successor.user)
+    QuestionSet.objects.filter(owner=mentor).delete()
+    Attempt.objects.filter(user=mentor).delete()
+    placeholder = None
+    guides = list(Guide.objects.filter(owner=mentor))
+    # Assignments keep their question lists as ids: a question still listed there must stay.
+    assigned = (
+        {pk for ids in Assignment.objects.values_list("question_ids", flat=True) for pk in ids}
+        if guides
+        else set()
+    )
+    used = (
+        Q(pk__in=Attempt.objects.values("question"))
+        | Q(pk__in=QuestionSetItem.objects.values("question"))
+        | Q(pk__in=QuestionNote.objects.exclude(user=mentor).values("question"))
+        | Q(pk__in=assigned)
+    )
+    for guide in guides:
+        Question.objects.filter(guide=guide).exclude(used).delete()
+        if not Question.objects.filter(guide=guide).exists():
+            guide.delete()
+            continue
+        placeholder = placeholder or former_mentor()
+        Question.objects.filter(guide=guide).update(is_active=False)
+        guide.owner, guide.title = placeholder, f"Questions by {FORMER_MENTOR_NAME}"
+        guide.save(update_fields=["owner", "title"])
+    if Feedback.objects.filter(mentor=mentor).exists():
+        Feedback.objects.filter(mentor=mentor).update(mentor=placeholder or former_mentor())
