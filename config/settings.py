@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.bad_input.RejectNulMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "accounts.middleware.UserTimezoneMiddleware",
@@ -221,6 +222,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     # JSON only: the self-hosted Swagger UI at /api/docs/ is the browsable view (and keeps to the CSP).
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # A nesting limit and no NUL characters: see config/bad_input.py.
+    "DEFAULT_PARSER_CLASSES": [
+        "config.bad_input.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     # Reads are cheap and public; throttles are set per view on sign-in and writes (scoped rates).
     "DEFAULT_THROTTLE_RATES": {
         "auth": env_str("API_THROTTLE_AUTH", default="10/minute"),

@@ -96,14 +96,24 @@ def guide_import(
     existing_guide = Guide.objects.filter(slug=slug).first()
     if existing_guide is not None and existing_guide.owner_id != (owner.pk if owner else None):
         raise ValidationError(f"The guide {slug!r} belongs to someone else.")
+    title = (
+        title
+        or annotations.title
+        or parsed.title
+        or (existing_guide.title if existing_guide else "")
+        or slug.replace("-", " ").capitalize()
+    )
+    for field, value in {"title": title, "tips_heading": parsed.tips_heading}.items():
+        limit = Guide._meta.get_field(field).max_length
+        if len(value) > limit:
+            label = Guide._meta.get_field(field).verbose_name
+            raise ValidationError(
+                {field: f"The {label} is {len(value):,} characters long; at most {limit} fit."}
+            )
     guide, _ = Guide.objects.update_or_create(
         slug=slug,
         defaults={
-            "title": title
-            or annotations.title
-            or parsed.title
-            or (existing_guide.title if existing_guide else "")
-            or slug.replace("-", " ").capitalize(),
+            "title": title,
             "intro": "\n\n".join(parsed.intro),
             "tips_heading": parsed.tips_heading,
             "closing_tips": parsed.tips,

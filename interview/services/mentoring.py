@@ -351,6 +351,12 @@ def mentor_question_create(
         errors["key_points"] = f"Give {MIN_KEY_POINTS} to {MAX_KEY_POINTS} key points, or none."
     if any(not terms for _, terms in key_points):
         errors["key_points"] = "Every key point needs at least one term after a “|”."
+    text_limit = KeyPoint._meta.get_field("text").max_length
+    too_long = [number for number, (text, _) in enumerate(key_points, start=1) if len(text) > text_limit]
+    if too_long:
+        errors["key_points"] = (
+            f"Key point {too_long[0]} is longer than {text_limit} characters: say it shorter."
+        )
     if errors:
         raise ValidationError(errors)
     guide = Guide.objects.select_for_update().get(pk=mentor_guide_for(mentor).pk)
@@ -371,6 +377,11 @@ def mentor_question_create(
 def mentor_guide_import(*, mentor: User, text: str, filename: str) -> ImportReport:
     """Import several questions at once from a file in the guide format, as a guide of the mentor's own."""
     _require_mentor(mentor)
+    title_limit = Guide._meta.get_field("title").max_length
+    if len(Path(filename).stem) > title_limit:
+        raise ValidationError(
+            {"file": f"The file name is too long: at most {title_limit} characters before the extension."}
+        )
     stem = slugify(Path(filename).stem)[:50] or "import"
     return guide_import(
         text=text,
