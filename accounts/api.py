@@ -1,10 +1,10 @@
 """API for the signed-in user: profile and preferences, data export, personal tokens."""
 
 from allauth.account import app_settings as allauth_settings
+from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.account.models import EmailAddress
-from allauth.core import ratelimit
 from allauth.mfa.models import Authenticator
-from django.contrib.auth import authenticate
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema, inline_serializer
 from knox.auth import TokenAuthentication
 from rest_framework import permissions, serializers, status
@@ -110,12 +110,18 @@ class TokenView(APIView):
         credentials = TokenRequestSerializer(data=request.data)
         credentials.is_valid(raise_exception=True)
         email = credentials.validated_data["email"].lower()
-        # The same per-account lock-out as the login page (allauth's "login_failed" limit).
-        if not ratelimit.consume(request._request, action="login_failed", key=email, dry_run=True):
-            raise Throttled(detail="Too many failed sign-in attempts for this account: try again later.")
-        user = authenticate(request._request, email=email, password=credentials.validated_data["password"])
+        # allauth's own check, so the login page and the API share one "login_failed" limit and key.
+        try:
+            user = get_account_adapter(request._request).authenticate(
+                request._request, email=email, password=credentials.validated_data["password"]
+            )
+        except DjangoValidationError as error:
+            if error.code == "too_many_login_attempts":
+                raise Throttled(
+                    detail="Too many failed sign-in attempts for this account: try again later."
+                ) from None
+            raise
         if user is None or not user.is_active:
-            ratelimit.consume(request._request, action="login_failed", key=email)
             raise ValidationError({"non_field_errors": ["Unable to sign in with that email and password."]})
         if (
             allauth_settings.EMAIL_VERIFICATION == allauth_settings.EmailVerificationMethod.MANDATORY

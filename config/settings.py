@@ -138,6 +138,13 @@ ACCOUNT_RATE_LIMITS = {
     "signup": env_str("RATE_LIMIT_SIGNUP", default="10/m/ip"),
     "reset_password": env_str("RATE_LIMIT_RESET_PASSWORD", default="20/m/ip,5/m/key"),
 }
+# The per-account limit slows a password guesser to 5 tries per 5 minutes without shutting the owner out: a
+# locked-out owner signs in with a one-time code sent to their address (allauth's login by code).
+ACCOUNT_LOGIN_BY_CODE_ENABLED = env_bool("ACCOUNT_LOGIN_BY_CODE_ENABLED", default=True)
+# Forwarded client addresses are believed only from proxies we run: X-Forwarded-For is read from the right,
+# skipping this many proxies, by allauth's limits and DRF's throttles alike (0: use the peer address).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Interview Trainer"
 
@@ -240,6 +247,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     # Reads are cheap and public; throttles are set per view on sign-in and writes (scoped rates).
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_THROTTLE_RATES": {
         "auth": env_str("API_THROTTLE_AUTH", default="10/minute"),
         "writes": env_str("API_THROTTLE_WRITES", default="120/minute"),
