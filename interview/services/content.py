@@ -83,6 +83,7 @@ def guide_import(
     title: str = "",
     annotations: GuideAnnotations | None = None,
     owner=None,
+    max_questions: int | None = None,
 ) -> ImportReport:
     """Create or update a guide from its text; questions match by number and are never deleted.
 
@@ -90,6 +91,12 @@ def guide_import(
     Raises GuideFormatError or ValidationError, leaving the database unchanged.
     """
     parsed = parse_guide(text)
+    if max_questions is not None and len(parsed.questions) > max_questions:
+        raise ValidationError(
+            {
+                "file": f"The file holds {len(parsed.questions):,} questions; at most {max_questions:,} fit here."
+            }
+        )
     annotations = annotations or GuideAnnotations()
     _check_annotations_match(parsed, annotations)
 

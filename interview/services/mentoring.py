@@ -3,6 +3,8 @@
 from datetime import date, datetime
 from pathlib import Path
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, Q
@@ -357,6 +359,10 @@ def mentor_question_create(
         errors["key_points"] = (
             f"Key point {too_long[0]} is longer than {text_limit} characters: say it shorter."
         )
+    if not _own_questions_left(mentor):
+        errors["prompt"] = (
+            f"You have {settings.MENTOR_OWN_QUESTIONS_MAX:,} questions of your own, the most there can be."
+        )
     if errors:
         raise ValidationError(errors)
     guide = Guide.objects.select_for_update().get(pk=mentor_guide_for(mentor).pk)
@@ -374,21 +380,45 @@ def mentor_question_create(
     return question
 
 
-def mentor_guide_import(*, mentor: User, text: str, filename: str) -> ImportReport:
+def _own_questions_left(mentor: User, *, besides_guide: str = "") -> int:
+    """How many more active questions of their own the mentor may have (a guide being re-imported aside)."""
+    own = Question.objects.filter(guide__owner=mentor, is_active=True).exclude(guide__slug=besides_guide)
+    return max(0, settings.MENTOR_OWN_QUESTIONS_MAX - own.count())
+
+
+def _count_import(mentor: User, now: datetime) -> None:
+    """Imports per mentor per clock hour, counted before the work (failed ones too: they cost as much)."""
+    limit = settings.MENTOR_IMPORTS_PER_HOUR
+    key = f"mentor-imports:{mentor.pk}:{now:%Y%m%d%H}"
+    cache.add(key, 0, timeout=3600)
+    if cache.incr(key) > limit:
+        raise ValidationError(
+            {"file": f"You can import {limit} files an hour: try again after {now:%H}:59 UTC."}
+        )
+
+
+def mentor_guide_import(
+    *, mentor: User, text: str, filename: str, now: datetime | None = None
+) -> ImportReport:
     """Import several questions at once from a file in the guide format, as a guide of the mentor's own."""
     _require_mentor(mentor)
+    _count_import(mentor, now or timezone.now())
     title_limit = Guide._meta.get_field("title").max_length
     if len(Path(filename).stem) > title_limit:
         raise ValidationError(
             {"file": f"The file name is too long: at most {title_limit} characters before the extension."}
         )
     stem = slugify(Path(filename).stem)[:50] or "import"
+    slug = f"mentor-{mentor.pk}-{stem}"
     return guide_import(
         text=text,
-        slug=f"mentor-{mentor.pk}-{stem}",
+        slug=slug,
         source_file=Path(filename).name,
         title=Path(filename).stem,
         owner=mentor,
+        max_questions=min(
+            settings.MENTOR_IMPORT_MAX_QUESTIONS, _own_questions_left(mentor, besides_guide=slug)
+        ),
     )
 
 
