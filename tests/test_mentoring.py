@@ -657,3 +657,23 @@ def test_answers_arriving_together_from_several_sessions_all_count(on_postgresql
         assert results == ["recorded"] * 6
     assert (progress.answered, progress.reached_good) == (recorded, recorded)
     assert (progress.completed_at is not None) == (recorded == 6)
+
+
+def test_a_learners_assignment_list_reads_all_totals_in_one_query(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    learner, mentor = world["learner"], world["mentor"]
+    for due in (date(2026, 12, 2), date(2026, 12, 3)):
+        service.assignment_create(
+            mentor=mentor, question_set=world["set"], cohort=world["cohort"], due_date=due
+        )
+    client = Client()
+    client.force_login(learner)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/api/v1/assignments/")
+    assert [row["status"]["total"] for row in response.json()["results"]] == [3, 3, 3]
+    active_reads = [
+        q["sql"] for q in captured.captured_queries if '"is_active"' in q["sql"] and "IN (" in q["sql"]
+    ]
+    assert len(active_reads) == 1
