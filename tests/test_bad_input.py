@@ -49,6 +49,13 @@ API_CORPUS = [
         "answer_text",
     ),
     (
+        "NUL in a form-encoded PATCH",
+        lambda c: c.patch(
+            "/api/v1/me/", "display_name=a%00b", content_type="application/x-www-form-urlencoded"
+        ),
+        "display_name",
+    ),
+    (
         "deep JSON, signed in",
         lambda c: c.patch("/api/v1/me/", "[" * 100_000, content_type="application/json"),
         "detail",

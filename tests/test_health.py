@@ -44,6 +44,8 @@ def test_readyz_checks_the_database():
     assert response.status_code == 503
     assert response.json() == {"status": "unavailable", "database": "unavailable: OperationalError"}
     assert response["Retry-After"] == "30"
+    # Back without a restart.
+    assert Client().get("/readyz").status_code == 200
 
 
 class UnreachableCache(BaseCache):
