@@ -3,6 +3,8 @@
 from datetime import date
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.test import Client
 
 from accounts.models import User
@@ -95,8 +97,10 @@ def test_a_mentor_deletes_their_account_and_learners_keep_their_history(leaving)
     assert not Question.objects.filter(pk=leaving["unused"].pk).exists()
     feedback = Feedback.objects.select_related("mentor").get()
     assert (str(feedback.mentor), feedback.reply) == ("a former mentor", "Thanks!")
-    # The placeholder can never sign in.
+    # The placeholder can never sign in, and nobody can sign up with its address to inherit what it holds.
     assert not feedback.mentor.is_active and not feedback.mentor.has_usable_password()
+    with pytest.raises(ValidationError):
+        validate_email(feedback.mentor.email)
 
     client.force_login(learner)
     history = client.get("/history/").content.decode()

@@ -424,7 +424,8 @@ def mentor_guide_import(
 
 # A mentor leaving ---------------------------------------------------------------------------------------------
 
-FORMER_MENTOR_EMAIL = "former-mentor@users.invalid"
+# Not an email address, so nobody can sign up or sign in as the placeholder.
+FORMER_MENTOR_EMAIL = "former-mentor"
 FORMER_MENTOR_NAME = "a former mentor"
 
 
