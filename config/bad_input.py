@@ -6,7 +6,7 @@ both used to surface as server errors deep inside a view.
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from itertools import accumulate
 from typing import Any
 
@@ -52,7 +52,9 @@ def field_with_nul(data: Any, name: str = "") -> str | None:
 class BoundedJSONParser(JSONParser):
     """DRF's JSON parser with a nesting limit and no NUL characters in strings."""
 
-    def parse(self, stream: Any, media_type: str | None = None, parser_context: dict | None = None) -> Any:
+    def parse(
+        self, stream: Any, media_type: str | None = None, parser_context: Mapping[str, Any] | None = None
+    ) -> Any:
         encoding = (parser_context or {}).get("encoding", "utf-8")
         try:
             text = stream.read().decode(encoding)

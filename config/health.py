@@ -24,6 +24,7 @@ DATABASE_DOWN = (OperationalError, InterfaceError)
 def database_unavailable(request: HttpRequest) -> HttpResponse:
     """503 with Retry-After: JSON under /api/, the app's own page elsewhere (rendered without the database)."""
     message = "The service is briefly unavailable. Please try again in a moment."
+    response: HttpResponse
     if request.path.startswith("/api/"):
         response = JsonResponse({"detail": message}, status=503)
     else:

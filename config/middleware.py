@@ -51,13 +51,14 @@ class RequestLogMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         started = time.perf_counter()
         offered = request.headers.get(REQUEST_ID_HEADER, "")
-        request.request_id = offered if _REQUEST_ID.fullmatch(offered) else uuid.uuid4().hex
+        request_id = offered if _REQUEST_ID.fullmatch(offered) else uuid.uuid4().hex
+        request.META["REQUEST_ID"] = request_id  # for views and error reports that want to quote it
         response = self.get_response(request)
-        response[REQUEST_ID_HEADER] = request.request_id
+        response[REQUEST_ID_HEADER] = request_id
         request_log.info(
             "request",
             extra={
-                "request_id": request.request_id,
+                "request_id": request_id,
                 "method": request.method,
                 "path": request.path,
                 "status": response.status_code,

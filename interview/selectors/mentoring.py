@@ -140,11 +140,14 @@ def active_question_ids(assignment: Assignment) -> list[int]:
     return [pk for pk in assignment.question_ids if pk in active]
 
 
+_ACTIVE_TOTAL = "_active_total"  # kept in the instance's __dict__ once read
+
+
 def active_total(assignment: Assignment) -> int:
     """How many questions the assignment has for its learners now (kept on the instance once read)."""
-    if "_active_total" not in assignment.__dict__:
-        assignment._active_total = len(active_question_ids(assignment))
-    return assignment._active_total
+    if _ACTIVE_TOTAL not in assignment.__dict__:
+        assignment.__dict__[_ACTIVE_TOTAL] = len(active_question_ids(assignment))
+    return assignment.__dict__[_ACTIVE_TOTAL]
 
 
 def prime_active_totals(assignments: list[Assignment]) -> None:
@@ -152,7 +155,7 @@ def prime_active_totals(assignments: list[Assignment]) -> None:
     wanted = {pk for assignment in assignments for pk in assignment.question_ids}
     active = set(Question.objects.filter(pk__in=wanted, is_active=True).values_list("pk", flat=True))
     for assignment in assignments:
-        assignment._active_total = sum(pk in active for pk in assignment.question_ids)
+        assignment.__dict__[_ACTIVE_TOTAL] = sum(pk in active for pk in assignment.question_ids)
 
 
 def done_attempts(assignment: Assignment, user: User) -> QuerySet[Attempt]:
@@ -195,9 +198,9 @@ def learner_assignments(user: User, now: datetime) -> list[tuple[Assignment, Ass
         # Open ones first (NULLs sort differently on PostgreSQL and SQLite, so say it), due soonest first.
         .order_by(F("completed_at").asc(nulls_first=True), "assignment__due_date")
     )
-    rows = list(rows)
-    prime_active_totals([row.assignment for row in rows])
-    return [(row.assignment, status_of(row, row.assignment, today)) for row in rows]
+    progress = list(rows)
+    prime_active_totals([row.assignment for row in progress])
+    return [(row.assignment, status_of(row, row.assignment, today)) for row in progress]
 
 
 # The mentor's views ----------------------------------------------------------------------------------------

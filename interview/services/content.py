@@ -4,7 +4,7 @@ import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 
 from interview.annotations import GuideAnnotations, QuestionAnnotation
 from interview.guide_format import ParsedGuide, ParsedQuestion, parse_guide
@@ -110,12 +110,14 @@ def guide_import(
         or (existing_guide.title if existing_guide else "")
         or slug.replace("-", " ").capitalize()
     )
-    for field, value in {"title": title, "tips_heading": parsed.tips_heading}.items():
-        limit = Guide._meta.get_field(field).max_length
-        if len(value) > limit:
-            label = Guide._meta.get_field(field).verbose_name
+    for name, value in {"title": title, "tips_heading": parsed.tips_heading}.items():
+        field = Guide._meta.get_field(name)
+        assert isinstance(field, models.CharField)  # both are; this tells the type checker
+        if len(value) > (field.max_length or 0):
             raise ValidationError(
-                {field: f"The {label} is {len(value):,} characters long; at most {limit} fit."}
+                {
+                    name: f"The {field.verbose_name} is {len(value):,} characters long; at most {field.max_length} fit."
+                }
             )
     guide, _ = Guide.objects.update_or_create(
         slug=slug,

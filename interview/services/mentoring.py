@@ -353,7 +353,7 @@ def mentor_question_create(
         errors["key_points"] = f"Give {MIN_KEY_POINTS} to {MAX_KEY_POINTS} key points, or none."
     if any(not terms for _, terms in key_points):
         errors["key_points"] = "Every key point needs at least one term after a “|”."
-    text_limit = KeyPoint._meta.get_field("text").max_length
+    text_limit = int(KeyPoint._meta.get_field("text").max_length or 0)
     too_long = [number for number, (text, _) in enumerate(key_points, start=1) if len(text) > text_limit]
     if too_long:
         errors["key_points"] = (
@@ -403,7 +403,7 @@ def mentor_guide_import(
     """Import several questions at once from a file in the guide format, as a guide of the mentor's own."""
     _require_mentor(mentor)
     _count_import(mentor, now or timezone.now())
-    title_limit = Guide._meta.get_field("title").max_length
+    title_limit = int(Guide._meta.get_field("title").max_length or 0)
     if len(Path(filename).stem) > title_limit:
         raise ValidationError(
             {"file": f"The file name is too long: at most {title_limit} characters before the extension."}
