@@ -4,6 +4,7 @@ import json
 import os
 import secrets
 import shutil
+import socket
 import subprocess
 import sys
 from contextlib import contextmanager
@@ -105,8 +106,8 @@ print(json.dumps(results))
 """
 
 
-def test_a_stopped_database_in_production_mode_gives_503s_while_static_files_and_healthz_still_work(tmp_path):
-    """A real server address with nothing listening, DEBUG off, a static file in STATIC_ROOT: no mocks."""
+def probe_production(tmp_path, database_url: str, **extra_env: str) -> dict:
+    """Run PROBE in a fresh process with DEBUG off, the given database and a static file in STATIC_ROOT."""
     env = {
         key: value
         for key, value in os.environ.items()
@@ -117,8 +118,9 @@ def test_a_stopped_database_in_production_mode_gives_503s_while_static_files_and
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="testserver",
         STATIC_ROOT=str(tmp_path / "static"),
-        DATABASE_URL="postgres://interview:interview@127.0.0.1:9/interview",  # the discard port: closed
+        DATABASE_URL=database_url,
         DJANGO_SETTINGS_MODULE="config.settings",
+        **extra_env,
     )
     # What collectstatic would put there (WhiteNoise serves STATIC_ROOT), without its minute of compression.
     (tmp_path / "static" / "css").mkdir(parents=True)
@@ -127,7 +129,12 @@ def test_a_stopped_database_in_production_mode_gives_503s_while_static_files_and
         [sys.executable, "-c", PROBE], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120
     )
     assert probe.returncode == 0, probe.stderr
-    results = json.loads(probe.stdout.strip().splitlines()[-1])
+    return json.loads(probe.stdout.strip().splitlines()[-1])
+
+
+def test_a_stopped_database_in_production_mode_gives_503s_while_static_files_and_healthz_still_work(tmp_path):
+    """A real server address with nothing listening (the discard port), no mocks."""
+    results = probe_production(tmp_path, "postgres://interview:interview@127.0.0.1:9/interview")
     assert results["/healthz"][0] == 200
     assert results["/readyz"][:2] == [503, "30"]
     assert results["/"][:2] == [503, "30"]
@@ -141,3 +148,22 @@ def test_docker_compose_checks_the_app_through_readyz():
 
     web = yaml.safe_load((BASE_DIR / "docker-compose.yml").read_text())["services"]["web"]
     assert "http://127.0.0.1:8000/readyz" in " ".join(web["healthcheck"]["test"])
+
+
+def test_a_hung_database_costs_a_request_the_connect_timeout_not_a_worker(tmp_path):
+    """A server that accepts the connection and never answers, like a frozen PostgreSQL."""
+    with socket.socket() as frozen:
+        frozen.bind(("127.0.0.1", 0))
+        frozen.listen(16)  # the kernel completes the handshakes; nobody ever reads or writes
+        port = frozen.getsockname()[1]
+        results = probe_production(
+            tmp_path,
+            f"postgres://interview:interview@127.0.0.1:{port}/interview",
+            DATABASE_CONNECT_TIMEOUT="2",
+        )
+    assert results["/healthz"][0] == 200 and results["/healthz"][2] < 1
+    assert results["/static/css/app.css"][0] == 200 and results["/static/css/app.css"][2] < 1
+    for url in ["/readyz", "/", "/api/v1/topics/"]:
+        status, retry_after, seconds = results[url]
+        assert (status, retry_after) == (503, "30")
+        assert 1.5 <= seconds < 8, (url, seconds)
