@@ -677,3 +677,11 @@ def test_a_learners_assignment_list_reads_all_totals_in_one_query(world):
         q["sql"] for q in captured.captured_queries if '"is_active"' in q["sql"] and "IN (" in q["sql"]
     ]
     assert len(active_reads) == 1
+
+
+def test_the_mentors_assignment_page_counts_only_active_questions(world):
+    Question.objects.filter(pk=world["questions"][0].pk).update(is_active=False)
+    client = Client()
+    client.force_login(world["mentor"])
+    page = client.get(f"/mentor/assignments/{world['assignment'].pk}/").content.decode()
+    assert "· 2 questions</p>" in page
