@@ -9,6 +9,7 @@ from django.test import Client
 
 from accounts.models import User
 from accounts.selectors import user_data_export
+from accounts.services import account_delete
 from interview.models import (
     Assignment,
     Attempt,
@@ -134,3 +135,20 @@ def test_the_export_holds_memberships_feedback_sets_own_questions_and_unrated_mo
     ]
     assert [row["answer_text"] for row in learner_data["unrated_mock_answers"]] == ["My mock answer"]
     assert {row["role"] for row in learner_data["memberships"]} == {"learner"}
+
+
+def test_a_set_assigned_where_the_mentor_no_longer_mentors_passes_to_that_cohorts_mentor(leaving):
+    mentor, co_mentor = leaving["mentor"], leaving["co_mentor"]
+    # The co-mentor assigns the leaving mentor's set in a cohort of their own, where the mentor is nobody.
+    theirs = service.cohort_create(mentor=co_mentor, name="Theirs")
+    Membership = theirs.memberships.model
+    Membership.objects.create(cohort=theirs, user=mentor, role="mentor")
+    assigned = service.assignment_create(
+        mentor=co_mentor, question_set=leaving["alone_set"], cohort=theirs, due_date=date(2099, 1, 1)
+    )
+    Membership.objects.filter(cohort=theirs, user=mentor).delete()
+
+    account_delete(user=mentor, password=PASSWORD)
+
+    assert QuestionSet.objects.get(title="Alone set").owner == co_mentor
+    assert Assignment.objects.filter(pk=assigned.pk).exists()

@@ -450,17 +450,18 @@ def mentor_account_retire(*, mentor: User) -> None:
     others go. Feedback stays
     with the learner, attributed to "a former mentor".
     """
+    other_mentors = Membership.objects.filter(role=MENTOR).exclude(user=mentor).order_by("joined_at", "pk")
     for cohort in Cohort.objects.filter(memberships__user=mentor, memberships__role=MENTOR):
-        successor = (
-            Membership.objects.filter(cohort=cohort, role=MENTOR)
-            .exclude(user=mentor)
-            .order_by("joined_at", "pk")
-            .first()
-        )
-        if successor is None:
+        if not other_mentors.filter(cohort=cohort).exists():
             cohort.delete()
-            continue
-        QuestionSet.objects.filter(owner=mentor, assignments__cohort=cohort).update(owner=successor.user)
+    # A set still assigned somewhere passes to the longest-serving mentor of a cohort it is assigned in.
+    for question_set in QuestionSet.objects.filter(owner=mentor, assignments__isnull=False).distinct():
+        heir = other_mentors.filter(cohort__assignments__question_set=question_set).first()
+        if heir is None:  # assigned only in cohorts nobody mentors any more
+            question_set.assignments.all().delete()
+        else:
+            question_set.owner = heir.user
+            question_set.save(update_fields=["owner"])
     QuestionSet.objects.filter(owner=mentor).delete()
     Attempt.objects.filter(user=mentor).delete()
     placeholder = None
