@@ -1,6 +1,7 @@
 """The documented backup and restore of PostgreSQL (scripts/db-backup, scripts/db-restore) brings the app back
 with its data after the database is dropped."""
 
+import os
 import subprocess
 from urllib.parse import quote
 
@@ -24,7 +25,7 @@ def database_url() -> str:
 def run_script(name: str, *args: str) -> str:
     result = subprocess.run(
         [str(BASE_DIR / "scripts" / name), *args],
-        env={"PATH": "/usr/bin:/bin:/usr/local/bin", "DATABASE_URL": database_url()},
+        env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "DATABASE_URL": database_url()},
         capture_output=True,
         text=True,
         timeout=300,
