@@ -19,6 +19,7 @@ from interview.models import (
 from interview.selectors import mentoring as see
 from interview.services import mentoring as service
 from interview.services.practice import attempt_record, session_start, showing_current
+from tests.builders import assigned_cohort
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -610,22 +611,10 @@ def test_answers_arriving_together_from_several_sessions_all_count(on_postgresql
     from interview.models import PracticeSession
     from tests.conftest import import_ml_guide
 
-    guide = import_ml_guide()
-    mentor = UserFactory(is_mentor=True)
-    learner = UserFactory()
-    cohort = service.cohort_create(mentor=mentor, name="Race")
-    service.cohort_join(user=learner, token=service.invite_create(mentor=mentor, cohort=cohort).token)
-    questions = list(Question.objects.filter(guide=guide).order_by("number")[:6])
-    question_set = service.question_set_save(
-        owner=mentor, title="Six", question_ids=[q.pk for q in questions]
+    world = assigned_cohort(
+        import_ml_guide(), questions=6, completion_rule=Assignment.CompletionRule.REACH_GOOD
     )
-    assignment = service.assignment_create(
-        mentor=mentor,
-        question_set=question_set,
-        cohort=cohort,
-        due_date=date(2099, 1, 1),
-        completion_rule=Assignment.CompletionRule.REACH_GOOD,
-    )
+    learner, assignment, questions = world.learner, world.assignment, world.questions
     tokens = []
     for question in questions:
         session = session_start(user=learner, mode=PracticeMode.ASSIGNMENT, assignment=assignment, now=NOW)

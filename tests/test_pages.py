@@ -1,16 +1,16 @@
 """Every page of the README's table opens for a signed-in user: no 500 hides behind a link nobody tested."""
 
 import re
-from datetime import date
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.test import Client
 
-from interview.models import Attempt, PracticeMode, Question, Rating, Topic
+from interview.models import Attempt, PracticeMode, Rating, Topic
 from interview.services import mentoring as service
 from interview.services.practice import attempt_record, session_start, showing_current
+from tests.builders import assigned_cohort
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -30,17 +30,11 @@ def readme_pages() -> list[str]:
 @pytest.fixture
 def site(ml_guide):
     """A staff mentor with a cohort, a set, an assignment answered by a learner, feedback and an invite."""
-    mentor = UserFactory(is_mentor=True, is_staff=True, is_superuser=True)
-    learner = UserFactory()
-    cohort = service.cohort_create(mentor=mentor, name="Spring")
-    service.cohort_join(user=learner, token=service.invite_create(mentor=mentor, cohort=cohort).token)
-    questions = list(Question.objects.filter(guide=ml_guide).order_by("number")[:2])
-    question_set = service.question_set_save(
-        owner=mentor, title="Basics", question_ids=[q.pk for q in questions]
+    world = assigned_cohort(
+        ml_guide, questions=2, mentor=UserFactory(is_mentor=True, is_staff=True, is_superuser=True)
     )
-    assignment = service.assignment_create(
-        mentor=mentor, question_set=question_set, cohort=cohort, due_date=date(2099, 1, 1)
-    )
+    mentor, learner, cohort, questions = world.mentor, world.learner, world.cohort, world.questions
+    question_set, assignment = world.question_set, world.assignment
     session = session_start(user=learner, mode=PracticeMode.ASSIGNMENT, assignment=assignment)
     attempt_record(user=learner, token=showing_current(session=session).token, rating=Rating.GOOD)
     attempt = Attempt.objects.get(user=learner)
