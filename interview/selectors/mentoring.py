@@ -134,13 +134,55 @@ class AssignmentStatus:
     completed_at: datetime | None
 
 
-def status_of(progress: AssignmentLearner, assignment: Assignment, today: date) -> AssignmentStatus:
-    done = (
-        progress.reached_good
-        if assignment.completion_rule == Assignment.CompletionRule.REACH_GOOD
-        else progress.answered
+def active_question_ids(assignment: Assignment) -> list[int]:
+    """The assignment's questions still in use, in its order: only these count towards its total and completion.
+
+    A question retired after assigning can neither block completion nor inflate the total.
+    """
+    active = set(
+        Question.objects.filter(pk__in=assignment.question_ids, is_active=True).values_list("pk", flat=True)
     )
-    total = assignment.total
+    return [pk for pk in assignment.question_ids if pk in active]
+
+
+_ACTIVE_TOTAL = "_active_total"  # kept in the instance's __dict__ once read
+
+
+def active_total(assignment: Assignment) -> int:
+    """How many questions the assignment has for its learners now (kept on the instance once read)."""
+    if _ACTIVE_TOTAL not in assignment.__dict__:
+        assignment.__dict__[_ACTIVE_TOTAL] = len(active_question_ids(assignment))
+    return assignment.__dict__[_ACTIVE_TOTAL]
+
+
+def prime_active_totals(assignments: list[Assignment]) -> None:
+    """Read the active totals of many assignments in one query (for lists of statuses)."""
+    wanted = {pk for assignment in assignments for pk in assignment.question_ids}
+    active = set(Question.objects.filter(pk__in=wanted, is_active=True).values_list("pk", flat=True))
+    for assignment in assignments:
+        assignment.__dict__[_ACTIVE_TOTAL] = sum(pk in active for pk in assignment.question_ids)
+
+
+def done_attempts(assignment: Assignment, user: User) -> QuerySet[Attempt]:
+    """The learner's attempts that count towards completing the assignment under its rule."""
+    attempts = Attempt.objects.filter(
+        assignment=assignment, user=user, question__in=active_question_ids(assignment)
+    )
+    if assignment.completion_rule == Assignment.CompletionRule.REACH_GOOD:
+        attempts = attempts.filter(rating__gte=Rating.GOOD)
+    return attempts
+
+
+def done_count(progress: AssignmentLearner, assignment: Assignment) -> int:
+    """Questions done under the assignment's completion rule, from the learner's kept counts."""
+    if assignment.completion_rule == Assignment.CompletionRule.REACH_GOOD:
+        return progress.reached_good
+    return progress.answered
+
+
+def status_of(progress: AssignmentLearner, assignment: Assignment, today: date) -> AssignmentStatus:
+    total = active_total(assignment)
+    done = min(done_count(progress, assignment), total)
     if progress.completed_at:
         return AssignmentStatus(
             "completed", f"Completed {progress.completed_at:%-d %b %Y}", done, total, progress.completed_at
@@ -161,7 +203,9 @@ def learner_assignments(user: User, now: datetime) -> list[tuple[Assignment, Ass
         # Open ones first (NULLs sort differently on PostgreSQL and SQLite, so say it), due soonest first.
         .order_by(F("completed_at").asc(nulls_first=True), "assignment__due_date")
     )
-    return [(row.assignment, status_of(row, row.assignment, today)) for row in rows]
+    progress = list(rows)
+    prime_active_totals([row.assignment for row in progress])
+    return [(row.assignment, status_of(row, row.assignment, today)) for row in progress]
 
 
 # The mentor's views ----------------------------------------------------------------------------------------

@@ -35,6 +35,7 @@ from interview.models import (
 )
 from interview.scheduling import copy_card_to, local_today, review
 from interview.selectors import learning
+from interview.selectors import mentoring as see_mentoring
 from interview.selectors import practice as pick
 from interview.selectors.mentoring import assignments_of_learner
 from interview.services.mentoring import assignment_progress_update
@@ -95,15 +96,9 @@ def _assignment_queue(user: User, assignment: Assignment | None, now: datetime, 
     """
     if assignment is None or not assignments_of_learner(user, now).filter(pk=assignment.pk).exists():
         raise ValidationError({"assignment": "Choose one of your assignments."})
-    attempts = Attempt.objects.filter(user=user, assignment=assignment)
-    if assignment.completion_rule == Assignment.CompletionRule.REACH_GOOD:
-        attempts = attempts.filter(rating__gte=Rating.GOOD)
-    done = set(attempts.values_list("question_id", flat=True))
-    active = set(
-        Question.objects.filter(pk__in=assignment.question_ids, is_active=True).values_list("pk", flat=True)
-    )
-    remaining = [pk for pk in assignment.question_ids if pk in active and pk not in done]
-    queue = remaining or [pk for pk in assignment.question_ids if pk in active]
+    done = set(see_mentoring.done_attempts(assignment, user).values_list("question_id", flat=True))
+    active = see_mentoring.active_question_ids(assignment)
+    queue = [pk for pk in active if pk not in done] or active
     days_left = max(1, (assignment.due_date - local_today(user, now)).days + 1)
     needed_today = math.ceil(pick.unseen_count(user, queue) / days_left)
     return pick.within_new_limit(user, queue, max(new_left, needed_today))

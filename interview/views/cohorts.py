@@ -138,7 +138,8 @@ def learner_detail(request: HtmxHttpRequest, pk: int, user_id: int) -> HttpRespo
     learner = get_object_or_404(see.learners_of(cohort), pk=user_id)
     now = timezone.now()
     today = local_today(learner, now)
-    progress = learner.assignments.filter(assignment__cohort=cohort).select_related("assignment")
+    progress = list(learner.assignments.filter(assignment__cohort=cohort).select_related("assignment"))
+    see.prime_active_totals([row.assignment for row in progress])
     attempts = (
         see.attempts_visible_to(request.user)
         .filter(user=learner, assignment__cohort=cohort)
