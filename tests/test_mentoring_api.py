@@ -18,11 +18,6 @@ def as_user(user) -> Client:
 
 
 @pytest.fixture
-def mentor(db):
-    return UserFactory(email="mentor@example.com", is_mentor=True)
-
-
-@pytest.fixture
 def question_ids(ml_guide) -> list[int]:
     return list(Question.objects.filter(guide=ml_guide).order_by("number").values_list("pk", flat=True)[:3])
 
