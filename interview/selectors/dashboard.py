@@ -2,8 +2,10 @@
 
 import math
 import zoneinfo
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncDate, TruncWeek
@@ -89,7 +91,7 @@ def _percent(value: float) -> float:
     return round(100 * value, 1)
 
 
-def _activity_by_day(user: User, since: datetime) -> dict[date, dict]:
+def _activity_by_day(user: User, since: datetime) -> dict[date, Mapping[str, Any]]:
     """Attempts (and first-time ones) per local day since ``since``: one grouped query on (user, created_at)."""
     rows = (
         Attempt.objects.filter(user=user, created_at__gte=since)
@@ -143,7 +145,7 @@ def _trend(user: User, now: datetime) -> list[WeekTrend]:
             week=row["week"].date() if isinstance(row["week"], datetime) else row["week"],
             attempts=row["attempts"],
             coverage=_percent(row["coverage"] or 0),
-            ratings={label: row[label.lower()] for _, label in Rating.choices},
+            ratings={label: row[label.lower()] for _, label in Rating.choices},  # type: ignore[literal-required]
         )
         for row in rows
     ]
@@ -155,9 +157,9 @@ def dashboard_stats(user: User, now: datetime) -> DashboardStats:
     active = Question.objects.public()
     states = ReviewState.objects.filter(user=user, question__is_active=True)
 
-    has_interview = bool(user.interview_date and user.interview_date > today)
+    interview_date = user.interview_date if user.interview_date and user.interview_date > today else None
     # The start of the interview day (or now, when there is none: those two counts are then unused).
-    interview = local_midnight(user.interview_date, user) if has_interview else now
+    interview = local_midnight(interview_date, user) if interview_date else now
     public_practised = Q(stability__isnull=False, question__guide__owner__isnull=True)
     schedule = states.annotate(recall_on_day=retrievability(interview)).aggregate(
         due_now=Count("pk", filter=Q(due__lte=now)),
@@ -207,8 +209,8 @@ def dashboard_stats(user: User, now: datetime) -> DashboardStats:
     total = counts["total"] or 1
     readiness = _percent(counts["ready"] / total)
     readiness_forecast = reviews_needed = days_left = None
-    if has_interview:
-        days_left = (user.interview_date - today).days
+    if interview_date is not None:
+        days_left = (interview_date - today).days
         # Keeping to the schedule means reviewing what falls due before the day (recalled at the desired
         # retention or better on the day, by the interview rule) and learning the daily new questions.
         new_by_then = min(counts["unseen"], user.daily_new_limit * days_left)

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from django.db.models import Avg, Count, Exists, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
@@ -201,7 +202,7 @@ def cohort_mastery_grid(cohort: Cohort, now: datetime) -> dict:
         .annotate(recall=Sum(retrievability(now)), practised=Count("pk"))
     )
     cells = {(row["user_id"], row["question__topics"]): row for row in sums}
-    grid = []
+    grid: list[dict[str, Any]] = []
     for learner in learners:
         row = []
         for topic in topics:
@@ -209,12 +210,12 @@ def cohort_mastery_grid(cohort: Cohort, now: datetime) -> dict:
             mastery = round(100 * (cell["recall"] if cell else 0) / topic.total, 1)
             row.append({"topic": topic, "mastery": mastery, "practised": cell["practised"] if cell else 0})
         grid.append({"learner": learner, "cells": row})
-    started = {}
-    for row in grid:
-        for cell in row["cells"]:
-            if cell["practised"]:
-                started.setdefault(cell["topic"].slug, []).append(cell["mastery"])
-    topic_means = [
+    started: dict[str, list[float]] = {}
+    for learner_row in grid:
+        for learner_cell in learner_row["cells"]:
+            if learner_cell["practised"]:
+                started.setdefault(learner_cell["topic"].slug, []).append(learner_cell["mastery"])
+    topic_means: list[dict[str, Any]] = [
         {"topic": topic, "mastery": round(sum(started[topic.slug]) / len(started[topic.slug]), 1)}
         for topic in topics
         if topic.slug in started

@@ -1,6 +1,7 @@
 """How well a user knows each topic, computed by the database (the dashboard and practice share it)."""
 
 from datetime import datetime
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import (
     Count,
@@ -22,6 +23,9 @@ from interview.models import Rating, ReviewState, Topic
 from interview.scheduling import DECAY, FACTOR
 from interview.selectors.content import PUBLIC_IN_TOPIC
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 WEAK_TOPIC_COUNT = 3
 
 
@@ -31,11 +35,12 @@ class ElapsedDays(Func):
     output_field = IntegerField()
     arity = 2
 
-    def as_sql(self, compiler, connection, **extra):  # PostgreSQL and others with EXTRACT(EPOCH)
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # type: ignore[override]
+        # PostgreSQL and others with EXTRACT(EPOCH); the template and joiner are this function's own.
         template = "FLOOR(EXTRACT(EPOCH FROM (%(expressions)s)) / 86400.0)"
         return super().as_sql(compiler, connection, template=template, arg_joiner=" - ", **extra)
 
-    def as_sqlite(self, compiler, connection, **extra):
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
         template = "CAST(julianday(%(expressions)s) AS INTEGER)"
         return super().as_sql(compiler, connection, template=template, arg_joiner=") - julianday(", **extra)
 
@@ -50,7 +55,16 @@ def retrievability(now: datetime, prefix: str = "") -> Func:
     )
 
 
-def topic_mastery(user: User, now: datetime) -> QuerySet[Topic]:
+class TopicMasteryFields(TypedDict):
+    total: int
+    practised: int
+    recall_sum: float
+    recent_struggles: int
+    mastery: float
+    struggle: float
+
+
+def topic_mastery(user: User, now: datetime) -> "QuerySet[WithAnnotations[Topic, TopicMasteryFields]]":
     """Topics with active public questions, each annotated for this user.
 
     ``total`` active questions, ``practised`` of them, ``mastery`` = average predicted recall over all
