@@ -105,7 +105,10 @@ def test_a_mentor_runs_a_cohort_end_to_end_over_the_api(mentor, learner, questio
         f"/api/v1/attempts/{attempt['id']}/feedback/", {"text": "Good start."}, content_type=JSON
     )
     assert feedback.status_code == 201
-    listed = learner_api.get(f"/api/v1/attempts/{attempt['id']}/feedback/").json()
+    # Paginated like every list; the attempt filters of /attempts/ do not apply to one attempt's feedback.
+    page = learner_api.get(f"/api/v1/attempts/{attempt['id']}/feedback/", {"rating": 1}).json()
+    assert set(page) == {"count", "next", "previous", "results"}
+    listed = page["results"]
     assert [item["text"] for item in listed] == ["Good start."]
     reply = learner_api.post(
         f"/api/v1/attempts/{attempt['id']}/feedback/",

@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from config.api import StrictInput
 from interview.models import Feedback
 
 
@@ -14,7 +15,7 @@ class FeedbackSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class FeedbackWriteSerializer(serializers.Serializer):
+class FeedbackWriteSerializer(StrictInput, serializers.Serializer):
     text = serializers.CharField(required=False, max_length=5_000, help_text="The mentor's feedback.")
     feedback = serializers.IntegerField(required=False, help_text="The learner replies to this feedback.")
     reply = serializers.CharField(required=False, max_length=5_000, help_text="The learner's reply.")

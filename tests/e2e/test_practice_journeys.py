@@ -11,6 +11,7 @@ from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
+
 @pytest.fixture
 def signed_in(page: Page, live_server, live_guide):
     user = UserFactory(email="kai@example.com", daily_new_limit=5)
