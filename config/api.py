@@ -127,4 +127,26 @@ def document_errors(result: dict, generator: Any, request: Any, public: bool) ->
                 continue
             for code, description in ERRORS.items():
                 operation["responses"].setdefault(code, {"description": description, "content": reference})
+    _link_created_objects(result.get("paths", {}))
     return result
+
+
+def _link_created_objects(paths: dict) -> None:
+    """OpenAPI links from each create (POST to a collection, 201) to the operations on what it created, so
+    clients and stateful tests can follow an object from its creation (the id comes from the body)."""
+    for path, operations in paths.items():
+        created = operations.get("post", {}).get("responses", {}).get("201")
+        if created is None:
+            continue
+        links = {
+            operation["operationId"]: {
+                "operationId": operation["operationId"],
+                "parameters": {"id": "$response.body#/id"},
+            }
+            for target, target_operations in paths.items()
+            if target.startswith(f"{path}{{id}}/")
+            for operation in target_operations.values()
+            if isinstance(operation, dict) and "operationId" in operation
+        }
+        if links:
+            created["links"] = links

@@ -23,10 +23,27 @@ from interview.services.practice import attempt_record, session_start, showing_c
 from tests.factories import UserFactory
 
 schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
-schema.config.generation.update(modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
+# The tests sign in with a real token; generated credentials would only ever be random ones.
+schema.config.generation.update(
+    modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE], with_security_parameters=False
+)
 
 # The ids of the objects the signed-in person may reach, by path parameter; set by the `world` fixture.
 KNOWN: dict[str, dict] = {}
+# The API token of the person the test signs in as; set by the `signed_in` fixture.
+TOKEN: dict[str, str] = {}
+
+
+@schema.auth(refresh_interval=None)
+class SignedIn:
+    """Every request carries the signed-in person's token (Schemathesis then also checks that requests
+    without it, or with a wrong one, are refused)."""
+
+    def get(self, case, ctx) -> str:
+        return TOKEN.get("token", "")
+
+    def set(self, case, data: str, ctx) -> None:
+        case.headers = {**(case.headers or {}), "Authorization": f"Token {data}"}
 
 
 @schema.hook
@@ -105,12 +122,12 @@ def world(db, ml_guide) -> dict:
 
 
 @pytest.fixture(params=["learner", "mentor"])
-def token_header(request, world) -> dict:
-    KNOWN.clear()
+def signed_in(request, world):
     KNOWN.update(world["ids"])
-    _, token = AuthToken.objects.create(user=world[request.param])
-    yield {"Authorization": f"Token {token}"}
+    _, TOKEN["token"] = AuthToken.objects.create(user=world[request.param])
+    yield request.param
     KNOWN.clear()
+    TOKEN.clear()
 
 
 # Operations whose valid requests depend on rows and rules no schema can state, so a schema-valid request may
@@ -135,8 +152,30 @@ RULES_BEYOND_THE_SCHEMA = {
 @schema.parametrize()
 # Derandomized and bounded: CI explores the same cases on every run, in well under two minutes.
 @settings(max_examples=12, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
-def test_the_api_keeps_its_schema(case, token_header):
+def test_the_api_keeps_its_schema(case, signed_in):
     beyond = case.operation.label in RULES_BEYOND_THE_SCHEMA
-    case.call_and_validate(
-        headers=token_header, excluded_checks=[positive_data_acceptance] if beyond else None
+    case.call_and_validate(excluded_checks=[positive_data_acceptance] if beyond else None)
+
+
+def test_the_api_keeps_its_schema_across_linked_calls(signed_in):
+    """Stateful: create an object, then follow the schema's links to read, change and delete it."""
+
+    class Journeys(schema.as_state_machine()):
+        def validate_response(self, response, case, additional_checks=None, **kwargs) -> None:
+            beyond = case.operation.label in RULES_BEYOND_THE_SCHEMA
+            case.validate_response(
+                response,
+                additional_checks=additional_checks,
+                excluded_checks=[positive_data_acceptance] if beyond else None,
+                transport_kwargs=kwargs,
+            )
+
+    Journeys.run(
+        settings=settings(
+            max_examples=6,
+            stateful_step_count=5,
+            deadline=None,
+            derandomize=True,
+            suppress_health_check=list(HealthCheck),
+        )
     )
