@@ -14,9 +14,9 @@ from django.conf import settings
 from django.test import Client
 from knox.models import AuthToken
 
-from interview.models import PracticeMode, Question, Rating
-from interview.services import mentoring as mentoring_service
-from interview.services.practice import attempt_record, note_save, session_start, showing_current
+from interview.models import Question
+from interview.services.practice import note_save
+from tests.factories import assignment_with_feedback
 
 pytestmark = pytest.mark.django_db
 
@@ -107,15 +107,7 @@ def readme_bullet(marker: str) -> str:
 @pytest.fixture
 def world(ml_guide, mentor, learner, cohort) -> dict:
     questions = list(Question.objects.filter(guide=ml_guide).order_by("number")[:2])
-    question_set = mentoring_service.question_set_save(
-        owner=mentor, title="Basics", question_ids=[question.pk for question in questions]
-    )
-    assignment = mentoring_service.assignment_create(
-        mentor=mentor, question_set=question_set, cohort=cohort, due_date=date(2099, 1, 1)
-    )
-    session = session_start(user=learner, mode=PracticeMode.ASSIGNMENT, assignment=assignment)
-    attempt = attempt_record(user=learner, token=showing_current(session=session).token, rating=Rating.GOOD)
-    feedback = mentoring_service.feedback_give(mentor=mentor, attempt=attempt, text="Good start.")
+    made = assignment_with_feedback(mentor=mentor, learner=learner, cohort=cohort, questions=questions)
     note_save(user=learner, question=questions[0], text="Mine.")
     AuthToken.objects.create(user=learner)
     learner.interview_date = date(2099, 6, 1)
@@ -128,10 +120,7 @@ def world(ml_guide, mentor, learner, cohort) -> dict:
         "mentor": as_mentor,
         "anonymous": Client(),
         "cohort": cohort,
-        "set": question_set,
-        "assignment": assignment,
-        "attempt": attempt,
-        "feedback": feedback,
+        **made,
         "question": questions[0],
     }
 

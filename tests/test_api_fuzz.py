@@ -5,8 +5,6 @@ an assignment. Every response must be one the schema documents (status code, con
 body), valid data must be accepted and invalid data rejected, and nothing may be a server error.
 """
 
-from datetime import date
-
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
@@ -17,10 +15,9 @@ from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from config.wsgi import application
-from interview.models import PracticeMode, Question, Rating
+from interview.models import Question
 from interview.services import mentoring as mentoring_service
-from interview.services.practice import attempt_record, session_start, showing_current
-from tests.factories import UserFactory
+from tests.factories import UserFactory, assignment_with_feedback
 
 schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
 # The tests sign in with a real token; generated credentials would only ever be random ones.
@@ -92,15 +89,13 @@ def world(db, ml_guide) -> dict:
         user=learner, token=mentoring_service.invite_create(mentor=mentor, cohort=cohort).token
     )
     questions = list(Question.objects.filter(guide=ml_guide).order_by("number")[:3])
-    question_set = mentoring_service.question_set_save(
-        owner=mentor, title="Fuzz set", question_ids=[question.pk for question in questions]
+    made = assignment_with_feedback(mentor=mentor, learner=learner, cohort=cohort, questions=questions)
+    question_set, assignment, attempt, feedback = (
+        made["set"],
+        made["assignment"],
+        made["attempt"],
+        made["feedback"],
     )
-    assignment = mentoring_service.assignment_create(
-        mentor=mentor, question_set=question_set, cohort=cohort, due_date=date(2099, 1, 1)
-    )
-    session = session_start(user=learner, mode=PracticeMode.ASSIGNMENT, assignment=assignment)
-    attempt = attempt_record(user=learner, token=showing_current(session=session).token, rating=Rating.GOOD)
-    feedback = mentoring_service.feedback_give(mentor=mentor, attempt=attempt, text="A good start.")
     return {
         "mentor": mentor,
         "learner": learner,

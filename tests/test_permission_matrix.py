@@ -6,7 +6,6 @@ A new route that is not in ``MATRIX`` (or in ``EXEMPT``, with a reason) fails
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 
 import pytest
 from django.db import transaction
@@ -14,11 +13,11 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from knox.models import AuthToken
 
-from interview.models import Attempt, Feedback, Guide, PracticeMode, Question, Rating
+from interview.models import Guide, PracticeMode, Question, Rating
 from interview.services import mentoring as mentoring_service
-from interview.services.practice import attempt_record, session_start, showing_current
+from interview.services.practice import session_start, showing_current
 from tests.conftest import GUIDE_SLUG, import_ml_guide
-from tests.factories import UserFactory
+from tests.factories import UserFactory, assignment_with_feedback
 
 VIEWERS = ("anonymous", "learner", "stranger", "mentor", "other_mentor")
 # Anonymous visitors of a page that needs an account: a redirect to the login page (HTML), a 401 (API).
@@ -415,18 +414,8 @@ def _build_world() -> dict:
     other_mentor = UserFactory(email="other@example.com", is_mentor=True)
     mentoring_service.cohort_create(mentor=other_mentor, name="Other cohort")
     questions = list(Question.objects.filter(guide=ml_guide).order_by("number")[:3])
-    question_set = mentoring_service.question_set_save(
-        owner=mentor, title="Basics", question_ids=[q.pk for q in questions]
-    )
+    made = assignment_with_feedback(mentor=mentor, learner=learner, cohort=cohort, questions=questions)
     spare_set = mentoring_service.question_set_save(owner=mentor, title="Spare", question_ids=[])
-    assignment = mentoring_service.assignment_create(
-        mentor=mentor, question_set=question_set, cohort=cohort, due_date=date(2099, 1, 1)
-    )
-    practised = session_start(user=learner, mode=PracticeMode.ASSIGNMENT, assignment=assignment)
-    attempt: Attempt = attempt_record(
-        user=learner, token=showing_current(session=practised).token, rating=Rating.GOOD
-    )
-    feedback: Feedback = mentoring_service.feedback_give(mentor=mentor, attempt=attempt, text="Good start.")
     session = session_start(user=learner, mode=PracticeMode.NEW)
     mock = session_start(user=learner, mode=PracticeMode.MOCK)
     private_question = mentoring_service.mentor_question_create(
@@ -449,11 +438,8 @@ def _build_world() -> dict:
         "other_mentor": other_mentor,
         "cohort": cohort,
         "invite": mentoring_service.invite_create(mentor=mentor, cohort=cohort),
-        "set": question_set,
+        **made,
         "spare_set": spare_set,
-        "assignment": assignment,
-        "attempt": attempt,
-        "feedback": feedback,
         "session": session,
         "showing": showing_current(session=session),
         "mock": mock,
