@@ -13,7 +13,27 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from knox.models import AuthToken
 
-from interview.models import Guide, PracticeMode, Question, Rating
+from accounts.models import User
+from interview.models import (
+    Assignment,
+    AssignmentLearner,
+    Attempt,
+    Cohort,
+    Feedback,
+    Guide,
+    Invite,
+    Membership,
+    PracticeMode,
+    PracticeSession,
+    Question,
+    QuestionFlag,
+    QuestionNote,
+    QuestionSet,
+    QuestionSetItem,
+    Rating,
+    ReviewState,
+    Showing,
+)
 from interview.services import mentoring as mentoring_service
 from interview.services.practice import session_start, showing_current
 from tests.conftest import GUIDE_SLUG, import_ml_guide
@@ -489,6 +509,7 @@ def test_route_access(world, db, name, index, viewer):
         client.force_login(world[viewer])
     path = case.path(world)
     data = case.data(world)
+    before = database_state()
     if case.json:
         response = client.generic(case.method, path, data=_json(data), content_type="application/json")
     else:
@@ -508,6 +529,36 @@ def test_route_access(world, db, name, index, viewer):
         assert response.status_code == expected, shown
         if expected == 302:
             assert not response["Location"].startswith("/accounts/login/"), shown
+    # A refused write (or one with bad input) changes nothing.
+    if case.method != "GET" and (expected in (LOGIN, EXPLAINED) or response.status_code >= 400):
+        assert database_state() == before, shown
+
+
+# Every table a request of the matrix could write to.
+WRITABLE = [
+    User,
+    AuthToken,
+    Cohort,
+    Membership,
+    Invite,
+    QuestionSet,
+    QuestionSetItem,
+    Assignment,
+    AssignmentLearner,
+    Feedback,
+    PracticeSession,
+    Showing,
+    Attempt,
+    ReviewState,
+    QuestionNote,
+    QuestionFlag,
+    Guide,
+    Question,
+]
+
+
+def database_state() -> dict[str, list[tuple]]:
+    return {model.__name__: list(model.objects.order_by("pk").values_list()) for model in WRITABLE}
 
 
 def _json(data: dict) -> str:
