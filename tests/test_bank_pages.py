@@ -58,7 +58,8 @@ def test_question_page_hides_the_answer_in_a_disclosure_and_highlights_code(
         response = client.get(f"/questions/{question.pk}/")
     html = response.content.decode()
     assert '<h1 id="question-heading">How do you handle imbalanced data using SMOTE?</h1>' in html
-    details = html[html.index('<details class="answer">') : html.index("</details>")]
+    details = html[html.index('<details class="answer">') :]
+    details = details[: details.index("</details>")]
     assert "<summary>Show answer</summary>" in details
     assert "This can be done using the SMOTE class in imbalanced-learn." in details
     assert '<div class="highlight">' in details
