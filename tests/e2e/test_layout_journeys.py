@@ -5,6 +5,7 @@ from playwright.sync_api import Browser, expect
 
 from tests.e2e.helpers import WIDTHS, axe_violations, new_page, signed_in_context
 from tests.factories import UserFactory
+from tests.test_attempt_page import answer_with_feedback
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -67,13 +68,20 @@ def test_a_learner_finds_the_mentor_area_from_the_footer(browser: Browser, live_
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("width", ["desktop", "mobile"])
-def test_the_layout_pages_pass_axe(browser: Browser, live_server, width, scheme):
+def test_the_layout_pages_pass_axe(browser: Browser, live_server, live_guide, width, scheme):
     learner = UserFactory(email="lena@example.com", display_name="Lena")
+    attempt = answer_with_feedback(learner, live_guide)["attempt"]
     context = signed_in_context(
         browser, live_server.url, learner, viewport=WIDTHS[width], color_scheme=scheme
     )
     page = new_page(context)
-    for path in ("/topics/", "/accounts/preferences/", "/no-such-page/"):
+    for path in (
+        "/topics/",
+        "/accounts/preferences/",
+        "/no-such-page/",
+        "/history/",
+        f"/history/{attempt.pk}/",
+    ):
         page.goto(live_server.url + path)
         assert axe_violations(page) == [], path
     if width == "mobile":
