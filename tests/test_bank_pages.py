@@ -87,7 +87,7 @@ def test_unknown_question_is_404(client, ml_guide):
 def test_search_finds_smote_in_prompts_and_answers(client, ml_guide):
     html = client.get("/questions/", {"q": "SMOTE"}).content.decode()
     assert "1 question matching “SMOTE”" in html
-    assert "How do you handle imbalanced data using SMOTE?" in html
+    assert "How do you handle imbalanced data using <mark>SMOTE</mark>?" in html
 
 
 def test_search_matches_words_in_answers_only(client, ml_guide):
@@ -138,7 +138,7 @@ def test_htmx_search_gets_only_the_results_partial(client, ml_guide):
     html = response.content.decode()
     assert html.lstrip().startswith('<section id="results"')
     assert "<html" not in html
-    assert "How do you handle imbalanced data using SMOTE?" in html
+    assert "How do you handle imbalanced data using <mark>SMOTE</mark>?" in html
 
 
 def test_plain_search_gets_the_full_page(client, ml_guide):

@@ -75,7 +75,11 @@ def test_the_layout_pages_pass_axe(browser: Browser, live_server, live_guide, wi
         browser, live_server.url, learner, viewport=WIDTHS[width], color_scheme=scheme
     )
     page = new_page(context)
+    q2 = live_guide.questions.get(number=2)
     for path in (
+        "/guides/ml-engineer/",
+        "/questions/?q=imbalanced",
+        f"/questions/{q2.pk}/",
         "/topics/",
         "/accounts/preferences/",
         "/no-such-page/",
@@ -90,6 +94,7 @@ def test_the_layout_pages_pass_axe(browser: Browser, live_server, live_guide, wi
         assert axe_violations(page, ".site-header") == []
     context.close()
     visitor = new_page(browser.new_context(viewport=WIDTHS[width], color_scheme=scheme))
-    visitor.goto(live_server.url + "/")
-    assert axe_violations(visitor) == []
+    for path in ("/", f"/questions/{q2.pk}/?q=data", "/guides/ml-engineer/"):
+        visitor.goto(live_server.url + path)
+        assert axe_violations(visitor) == [], path
     visitor.context.close()
