@@ -46,3 +46,29 @@ def test_regenerating_warns_about_the_previous_link_only_when_there_was_one(ment
     assertContains(co_mentor, "An invite link is ready: copy it for your co-mentor.")
     assertContains(co_mentor, 'data-copy="mentor-invite-url"')
     assert Invite.objects.filter(cohort=cohort, revoked_at__isnull=True).count() == 2
+
+
+def test_the_assign_form_proposes_the_only_cohort_and_a_due_date_a_week_ahead(mentor_client, ml_guide):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from interview.scheduling import local_today
+
+    cohort = service.cohort_create(mentor=mentor_client.mentor, name="Winter cohort")
+    learner = UserFactory(email="lena@example.com", display_name="Lena")
+    service.cohort_join(
+        user=learner, token=service.invite_create(mentor=mentor_client.mentor, cohort=cohort).token
+    )
+    response = mentor_client.get("/mentor/assignments/new/")
+    form = response.context["form"]
+    assert form["cohort"].value() == cohort.pk
+    week_ahead = local_today(mentor_client.mentor, timezone.now()) + timedelta(days=7)
+    assertContains(response, f'value="{week_ahead.isoformat()}"')
+    assertContains(
+        response, "<legend>Only these learners (none ticked: the whole cohort)</legend>", html=False
+    )
+    assertContains(response, '<label for="id_learners_0">Lena (lena@example.com)</label>')
+    assertContains(response, f'type="checkbox" name="learners" value="{learner.pk}"')
+    service.cohort_create(mentor=mentor_client.mentor, name="Spring cohort")
+    assert mentor_client.get("/mentor/assignments/new/").context["form"]["cohort"].value() is None
