@@ -2,6 +2,7 @@ from django.urls import path
 
 from interview.views import (
     assignments,
+    attempts,
     bank,
     cohorts,
     dashboard,
@@ -17,6 +18,7 @@ urlpatterns = [
     path("", bank.home, name="home"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("history/", dashboard.history, name="history"),
+    path("history/<int:pk>/", attempts.attempt_detail, name="attempt-detail"),
     path("guides/<slug:slug>/", bank.guide_detail, name="guide-detail"),
     path("topics/", bank.topic_list, name="topic-list"),
     path("topics/<slug:slug>/", bank.topic_detail, name="topic-detail"),

@@ -65,7 +65,7 @@ def _require_mentor_of(user: User, cohort: Cohort) -> None:
 
 @transaction.atomic
 def cohort_create(*, mentor: User, name: str, description: str = "") -> Cohort:
-    """A new cohort, mentored by its creator."""
+    """A new cohort, mentored by its creator, with its first invite link for learners ready to share."""
     _require_mentor(mentor)
     name = written_text(
         name, field="name", max_length=COHORT_NAME_MAX_LENGTH, missing="Give the cohort a name."
@@ -73,6 +73,7 @@ def cohort_create(*, mentor: User, name: str, description: str = "") -> Cohort:
     description = written_text(description, field="description", max_length=COHORT_DESCRIPTION_MAX_LENGTH)
     cohort = Cohort.objects.create(name=name, description=description)
     Membership.objects.create(cohort=cohort, user=mentor, role=MENTOR)
+    Invite.objects.create(cohort=cohort, role=LEARNER, created_by=mentor)
     return cohort
 
 

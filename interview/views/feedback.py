@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from interview.forms import (
@@ -53,6 +54,14 @@ def _own_feedback(request: HtmxHttpRequest, pk: int):
     return get_object_or_404(see.feedback_for_learner(request.user), pk=pk)
 
 
+def _back_to_feedback(request: HtmxHttpRequest) -> HttpResponse:
+    """Back to the page the form was on (the attempt page), or to the feedback list."""
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return redirect("interview:feedback")
+    return redirect(target)
+
+
 @login_required
 @require_POST
 def feedback_reply(request: HtmxHttpRequest, pk: int) -> HttpResponse:
@@ -69,7 +78,7 @@ def feedback_reply(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     else:
         for errors in form.errors.values():
             messages.error(request, " ".join(errors))
-    return redirect("interview:feedback")
+    return _back_to_feedback(request)
 
 
 @login_required
@@ -77,4 +86,4 @@ def feedback_reply(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def feedback_read(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     feedback = _own_feedback(request, pk)
     mentoring_service.feedback_mark_read(learner=request.user, feedback=feedback)
-    return redirect("interview:feedback")
+    return _back_to_feedback(request)
