@@ -368,7 +368,7 @@ def attempt_record(
         mode=session.mode,
         # Still theirs? A learner who left the cohort keeps practising, but no longer for its mentor.
         assignment=session.assignment
-        if session.assignment and assignments_of_learner(user, now).filter(pk=session.assignment_id).exists()
+        if session.assignment and assignments_of_learner(user, now).filter(pk=session.assignment.pk).exists()
         else None,
         answer_text=answer_text,
         key_points_covered=assessment.covered,
