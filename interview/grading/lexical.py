@@ -1,0 +1,186 @@
+"""The lexical grader: a key point is covered when its concepts meet in one clause, unnegated and unswapped.
+
+Local, no network, a few milliseconds per answer. Each key point is a rule: concepts (each a list of
+synonyms) that must co-occur in one clause, and optionally a contrast that makes the statement false when
+it is paired with the first concept more closely than the others are ("CNN" with "sequence").
+"""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from interview.grading.assessment import (
+    COVERED,
+    MISSING,
+    NEGATED,
+    SWAPPED,
+    PointAssessment,
+)
+from interview.grading.text import (
+    GENERIC_WORDS,
+    STOP_WORDS,
+    WORD,
+    is_generic,
+    negation_scopes,
+    read_words,
+    stem,
+    stems,
+)
+
+SALIENT_TERMS = 8  # of a model answer, for a question without key points
+SINGLE_CONCEPT_CONTRAST_REACH = 4  # words between a lone concept and a contrast that makes it false
+
+
+@dataclass(frozen=True)
+class PointRule:
+    key_point_id: int | None
+    text: str
+    concepts: tuple[tuple[str, ...], ...]  # each concept: its synonyms
+    contrast: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Match:
+    first: int  # word indexes, inclusive
+    last: int
+    term: str
+
+    def distance(self, other: "Match") -> int:
+        if self.last < other.first:
+            return other.first - self.last
+        if other.last < self.first:
+            return self.first - other.last
+        return 0
+
+
+class ReadAnswer:
+    """An answer read once: its words by stem, its negations, and its text for quoting evidence."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.words = read_words(text)
+        self.positions: dict[str, list[int]] = defaultdict(list)
+        for index, word in enumerate(self.words):
+            self.positions[word.stem].append(index)
+        self.negations = negation_scopes(self.words)
+
+    def matches(self, terms: tuple[str, ...]) -> list[Match]:
+        found = []
+        for term in terms:
+            term_stems = stems(term)
+            if not term_stems:
+                continue
+            size = len(term_stems)
+            for start in self.positions.get(term_stems[0], ()):
+                if tuple(word.stem for word in self.words[start : start + size]) == term_stems:
+                    found.append(Match(first=start, last=start + size - 1, term=term))
+        return found
+
+    def quote(self, first: int, last: int) -> str:
+        return self.text[self.words[first].start : self.words[last].end]
+
+    def spans(self, matches: list[Match]) -> tuple[tuple[int, int], ...]:
+        return tuple(sorted((self.words[m.first].start, self.words[m.last].end) for m in matches))
+
+    def negation_of(self, matches: list[Match]) -> tuple[int, str] | None:
+        """The cue that negates any of the matched words, unless the cue is part of a matched term."""
+        inside_terms = {index for match in matches for index in range(match.first, match.last + 1)}
+        for cue_index, scope_start, scope_end, cue in self.negations:
+            if cue_index in inside_terms:
+                continue
+            if any(scope_start <= index <= scope_end for index in inside_terms):
+                return cue_index, cue
+        return None
+
+
+def _clause(answer: ReadAnswer, match: Match) -> int:
+    return answer.words[match.first].clause
+
+
+def _is_specific(match: Match) -> bool:
+    return not is_generic(stems(match.term))
+
+
+def assess_point(answer: ReadAnswer, rule: PointRule) -> PointAssessment:
+    """Covered, negated, swapped or missing, with the words that show it."""
+    concept_matches = [answer.matches(concept) for concept in rule.concepts]
+    contrast_matches = answer.matches(rule.contrast) if rule.contrast else []
+    negated: PointAssessment | None = None
+    swapped: PointAssessment | None = None
+    for anchor in concept_matches[0] if concept_matches else []:
+        clause = _clause(answer, anchor)
+        chosen = [anchor]
+        for others in concept_matches[1:]:
+            in_clause = [match for match in others if _clause(answer, match) == clause]
+            if not in_clause:
+                chosen = []
+                break
+            chosen.append(min(in_clause, key=anchor.distance))
+        contrasts = [match for match in contrast_matches if _clause(answer, match) == clause]
+        nearest_contrast = min(contrasts, key=anchor.distance) if contrasts else None
+        reach = max(
+            (anchor.distance(match) for match in chosen[1:]), default=SINGLE_CONCEPT_CONTRAST_REACH + 1
+        )
+        if nearest_contrast is not None and (not chosen or anchor.distance(nearest_contrast) < reach):
+            if swapped is None:
+                swapped = PointAssessment(
+                    key_point_id=rule.key_point_id,
+                    text=rule.text,
+                    status=SWAPPED,
+                    evidence=f"swapped: pairs “{answer.quote(anchor.first, anchor.last)}” with "
+                    f"“{answer.quote(nearest_contrast.first, nearest_contrast.last)}”",
+                    spans=answer.spans([anchor, nearest_contrast]),
+                )
+            continue
+        if not chosen or not any(_is_specific(match) for match in chosen):
+            continue
+        negation = answer.negation_of(chosen)
+        if negation is not None:
+            if negated is None:
+                cue_index, _ = negation
+                first = min(cue_index, *(match.first for match in chosen))
+                last = max(cue_index, *(match.last for match in chosen))
+                negated = PointAssessment(
+                    key_point_id=rule.key_point_id,
+                    text=rule.text,
+                    status=NEGATED,
+                    evidence=f"negated: “{answer.quote(first, last)}”",
+                    spans=answer.spans(chosen),
+                )
+            continue
+        words = ", ".join(f"“{answer.quote(match.first, match.last)}”" for match in chosen)
+        return PointAssessment(
+            key_point_id=rule.key_point_id,
+            text=rule.text,
+            status=COVERED,
+            evidence=f"matched: {words}",
+            spans=answer.spans(chosen),
+        )
+    return (
+        negated or swapped or PointAssessment(key_point_id=rule.key_point_id, text=rule.text, status=MISSING)
+    )
+
+
+def assess_points(answer_text: str, rules: list[PointRule]) -> tuple[PointAssessment, ...]:
+    answer = ReadAnswer(answer_text)
+    return tuple(assess_point(answer, rule) for rule in rules)
+
+
+def salient_rules(model_answer: str, prompt: str) -> list[PointRule]:
+    """The model answer's most frequent specific words (not the prompt's), each a one-word rule."""
+    asked = set(stems(prompt))
+    counts: Counter[str] = Counter()
+    first_form: dict[str, str] = {}
+    for raw in WORD.findall(model_answer.lower()):
+        word_stem = stem(raw)
+        if len(raw) < 3 or raw.isdigit() or word_stem in asked:
+            continue
+        if word_stem in STOP_WORDS or word_stem in GENERIC_WORDS:
+            continue
+        counts[word_stem] += 1
+        first_form.setdefault(word_stem, raw)
+    order = list(first_form)
+    ranked = sorted(counts, key=lambda word_stem: (-counts[word_stem], order.index(word_stem)))
+    return [
+        PointRule(key_point_id=None, text=first_form[word_stem], concepts=((first_form[word_stem],),))
+        for word_stem in ranked[:SALIENT_TERMS]
+    ]
