@@ -62,12 +62,17 @@ STOP_WORDS = _stem_set(
 )
 
 
+PAUSE = re.compile(r"[,:(\[—–]|\s-\s")  # a comma, colon, bracket or dash ends what a "not" reaches
+PREDICATE_SCOPE = 6  # "never used Docker or the cloud"
+
+
 @dataclass(frozen=True)
 class Word:
     stem: str
     start: int
     end: int
     clause: int
+    pause_before: bool = False
 
 
 def read_words(text: str) -> list[Word]:
@@ -84,15 +89,24 @@ def read_words(text: str) -> list[Word]:
         word_stem = stem(match.group())
         if word_stem in CLAUSE_BREAKS and words and words[-1].clause == clause:
             clause += 1
-        words.append(Word(stem=word_stem, start=match.start(), end=match.end(), clause=clause))
+        gap = lowered[words[-1].end : match.start()] if words else ""
+        words.append(
+            Word(
+                stem=word_stem,
+                start=match.start(),
+                end=match.end(),
+                clause=clause,
+                pause_before=bool(PAUSE.search(gap)),
+            )
+        )
     return words
 
 
 def negation_scopes(words: list[Word]) -> list[tuple[int, int, int, str]]:
     """Where negations sit: (cue start, scope start, scope end) word indexes and the cue's own words.
 
-    A predicate negation ("not", "n't", "never") reaches to the end of its clause ("never used Docker",
-    "does not produce sparse weights"); a phrase negation ("without", "instead of") only the next words.
+    A predicate negation ("not", "n't", "never") reaches a few words on, to the end of its phrase ("never
+    used Docker", "does not produce sparse weights"); a phrase negation ("without", "instead of") fewer.
     """
     scopes = []
     for index, word in enumerate(words):
@@ -101,7 +115,12 @@ def negation_scopes(words: list[Word]) -> list[tuple[int, int, int, str]]:
             continue  # a lone "t", not the tail of "doesn't"
         if word.stem in PREDICATE_NEGATIONS and following not in NOT_A_NEGATION_AFTER:
             clause_end = index
-            while clause_end + 1 < len(words) and words[clause_end + 1].clause == word.clause:
+            while (
+                clause_end + 1 < len(words)
+                and clause_end + 1 <= index + PREDICATE_SCOPE
+                and words[clause_end + 1].clause == word.clause
+                and not words[clause_end + 1].pause_before
+            ):
                 clause_end += 1
             cue = "n't" if word.stem == "t" else word.stem
             scopes.append((index, index + 1, clause_end, cue))
@@ -109,7 +128,7 @@ def negation_scopes(words: list[Word]) -> list[tuple[int, int, int, str]]:
             width = 2 if (word.stem, following) in PHRASE_NEGATION_PAIRS else 1
             end = index
             while end + 1 < len(words) and end + 1 <= index + width - 1 + PHRASE_SCOPE:
-                if words[end + 1].clause != word.clause:
+                if words[end + 1].clause != word.clause or words[end + 1].pause_before:
                     break
                 end += 1
             cue = " ".join([word.stem, following] if width == 2 else [word.stem])
