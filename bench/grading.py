@@ -16,14 +16,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-import django
+import django  # noqa: E402
 
 django.setup()
 
 from django.conf import settings  # noqa: E402
 
-from interview.grading import grade_lexical  # noqa: E402
 from interview.grading import benchmark as bench  # noqa: E402
+from interview.grading import grade_lexical  # noqa: E402
 
 GUIDE = ROOT / "fixtures" / "guides" / "ml-engineer.txt"
 ANNOTATIONS = ROOT / "fixtures" / "annotations" / "ml-engineer.yaml"

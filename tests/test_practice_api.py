@@ -187,10 +187,3 @@ def test_polling_an_empty_mode_stores_nothing(api, ml_guide):
     for _ in range(5):
         assert api.get("/api/v1/practice/next/", {"mode": "due"}).status_code == 204
     assert not PracticeSession.objects.exists()
-
-
-def test_key_points_match_words_in_any_script(ml_guide):
-    from interview.matching import stems, term_matches
-
-    assert term_matches("naïve", stems("A naïve Bayes classifier"))
-    assert not term_matches("na", stems("A naïve Bayes classifier"))

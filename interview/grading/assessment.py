@@ -43,6 +43,10 @@ class Assessment:
         return [point.key_point_id for point in self.points if point.covered and point.key_point_id]
 
     @property
+    def covered_count(self) -> int:
+        return sum(point.covered for point in self.points)
+
+    @property
     def coverage(self) -> float:
         return coverage_of(sum(point.covered for point in self.points), len(self.points))
 

@@ -81,6 +81,17 @@ class ReadAnswer:
     def spans(self, matches: list[Match]) -> tuple[tuple[int, int], ...]:
         return tuple(sorted((self.words[m.first].start, self.words[m.last].end) for m in matches))
 
+    def phrase_end(self, index: int) -> int:
+        """The index of the first word after this one that starts a new phrase or clause."""
+        end = index + 1
+        while (
+            end < len(self.words)
+            and self.words[end].clause == self.words[index].clause
+            and not self.words[end].pause_before
+        ):
+            end += 1
+        return end
+
     def negation_of(self, matches: list[Match]) -> tuple[int, str] | None:
         """The cue that negates any of the matched words, unless the cue is part of a matched term."""
         inside_terms = {index for match in matches for index in range(match.first, match.last + 1)}
@@ -108,19 +119,36 @@ def assess_point(answer: ReadAnswer, rule: PointRule) -> PointAssessment:
     swapped: PointAssessment | None = None
     for anchor in concept_matches[0] if concept_matches else []:
         clause = _clause(answer, anchor)
+        phrase_end = answer.phrase_end(anchor.last)
+
+        def follows(match: Match, anchor: Match = anchor, phrase_end: int = phrase_end) -> bool:
+            # "CNNs are for X": what follows the concept in its phrase is what the answer pairs it with
+            return anchor.last < match.first < phrase_end
+
         chosen = [anchor]
         for others in concept_matches[1:]:
             in_clause = [match for match in others if _clause(answer, match) == clause]
             if not in_clause:
                 chosen = []
                 break
-            chosen.append(min(in_clause, key=anchor.distance))
+            chosen.append(min([m for m in in_clause if follows(m)] or in_clause, key=anchor.distance))
         contrasts = [match for match in contrast_matches if _clause(answer, match) == clause]
-        nearest_contrast = min(contrasts, key=anchor.distance) if contrasts else None
-        reach = max(
-            (anchor.distance(match) for match in chosen[1:]), default=SINGLE_CONCEPT_CONTRAST_REACH + 1
-        )
-        if nearest_contrast is not None and (not chosen or anchor.distance(nearest_contrast) < reach):
+        following_contrasts = [match for match in contrasts if follows(match)]
+        if following_contrasts:
+            nearest_contrast = min(following_contrasts, key=lambda match: match.first)
+            first_concept = min((m.first for m in chosen[1:] if follows(m)), default=None)
+            is_swap = first_concept is None or nearest_contrast.first < first_concept
+            if len(rule.concepts) == 1:
+                is_swap = anchor.distance(nearest_contrast) <= SINGLE_CONCEPT_CONTRAST_REACH
+        else:
+            nearest_contrast = min(contrasts, key=anchor.distance) if contrasts else None
+            reach = max(
+                (anchor.distance(match) for match in chosen[1:]), default=SINGLE_CONCEPT_CONTRAST_REACH + 1
+            )
+            is_swap = nearest_contrast is not None and (
+                not chosen or anchor.distance(nearest_contrast) < reach
+            )
+        if is_swap and nearest_contrast is not None:
             if swapped is None:
                 swapped = PointAssessment(
                     key_point_id=rule.key_point_id,

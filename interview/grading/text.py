@@ -75,6 +75,14 @@ class Word:
     pause_before: bool = False
 
 
+ACRONYM_PLURAL = re.compile(r"^([A-Z][A-Z0-9]+)s$")  # "CNNs", "SVMs": Snowball keeps the "s"
+
+
+def _singular_acronym(word: str) -> str:
+    found = ACRONYM_PLURAL.match(word)
+    return found.group(1) if found else word
+
+
 def read_words(text: str) -> list[Word]:
     """The answer's words, stemmed, with character offsets and the number of the clause each belongs to."""
     words: list[Word] = []
@@ -82,11 +90,11 @@ def read_words(text: str) -> list[Word]:
     sentence_ends = [match.start() for match in SENTENCE_END.finditer(text)]
     end_index = 0
     lowered = text.lower()
-    for match in WORD.finditer(lowered):
+    for match in WORD.finditer(text):
         while end_index < len(sentence_ends) and sentence_ends[end_index] < match.start():
             end_index += 1
             clause += 1
-        word_stem = stem(match.group())
+        word_stem = stem(_singular_acronym(match.group()).lower())
         if word_stem in CLAUSE_BREAKS and words and words[-1].clause == clause:
             clause += 1
         gap = lowered[words[-1].end : match.start()] if words else ""

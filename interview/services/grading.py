@@ -1,7 +1,5 @@
 """Grading answers once per showing: the stored assessment behind the reveal, the mock review and the attempt."""
 
-from django.db import transaction
-
 from interview.grading import answer_digest, grade
 from interview.grading.assessment import Assessment
 from interview.models import Showing
@@ -17,7 +15,6 @@ def showing_assess(*, showing: Showing, answer_text: str) -> Assessment:
     if stored and stored.get("digest") == answer_digest(answer_text):
         return Assessment.from_json(stored)
     assessment = grade(showing.question, answer_text)
-    with transaction.atomic():
-        Showing.objects.filter(pk=showing.pk).update(assessment=assessment.to_json())
+    Showing.objects.filter(pk=showing.pk).update(assessment=assessment.to_json())
     showing.assessment = assessment.to_json()
     return assessment

@@ -239,9 +239,13 @@ def attempt_record(
     showing and the schedule row are locked, so a double click, a resent form or a second tab cannot
     record twice or interleave two updates of one schedule.
     """
-    showing = Showing.objects.select_related("question", "session").filter(token=token, user=user).first()
+    showing = (
+        Showing.objects.select_related("question", "session", "attempt")
+        .filter(token=token, user=user)
+        .first()
+    )
     graded = None
-    if showing is not None and not Attempt.objects.filter(showing=showing).exists():
+    if showing is not None and not hasattr(showing, "attempt"):
         text = showing.mock_answer if showing.session.is_mock else normalize_answer(answer_text)
         if len(text) <= ANSWER_MAX_LENGTH:
             graded = showing_assess(showing=showing, answer_text=text)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
 from interview.forms import AnswerForm, FlagForm, NoteForm, PracticeStartForm, RateForm
+from interview.grading.evidence import evidence_rows, highlighted_answer
 from interview.models import (
     PracticeMode,
     PracticeSession,
@@ -21,11 +22,13 @@ from interview.models import (
     ReviewState,
     Showing,
 )
+from interview.models.practice import ANSWER_MAX_LENGTH
 from interview.scheduling import humanize_interval, preview_intervals
 from interview.selectors import practice as pick
 from interview.selectors.content import active_questions, questions_visible_to, topics_with_counts
 from interview.selectors.progress import weakest_topics
 from interview.services import practice as practice_service
+from interview.services.grading import showing_assess
 from interview.views.bank import HtmxHttpRequest
 
 TEMPLATE = "interview/practice.html"
@@ -125,7 +128,14 @@ def _reveal_context(
         active_questions().prefetch_related("snippets", "key_points").filter(pk=showing.question_id).first()
         or showing.question
     )
-    assessment = practice_service.answer_assess(question=question, answer_text=answer, ticked=ticked)
+    answer = practice_service.normalize_answer(answer)
+    graded = None
+    if len(answer) <= ANSWER_MAX_LENGTH:  # longer is refused by answer_assess below, with its message
+        showing.question = question
+        graded = showing_assess(showing=showing, answer_text=answer)
+    assessment = practice_service.answer_assess(
+        question=question, answer_text=answer, ticked=ticked, graded=graded
+    )
     now = timezone.now()
     state = ReviewState.objects.filter(user=request.user, question=question).first()
     intervals = preview_intervals(request.user, state, question.pk, now)
@@ -140,12 +150,22 @@ def _reveal_context(
         "question": question,
         "answer_text": answer,
         "assessment": assessment,
+        "graded": graded,
+        "evidence": evidence_rows(graded),
+        "highlighted_answer": highlighted_answer(answer, graded),
         "ratings": ratings,
         "key_points": list(question.key_points.all()),
+        "key_point_rows": _rows_by_point(question, graded),
         "note_form": NoteForm(initial={"text": note.text if note else ""}),
         "flag_form": FlagForm(),
         "progress": {"done": showing.position, "total": len(session.queue)},
     }
+
+
+def _rows_by_point(question: Question, graded) -> list[tuple]:
+    """Each key point with the grader's verdict on it (None if the verdict predates the point)."""
+    rows = {row.key_point_id: row for row in evidence_rows(graded)}
+    return [(point, rows.get(point.pk)) for point in question.key_points.all()]
 
 
 @login_required
@@ -284,10 +304,16 @@ def _mock_review(request: HtmxHttpRequest, session: PracticeSession) -> HttpResp
         return redirect("interview:practice-summary", pk=session.pk)
     reviews = []
     for showing in showings:
-        assessment = practice_service.answer_assess(
-            question=showing.question, answer_text=showing.mock_answer
+        graded = showing_assess(showing=showing, answer_text=showing.mock_answer)  # stored at submit
+        reviews.append(
+            {
+                "showing": showing,
+                "assessment": graded,
+                "evidence": evidence_rows(graded),
+                "highlighted_answer": highlighted_answer(showing.mock_answer, graded),
+                "rated": _attempt_of(showing),
+            }
         )
-        reviews.append({"showing": showing, "assessment": assessment, "rated": _attempt_of(showing)})
     return _render(
         request, "mock_review", {"session": session, "reviews": reviews, "ratings": Rating.choices}
     )
