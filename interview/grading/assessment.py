@@ -1,5 +1,6 @@
 """What a grader says about an answer: per key point covered or not, with the evidence, and a suggested rating."""
 
+import json
 from dataclasses import asdict, dataclass, field
 
 from interview.models import Rating
@@ -51,7 +52,8 @@ class Assessment:
         return coverage_of(sum(point.covered for point in self.points), len(self.points))
 
     def to_json(self) -> dict:
-        return asdict(self)
+        """Plain JSON types (lists, not tuples), equal to what a JSONField gives back."""
+        return json.loads(json.dumps(asdict(self)))
 
     @classmethod
     def from_json(cls, data: dict) -> "Assessment":

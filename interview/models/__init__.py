@@ -20,6 +20,7 @@ from interview.models.mentoring import (
 )
 from interview.models.practice import (
     Attempt,
+    GradedQuestion,
     PracticeMode,
     PracticeSession,
     QuestionFlag,
@@ -35,6 +36,7 @@ __all__ = [
     "Attempt",
     "Cohort",
     "Feedback",
+    "GradedQuestion",
     "Invite",
     "Membership",
     "QuestionSet",

@@ -151,6 +151,7 @@ class Attempt(models.Model):
     grader = models.CharField(max_length=20, blank=True, help_text="Which checker assessed the answer.")
     # Kept by attempt_record so agreement with learners is an aggregate, not a loop over JSON.
     points_judged = models.PositiveSmallIntegerField(default=0, help_text="Key points the checker judged.")
+    auto_ticked = models.PositiveSmallIntegerField(default=0, help_text="Key points the checker ticked.")
     ticks_removed = models.PositiveSmallIntegerField(
         default=0, help_text="Automatic ticks the learner removed."
     )
@@ -174,6 +175,15 @@ class Attempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.question.label} · {self.get_rating_display()}"
+
+
+class GradedQuestion(Question):
+    """A question seen through the checker's agreement with learners (an admin page; no table of its own)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "grading agreement"
+        verbose_name_plural = "grading agreement"
 
 
 class QuestionNote(models.Model):

@@ -334,6 +334,7 @@ def _attempt_record_locked(
         assessment=graded.to_json(),
         grader=graded.grader,
         points_judged=len(graded.points) if graded.has_key_points else 0,
+        auto_ticked=len(automatic),
         ticks_removed=len(automatic - final),
         ticks_added=len(final - automatic),
         coverage=assessment.coverage,
