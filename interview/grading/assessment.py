@@ -6,7 +6,8 @@ from dataclasses import asdict, dataclass, field
 from interview.models import Rating
 
 COVERED, MISSING, NEGATED, SWAPPED = "covered", "missing", "negated", "swapped"
-STATUSES = (COVERED, MISSING, NEGATED, SWAPPED)
+CONTRADICTED = "contradicted"  # the LLM grader's word for a point the answer gets wrong
+STATUSES = (COVERED, MISSING, NEGATED, SWAPPED, CONTRADICTED)
 LEXICAL, LLM = "lexical", "llm"
 
 
@@ -24,7 +25,7 @@ class PointAssessment:
 
     @property
     def contradicted(self) -> bool:
-        return self.status in (NEGATED, SWAPPED)
+        return self.status in (NEGATED, SWAPPED, CONTRADICTED)
 
 
 @dataclass(frozen=True)

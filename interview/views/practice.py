@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
 from interview.forms import AnswerForm, FlagForm, NoteForm, PracticeStartForm, RateForm
+from interview.grading import llm
 from interview.grading.evidence import evidence_rows, highlighted_answer
 from interview.models import (
     PracticeMode,
@@ -28,7 +29,7 @@ from interview.selectors import practice as pick
 from interview.selectors.content import active_questions, questions_visible_to, topics_with_counts
 from interview.selectors.progress import weakest_topics
 from interview.services import practice as practice_service
-from interview.services.grading import showing_assess
+from interview.services.grading import showing_assess, showing_assess_with_llm
 from interview.views.bank import HtmxHttpRequest
 
 TEMPLATE = "interview/practice.html"
@@ -151,6 +152,7 @@ def _reveal_context(
         "answer_text": answer,
         "assessment": assessment,
         "graded": graded,
+        "ask_llm": llm.is_enabled() and graded is not None and not graded.extra.get("llm_asked"),
         "evidence": evidence_rows(graded),
         "highlighted_answer": highlighted_answer(answer, graded),
         "ratings": ratings,
@@ -201,6 +203,20 @@ def practice_check(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         if not request.htmx
         else render(request, f"{TEMPLATE}#assessment", context)
     )
+
+
+@login_required
+@require_POST
+def practice_llm_check(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """The LLM grader's verdict swapped in for the lexical one (htmx, right after the reveal)."""
+    session = _session_or_404(request, pk)
+    showing = _showing_or_404(session, request.POST.get("token", ""))
+    answer = practice_service.normalize_answer(request.POST.get("answer_text", ""))[:ANSWER_MAX_LENGTH]
+    showing_assess_with_llm(showing=showing, answer_text=answer)
+    context = _reveal_context(request, session, showing, answer)
+    if not request.htmx:
+        return _render(request, "reveal", context)
+    return render(request, f"{TEMPLATE}#llm_verdict", {**context, "oob": True})
 
 
 @login_required
