@@ -149,9 +149,10 @@ def test_the_reveal_marks_matched_words_and_says_what_is_negated(learner_client,
     html = learner_client.post(
         url + "reveal/", {"token": token, "answer_text": Q1_ANSWER}, headers=HTMX
     ).content.decode()
+    assert '<mark class="evidence evidence-covered" data-point="1">Supervised' in html
     assert '<mark class="evidence evidence-covered" data-point="1">labelled' in html
-    assert "Seen but negated: negated: “not use unlabelled”" in html
-    assert html.count('class="evidence evidence-negated"') == 1
+    assert "Seen but negated: negated: “Unsupervised learning does not use unlabelled”" in html
+    assert html.count('class="evidence evidence-negated"') == 2  # "Unsupervised" and "unlabelled"
     # Changing a tick re-checks the coverage without grading again.
     showing = Showing.objects.get(token=token)
     stored = showing.assessment

@@ -72,7 +72,7 @@ def coverage_of(ticked: int, total: int) -> float:
 # The suggestion policy, set by the grading benchmark (bench/grading.py, docs/grading.md): a statement the
 # answer contradicts cancels one it makes; keyword evidence alone never suggests Easy, which is the learner's call.
 AGAIN_BELOW = 0.34
-HARD_BELOW = 0.67
+HARD_BELOW = 0.6
 
 
 def suggested_rating_for(points: tuple[PointAssessment, ...] | list[PointAssessment]) -> int:

@@ -26,6 +26,7 @@ from interview.grading.text import (
     stems,
 )
 
+OPPOSING_PREFIXES = frozenset({"non", "semi"})
 SALIENT_TERMS = 8  # of a model answer, for a question without key points
 SINGLE_CONCEPT_CONTRAST_REACH = 4  # words between a lone concept and a contrast that makes it false
 
@@ -71,9 +72,32 @@ class ReadAnswer:
                 continue
             size = len(term_stems)
             for start in self.positions.get(term_stems[0], ()):
-                if tuple(word.stem for word in self.words[start : start + size]) == term_stems:
-                    found.append(Match(first=start, last=start + size - 1, term=term))
-        return found
+                if tuple(word.stem for word in self.words[start : start + size]) != term_stems:
+                    continue
+                if (
+                    start
+                    and self.words[start - 1].stem in OPPOSING_PREFIXES
+                    and self._joined(start - 1, start)
+                ):
+                    continue  # "non-stationary" is not "stationary", nor "semi-supervised" "supervised"
+                found.append(Match(first=start, last=start + size - 1, term=term))
+        # "mean absolute error" is one match, not also "absolute error" on its own
+        return [
+            match
+            for match in found
+            if not any(
+                other is not match
+                and other.first <= match.first
+                and match.last <= other.last
+                and (other.last - other.first) > (match.last - match.first)
+                for other in found
+            )
+        ]
+
+    def _joined(self, left: int, right: int) -> bool:
+        """Two words written as one with a hyphen or nothing between them ("non-linear", "semi supervised")."""
+        gap = self.text[self.words[left].end : self.words[right].start]
+        return gap in ("-", "‑", " ", "")
 
     def quote(self, first: int, last: int) -> str:
         return self.text[self.words[first].start : self.words[last].end]
@@ -132,7 +156,12 @@ def assess_point(answer: ReadAnswer, rule: PointRule) -> PointAssessment:
                 chosen = []
                 break
             chosen.append(min([m for m in in_clause if follows(m)] or in_clause, key=anchor.distance))
-        contrasts = [match for match in contrast_matches if _clause(answer, match) == clause]
+        # a contrast the answer negates ("without any labels") is not a claim
+        contrasts = [
+            match
+            for match in contrast_matches
+            if _clause(answer, match) == clause and answer.negation_of([match]) is None
+        ]
         following_contrasts = [match for match in contrasts if follows(match)]
         if following_contrasts:
             nearest_contrast = min(following_contrasts, key=lambda match: match.first)

@@ -17,6 +17,7 @@ def stem(word: str) -> str:
     return _stemmer.stemWord(word)
 
 
+@lru_cache(maxsize=8192)
 def stems(text: str) -> tuple[str, ...]:
     return tuple(stem(word) for word in WORD.findall(text.lower()))
 
@@ -31,9 +32,16 @@ CLAUSE_BREAKS = _stem_set(
 )
 # "not" and its kin negate the predicate they sit in; these negate only the few words that follow them.
 PREDICATE_NEGATIONS = frozenset({"not", "never", "cannot", "t"})  # "t" is the tail of "doesn't"
+PREDICATE_NEGATION_PAIRS = frozenset({("no", "need"), ("no", "longer"), ("no", "use")})
 PHRASE_NEGATIONS = frozenset({"no", "without", "neither", "nor", "none", "lack", "nobodi", "noth"})
 PHRASE_NEGATION_PAIRS = frozenset({("instead", "of"), ("rather", "than"), ("lack", "of"), ("far", "from")})
 NOT_A_NEGATION_AFTER = frozenset({"onli", "just", "necessarili", "alway", "all", "everi", "sure"})
+# Stems of the auxiliaries a "not" or "n't" hangs on ("does not", "doesn't" = "doesn" + "t").
+AUXILIARIES = _stem_set(
+    "do does did is are was were can will would should has have must "
+    "don doesn didn isn aren wasn weren won wouldn shouldn hasn haven"
+)
+SUBJECT_REACH = 4  # "robust methods do not help": the subject before the auxiliary is negated too
 PHRASE_SCOPE = 4  # "without labelled data", "instead of the mean": the negated phrase is short
 
 # Words an answer can use about any question: they never cover a key point on their own.
@@ -121,7 +129,10 @@ def negation_scopes(words: list[Word]) -> list[tuple[int, int, int, str]]:
         following = words[index + 1].stem if index + 1 < len(words) else ""
         if word.stem == "t" and not (index and words[index - 1].end == word.start - 1):
             continue  # a lone "t", not the tail of "doesn't"
-        if word.stem in PREDICATE_NEGATIONS and following not in NOT_A_NEGATION_AFTER:
+        if (word.stem in PREDICATE_NEGATIONS and following not in NOT_A_NEGATION_AFTER) or (
+            word.stem,
+            following,
+        ) in PREDICATE_NEGATION_PAIRS:
             clause_end = index
             while (
                 clause_end + 1 < len(words)
@@ -131,7 +142,18 @@ def negation_scopes(words: list[Word]) -> list[tuple[int, int, int, str]]:
             ):
                 clause_end += 1
             cue = "n't" if word.stem == "t" else word.stem
-            scopes.append((index, index + 1, clause_end, cue))
+            scope_start = index + 1
+            before = index - 1
+            if before >= 0 and words[before].stem in AUXILIARIES and not word.pause_before:
+                scope_start = before
+                while (
+                    scope_start > 0
+                    and scope_start > index - SUBJECT_REACH
+                    and words[scope_start].clause == word.clause
+                    and not words[scope_start].pause_before
+                ):
+                    scope_start -= 1
+            scopes.append((index, scope_start, clause_end, cue))
         elif word.stem in PHRASE_NEGATIONS or (word.stem, following) in PHRASE_NEGATION_PAIRS:
             width = 2 if (word.stem, following) in PHRASE_NEGATION_PAIRS else 1
             end = index
@@ -144,5 +166,6 @@ def negation_scopes(words: list[Word]) -> list[tuple[int, int, int, str]]:
     return scopes
 
 
+@lru_cache(maxsize=8192)
 def is_generic(term_stems: tuple[str, ...]) -> bool:
     return all(part in GENERIC_WORDS or part in STOP_WORDS for part in term_stems)
