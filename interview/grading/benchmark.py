@@ -46,6 +46,7 @@ class Case:
     covered: frozenset[int]
     rating: int
     answer: str
+    split: str = "tuning"  # "held-out": written after the rules were set, never used to tune them
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,7 @@ def load_cases(path: Path) -> list[Case]:
             covered=frozenset(item.get("covered") or []),
             rating=RATINGS[item["rating"]],
             answer=str(item.get("answer") or ""),
+            split=str(item.get("split") or "tuning"),
         )
         for item in raw["answers"]
     ]
