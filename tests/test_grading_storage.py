@@ -151,7 +151,8 @@ def test_the_reveal_marks_matched_words_and_says_what_is_negated(learner_client,
     ).content.decode()
     assert '<mark class="evidence evidence-covered" data-point="1">Supervised' in html
     assert '<mark class="evidence evidence-covered" data-point="1">labelled' in html
-    assert "Seen but negated: negated: “Unsupervised learning does not use unlabelled”" in html
+    assert "Seen but negated: “Unsupervised learning does not use unlabelled”" in html
+    assert "1 point seen but negated or swapped, each cancelling a covered one." in html
     assert html.count('class="evidence evidence-negated"') == 2  # "Unsupervised" and "unlabelled"
     # Changing a tick re-checks the coverage without grading again.
     showing = Showing.objects.get(token=token)

@@ -11,6 +11,7 @@ from django.utils.text import slugify
 
 from accounts.models import User
 from interview.annotations import MAX_KEY_POINTS, MIN_KEY_POINTS
+from interview.grading.text import is_generic, stems
 from interview.models import (
     Assignment,
     AssignmentLearner,
@@ -351,6 +352,11 @@ def mentor_question_create(
         errors["key_points"] = f"Give {MIN_KEY_POINTS} to {MAX_KEY_POINTS} key points, or none."
     if any(not terms for _, terms in key_points):
         errors["key_points"] = "Every key point needs at least one term after a “|”."
+    generic = [text for text, terms in key_points if terms and all(is_generic(stems(term)) for term in terms)]
+    if generic:
+        errors["key_points"] = (
+            f"“{generic[0]}” has only generic words as terms, which any answer may use: add a specific term."
+        )
     if errors:
         raise ValidationError(errors)
     guide = Guide.objects.select_for_update().get(pk=mentor_guide_for(mentor).pk)

@@ -43,6 +43,7 @@ class Coverage:
     covered: list[int]
     coverage: float
     suggested_rating: int
+    contradicted: int = 0  # points the grader found negated or swapped (each cancels a covered one)
 
 
 def answer_assess(
@@ -54,7 +55,10 @@ def answer_assess(
     if ticked is None:
         graded = graded or grade(question, answer_text)
         return Coverage(
-            covered=graded.covered, coverage=graded.coverage, suggested_rating=graded.suggested_rating
+            covered=graded.covered,
+            coverage=graded.coverage,
+            suggested_rating=graded.suggested_rating,
+            contradicted=sum(point.contradicted for point in graded.points),
         )
     key_points = list(question.key_points.all())
     known = {point.pk for point in key_points}
