@@ -17,6 +17,9 @@ class Guide(models.Model):
     closing_tips = models.JSONField(default=list, blank=True, help_text="The tips list at the end.")
     closing_text = models.TextField(blank=True, help_text="Paragraphs after the tips.")
     source_file = models.CharField(max_length=255, help_text="File name the guide was imported from.")
+    editor_note = models.TextField(
+        blank=True, help_text="The editors' note on the guide as a whole, from its annotations."
+    )
     owner = models.ForeignKey(
         "accounts.User",
         on_delete=models.CASCADE,
@@ -110,6 +113,15 @@ class Question(models.Model):
     kind = models.CharField(max_length=20, choices=QuestionKind, default=QuestionKind.CONCEPT)
     is_active = models.BooleanField(
         default=True, help_text="Retired questions keep their history but are not offered any more."
+    )
+    editor_note = models.TextField(
+        blank=True,
+        help_text="The editors' correction or completion of the model answer, shown under it.",
+    )
+    siblings = models.ManyToManyField(
+        "self",
+        blank=True,
+        help_text="Near-duplicate questions: practice never shows two of them on the same day.",
     )
 
     objects = QuestionManager()

@@ -39,6 +39,7 @@ def question_detail_queryset() -> QuerySet[Question]:
         Prefetch("topics", queryset=Topic.objects.order_by("position", "name")),
         Prefetch("snippets", queryset=CodeSnippet.objects.order_by("position")),
         Prefetch("key_points", queryset=KeyPoint.objects.order_by("position")),
+        Prefetch("siblings", queryset=Question.objects.filter(is_active=True).order_by("number")),
     )
 
 
@@ -52,23 +53,32 @@ def topics_with_counts() -> QuerySet[Topic]:
 
 
 def search_questions(questions: QuerySet[Question], text: str) -> QuerySet[Question]:
-    """Full-text search on PostgreSQL (ranked); every word must appear on other databases."""
+    """Full-text search of prompts, answers and editors' notes: ranked on PostgreSQL, every word elsewhere."""
     text = text.strip()
     if not text:
         return questions
     if connection.vendor == "postgresql":
-        vector = SearchVector("prompt", weight="A", config=SEARCH_CONFIG) + SearchVector(
-            "answer", weight="B", config=SEARCH_CONFIG
+        vector = (
+            SearchVector("prompt", weight="A", config=SEARCH_CONFIG)
+            + SearchVector("answer", weight="B", config=SEARCH_CONFIG)
+            + SearchVector("editor_note", weight="C", config=SEARCH_CONFIG)
         )
         query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
         # Stemmed words, or the exact text (which finds identifiers such as "tf.keras" too).
         return (
             questions.annotate(search_document=vector, search_rank=SearchRank(vector, query))
-            .filter(Q(search_document=query) | Q(prompt__icontains=text) | Q(answer__icontains=text))
+            .filter(
+                Q(search_document=query)
+                | Q(prompt__icontains=text)
+                | Q(answer__icontains=text)
+                | Q(editor_note__icontains=text)
+            )
             .order_by("-search_rank", "guide", "number")
         )
     for word in text.split():
-        questions = questions.filter(Q(prompt__icontains=word) | Q(answer__icontains=word))
+        questions = questions.filter(
+            Q(prompt__icontains=word) | Q(answer__icontains=word) | Q(editor_note__icontains=word)
+        )
     return questions
 
 

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery, Sum
 
 from accounts.models import User
-from interview.models import Attempt, PracticeSession, Question, Rating, ReviewState, Topic
+from interview.models import Attempt, PracticeSession, Question, Rating, ReviewState, Showing, Topic
 from interview.scheduling import local_midnight, local_today
 from interview.selectors.progress import weakest_topics
 
@@ -35,6 +35,41 @@ def daily_budget(user: User, now: datetime) -> DailyBudget:
         new_left=max(0, user.daily_new_limit - counts["new"]),
         reviews_left=max(0, user.daily_review_limit - counts["reviews"]),
     )
+
+
+SiblingLink = Question.siblings.through
+
+
+def sibling_link_count() -> int:
+    """An upper bound on how many questions of a plan their siblings can bury."""
+    return SiblingLink.objects.count()
+
+
+def siblings_among(question_ids: list[int]) -> dict[int, set[int]]:
+    """The siblings of each of these questions (only those that have any)."""
+    links: dict[int, set[int]] = {}
+    pairs = SiblingLink.objects.filter(from_question_id__in=question_ids).values_list(
+        "from_question_id", "to_question_id"
+    )
+    for question_id, sibling_id in pairs:
+        links.setdefault(question_id, set()).add(sibling_id)
+    return links
+
+
+def _links_to_siblings_shown_today(user: User, now: datetime) -> QuerySet:
+    shown_today = Showing.objects.filter(user=user, shown_at__gte=today_start(user, now)).values("question")
+    return SiblingLink.objects.filter(to_question_id__in=shown_today)
+
+
+def buried_question_ids(user: User, question_ids: list[int], now: datetime) -> set[int]:
+    """Of these questions, those with a sibling already shown to the user on their local day (as Anki buries)."""
+    buried = _links_to_siblings_shown_today(user, now).filter(from_question_id__in=question_ids)
+    return set(buried.values_list("from_question_id", flat=True))
+
+
+def not_buried(questions: QuerySet[Question], user: User, now: datetime) -> QuerySet[Question]:
+    """These questions less those buried today (the same rule as buried_question_ids, in one query)."""
+    return questions.exclude(pk__in=_links_to_siblings_shown_today(user, now).values("from_question_id"))
 
 
 def _active_in(topic_ids: list[int]) -> QuerySet[Question]:

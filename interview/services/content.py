@@ -39,7 +39,8 @@ def default_kind(parsed: ParsedQuestion) -> str:
 
 def _check_annotations_match(parsed: ParsedGuide, annotations: GuideAnnotations) -> None:
     numbers = {question.number for question in parsed.questions}
-    unknown = sorted(set(annotations.questions) - numbers)
+    named = set(annotations.questions) | {number for group in annotations.siblings for number in group}
+    unknown = sorted(named - numbers)
     if unknown:
         listed = ", ".join(f"Q{number}" for number in unknown)
         raise ValidationError(f"The annotations describe questions the guide does not have: {listed}.")
@@ -63,6 +64,13 @@ def _save_snippets(question: Question, parsed: ParsedQuestion) -> None:
             defaults={"language": snippet.language, "code": snippet.code},
         )
     question.snippets.filter(position__gte=len(parsed.snippets)).delete()
+
+
+def _save_siblings(guide: Guide, annotations: GuideAnnotations) -> None:
+    """Make the guide's sibling links exactly the annotated groups (links are symmetrical)."""
+    by_number = {question.number: question for question in guide.questions.all()}
+    for number, question in by_number.items():
+        question.siblings.set([by_number[other] for other in annotations.siblings_of(number)])
 
 
 def _save_annotation(question: Question, annotation: QuestionAnnotation, topics: dict[str, Topic]) -> None:
@@ -94,9 +102,12 @@ def guide_import(
     """Create or update a guide from its text; questions match by number and are never deleted.
 
     Questions missing from the text are retired (is_active=False) so their history stays attached.
+    The guide's own text is stored exactly as parsed; annotations only add to it (topics, key points,
+    editors' notes, siblings). Without annotations, those of an earlier import are kept.
     Raises GuideFormatError or ValidationError, leaving the database unchanged.
     """
     parsed = parse_guide(text)
+    annotated = annotations is not None
     annotations = annotations or GuideAnnotations()
     _check_annotations_match(parsed, annotations)
 
@@ -117,6 +128,7 @@ def guide_import(
             "closing_text": "\n\n".join(parsed.closing),
             "source_file": source_file,
             "owner": owner,
+            **({"editor_note": annotations.editor_note} if annotated else {}),
         },
     )
     topics = _save_topics(annotations)
@@ -138,6 +150,8 @@ def guide_import(
             question.kind = annotation.kind
         elif is_new:
             question.kind = default_kind(item)
+        if annotation:
+            question.editor_note = annotation.editor_note
         question.full_clean(exclude=["guide"], validate_unique=False, validate_constraints=False)
         question.save()
         _save_snippets(question, item)
@@ -145,6 +159,9 @@ def guide_import(
             _save_annotation(question, annotation, topics)
         created += is_new
         updated += not is_new
+
+    if annotated:
+        _save_siblings(guide, annotations)
 
     seen = {item.number for item in parsed.questions}
     retired = guide.questions.filter(is_active=True).exclude(number__in=seen).update(is_active=False)

@@ -107,6 +107,20 @@ def _assignment_queue(user: User, assignment: Assignment | None) -> list[int]:
     return remaining or [pk for pk in assignment.question_ids if pk in active]
 
 
+def _without_buried_siblings(user: User, queue: list[int], now: datetime) -> list[int]:
+    """The queue in its order, less each question whose sibling was shown today or comes earlier in it.
+
+    A left-out question keeps its schedule untouched, so it comes back on another day.
+    """
+    buried = pick.buried_question_ids(user, queue, now)
+    siblings = pick.siblings_among(queue)
+    kept: list[int] = []
+    for question_id in queue:
+        if question_id not in buried and not siblings.get(question_id, set()) & set(kept):
+            kept.append(question_id)
+    return kept
+
+
 def _queue_for(
     user: User,
     mode: str,
@@ -116,22 +130,29 @@ def _queue_for(
     assignment: Assignment | None = None,
 ) -> list[int]:
     if mode == PracticeMode.ASSIGNMENT:
-        return _assignment_queue(user, assignment)
+        return _without_buried_siblings(user, _assignment_queue(user, assignment), now)
     budget = pick.daily_budget(user, now)
+    # Modes with a limit ask for more, so that the questions siblings bury leave no gap.
+    spare = (
+        pick.sibling_link_count() if mode in {PracticeMode.DUE, PracticeMode.NEW, PracticeMode.MOCK} else 0
+    )
     if mode == PracticeMode.DUE:
-        return pick.due_question_ids(user, now, budget.reviews_left)
+        queue = pick.due_question_ids(user, now, budget.reviews_left + spare)
+        return _without_buried_siblings(user, queue, now)[: budget.reviews_left]
     if mode == PracticeMode.NEW:
-        return pick.new_question_ids(user, topic_ids, budget.new_left)
+        queue = pick.new_question_ids(user, topic_ids, budget.new_left + spare)
+        return _without_buried_siblings(user, queue, now)[: budget.new_left]
     if mode == PracticeMode.TOPIC:
         if not topic_ids:
             raise ValidationError({"topic": "Choose at least one topic."})
-        return pick.topic_question_ids(topic_ids)
+        return _without_buried_siblings(user, pick.topic_question_ids(topic_ids), now)
     if mode == PracticeMode.WEAKEST:
-        return pick.weakest_question_ids(user, now)
+        return _without_buried_siblings(user, pick.weakest_question_ids(user, now), now)
     if mode == PracticeMode.MISTAKES:
-        return pick.mistake_question_ids(user)
+        return _without_buried_siblings(user, pick.mistake_question_ids(user), now)
     if mode == PracticeMode.MOCK:
-        return pick.mock_question_ids(topic_ids, question_count)
+        queue = pick.mock_question_ids(topic_ids, question_count + spare)
+        return _without_buried_siblings(user, queue, now)[:question_count]
     raise ValidationError({"mode": f"Unknown practice mode {mode!r}."})
 
 
@@ -180,7 +201,10 @@ def session_start(
 
 @transaction.atomic
 def showing_current(*, session: PracticeSession, now: datetime | None = None) -> Showing | None:
-    """The showing of the session's current question (the same one until it is answered), or None at the end."""
+    """The showing of the session's current question (the same one until it is answered), or None at the end.
+
+    A question whose sibling was shown since the session was planned is passed over (buried until another day).
+    """
     now = now or timezone.now()
     session = PracticeSession.objects.select_for_update().get(pk=session.pk)
     while session.position < len(session.queue):
@@ -191,12 +215,14 @@ def showing_current(*, session: PracticeSession, now: datetime | None = None) ->
         )
         if showing is not None:
             return showing
-        question = Question.objects.filter(pk=session.queue[session.position], is_active=True).first()
+        question_id = session.queue[session.position]
+        offered = pick.not_buried(Question.objects.filter(is_active=True), session.user, now)
+        question = offered.filter(pk=question_id).first()
         if question is not None:
             return Showing.objects.create(
                 user=session.user, question=question, session=session, position=session.position, shown_at=now
             )
-        session.position += 1  # retired since the session was planned
+        session.position += 1  # retired, or a sibling was shown, since the session was planned
     if session.finished_at is None:
         session.finished_at = now
     session.save(update_fields=["position", "finished_at"])
