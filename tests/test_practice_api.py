@@ -59,6 +59,8 @@ def test_a_recorded_attempt_is_201_with_its_id_and_due(api, learner, ml_guide):
     assert body["id"] == attempt.pk
     assert body["due"].startswith(attempt.due_after.date().isoformat())
     assert body["key_points"] == [key_point]
+    assert body["automatic_key_points"] == [key_point]  # "supervised ... labelled" is the first point
+    assert body["grader"] == "lexical"
     assert body["rating"] == 3 and body["duration_ms"] == 42_000
     assert ReviewState.objects.get(user=learner, question_id=shown["question"]["id"]).last_rating == 3
     assert next_question(api).json()["question"]["number"] == 2
