@@ -135,74 +135,81 @@ def _is_specific(match: Match) -> bool:
     return not is_generic(stems(match.term))
 
 
+def _pairing(
+    answer: ReadAnswer,
+    rule: PointRule,
+    anchor: Match,
+    concept_matches: list[list[Match]],
+    contrast_matches: list[Match],
+) -> tuple[list[Match], Match | None]:
+    """For one occurrence of the first concept: the other concepts it meets in its clause (empty if one is
+    missing) and the contrast it is paired with instead (None if the answer makes no such swap)."""
+    clause = _clause(answer, anchor)
+    phrase_end = answer.phrase_end(anchor.last)
+
+    def follows(match: Match) -> bool:
+        # "CNNs are for X": what follows the concept in its phrase is what the answer pairs it with
+        return anchor.last < match.first < phrase_end
+
+    chosen = [anchor]
+    for others in concept_matches[1:]:
+        in_clause = [match for match in others if _clause(answer, match) == clause]
+        if not in_clause:
+            chosen = []
+            break
+        chosen.append(min([m for m in in_clause if follows(m)] or in_clause, key=anchor.distance))
+    # a contrast the answer negates ("without any labels") is not a claim
+    contrasts = [
+        match
+        for match in contrast_matches
+        if _clause(answer, match) == clause and answer.negation_of([match]) is None
+    ]
+    following = [match for match in contrasts if follows(match)]
+    if following:
+        contrast = min(following, key=lambda match: match.first)
+        if len(rule.concepts) == 1:
+            return chosen, contrast if anchor.distance(contrast) <= SINGLE_CONCEPT_CONTRAST_REACH else None
+        first_concept = min((m.first for m in chosen[1:] if follows(m)), default=None)
+        return chosen, contrast if first_concept is None or contrast.first < first_concept else None
+    if not contrasts:
+        return chosen, None
+    contrast = min(contrasts, key=anchor.distance)
+    reach = max((anchor.distance(match) for match in chosen[1:]), default=SINGLE_CONCEPT_CONTRAST_REACH + 1)
+    return chosen, contrast if not chosen or anchor.distance(contrast) < reach else None
+
+
 def assess_point(answer: ReadAnswer, rule: PointRule) -> PointAssessment:
-    """Covered, negated, swapped or missing, with the words that show it."""
+    """Covered, negated, swapped or missing, with the words that show it (covered wins over the others)."""
     concept_matches = [answer.matches(concept) for concept in rule.concepts]
     contrast_matches = answer.matches(rule.contrast) if rule.contrast else []
     negated: PointAssessment | None = None
     swapped: PointAssessment | None = None
     for anchor in concept_matches[0] if concept_matches else []:
-        clause = _clause(answer, anchor)
-        phrase_end = answer.phrase_end(anchor.last)
-
-        def follows(match: Match, anchor: Match = anchor, phrase_end: int = phrase_end) -> bool:
-            # "CNNs are for X": what follows the concept in its phrase is what the answer pairs it with
-            return anchor.last < match.first < phrase_end
-
-        chosen = [anchor]
-        for others in concept_matches[1:]:
-            in_clause = [match for match in others if _clause(answer, match) == clause]
-            if not in_clause:
-                chosen = []
-                break
-            chosen.append(min([m for m in in_clause if follows(m)] or in_clause, key=anchor.distance))
-        # a contrast the answer negates ("without any labels") is not a claim
-        contrasts = [
-            match
-            for match in contrast_matches
-            if _clause(answer, match) == clause and answer.negation_of([match]) is None
-        ]
-        following_contrasts = [match for match in contrasts if follows(match)]
-        if following_contrasts:
-            nearest_contrast = min(following_contrasts, key=lambda match: match.first)
-            first_concept = min((m.first for m in chosen[1:] if follows(m)), default=None)
-            is_swap = first_concept is None or nearest_contrast.first < first_concept
-            if len(rule.concepts) == 1:
-                is_swap = anchor.distance(nearest_contrast) <= SINGLE_CONCEPT_CONTRAST_REACH
-        else:
-            nearest_contrast = min(contrasts, key=anchor.distance) if contrasts else None
-            reach = max(
-                (anchor.distance(match) for match in chosen[1:]), default=SINGLE_CONCEPT_CONTRAST_REACH + 1
+        chosen, contrast = _pairing(answer, rule, anchor, concept_matches, contrast_matches)
+        if contrast is not None:
+            swapped = swapped or PointAssessment(
+                key_point_id=rule.key_point_id,
+                text=rule.text,
+                status=SWAPPED,
+                evidence=f"swapped: pairs “{answer.quote(anchor.first, anchor.last)}” with "
+                f"“{answer.quote(contrast.first, contrast.last)}”",
+                spans=answer.spans([anchor, contrast]),
             )
-            is_swap = nearest_contrast is not None and (
-                not chosen or anchor.distance(nearest_contrast) < reach
-            )
-        if is_swap and nearest_contrast is not None:
-            if swapped is None:
-                swapped = PointAssessment(
-                    key_point_id=rule.key_point_id,
-                    text=rule.text,
-                    status=SWAPPED,
-                    evidence=f"swapped: pairs “{answer.quote(anchor.first, anchor.last)}” with "
-                    f"“{answer.quote(nearest_contrast.first, nearest_contrast.last)}”",
-                    spans=answer.spans([anchor, nearest_contrast]),
-                )
             continue
         if not chosen or not any(_is_specific(match) for match in chosen):
             continue
         negation = answer.negation_of(chosen)
         if negation is not None:
-            if negated is None:
-                cue_index, _ = negation
-                first = min(cue_index, *(match.first for match in chosen))
-                last = max(cue_index, *(match.last for match in chosen))
-                negated = PointAssessment(
-                    key_point_id=rule.key_point_id,
-                    text=rule.text,
-                    status=NEGATED,
-                    evidence=f"negated: “{answer.quote(first, last)}”",
-                    spans=answer.spans(chosen),
-                )
+            cue_index, _ = negation
+            first = min(cue_index, *(match.first for match in chosen))
+            last = max(cue_index, *(match.last for match in chosen))
+            negated = negated or PointAssessment(
+                key_point_id=rule.key_point_id,
+                text=rule.text,
+                status=NEGATED,
+                evidence=f"negated: “{answer.quote(first, last)}”",
+                spans=answer.spans(chosen),
+            )
             continue
         words = ", ".join(f"“{answer.quote(match.first, match.last)}”" for match in chosen)
         return PointAssessment(
