@@ -57,10 +57,10 @@ def highlighted_answer(answer_text: str, assessment: Assessment | None) -> SafeS
     cursor = 0
     for start, end, number, status in _marks(assessment.points, len(answer_text)):
         pieces.append(escape(answer_text[cursor:start]))
-        label = f"key point {number}" + ("" if status == "covered" else f", {status}")
+        # The key point's number is drawn by CSS (mark.evidence::after), so the answer's text stays exactly
+        # the learner's; the list of key points below says the same in words for screen readers.
         pieces.append(
-            f'<mark class="evidence evidence-{status}" data-point="{number}">{escape(answer_text[start:end])}'
-            f'<sup aria-hidden="true">{number}</sup><span class="visually-hidden"> ({label})</span></mark>'
+            f'<mark class="evidence evidence-{status}" data-point="{number}">{escape(answer_text[start:end])}</mark>'
         )
         cursor = end
     pieces.append(escape(answer_text[cursor:]))
