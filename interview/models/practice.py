@@ -8,8 +8,6 @@ from django.urls import reverse
 
 from interview.models.content import Question, Topic
 
-ANSWER_MAX_LENGTH = 10_000
-
 
 class Rating(models.IntegerChoices):
     AGAIN = 1, "Again"
@@ -144,7 +142,7 @@ class Attempt(models.Model):
     assignment = models.ForeignKey(
         "interview.Assignment", on_delete=models.SET_NULL, null=True, blank=True, related_name="attempts"
     )
-    answer_text = models.TextField(blank=True, max_length=ANSWER_MAX_LENGTH)
+    answer_text = models.TextField(blank=True, max_length=10_000)
     key_points_covered = models.JSONField(default=list, help_text="Ids of the key points ticked.")
     auto_key_points = models.JSONField(default=list, help_text="Ids of the key points the checker ticked.")
     assessment = models.JSONField(default=dict, blank=True, help_text="The checker's verdict and evidence.")

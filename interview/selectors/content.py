@@ -8,20 +8,6 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from interview.models import CodeSnippet, Guide, KeyPoint, Question, Topic
 
 SEARCH_CONFIG = "english"
-# A topic's questions that count in the public bank (mentors' own questions do not).
-PUBLIC_IN_TOPIC = Q(questions__is_active=True, questions__guide__owner__isnull=True)
-
-
-def questions_visible_to(user) -> QuerySet[Question]:
-    """The public bank, plus a mentor's own questions for the mentor and the learners of their cohorts."""
-    visible = Q(guide__owner__isnull=True)
-    if user.is_authenticated:
-        from interview.models import Membership
-
-        cohorts = Membership.objects.filter(user=user).values("cohort")
-        mentors = Membership.objects.filter(cohort__in=cohorts, role=Membership.Role.MENTOR).values("user")
-        visible |= Q(guide__owner=user) | Q(guide__owner__in=mentors)
-    return question_detail_queryset().filter(visible)
 
 
 def active_questions() -> QuerySet[Question]:
@@ -44,9 +30,13 @@ def question_detail_queryset() -> QuerySet[Question]:
 
 
 def topics_with_counts() -> QuerySet[Topic]:
-    """Topics that have active questions, each with its number of active questions."""
+    """Topics with active public questions, each with ``question_count``, its number of them.
+
+    The one definition of a topic's total: the bank's lists, the API, mastery and the cohort grid use it.
+    """
+    public = Q(questions__in=Question.objects.public())
     return (
-        Topic.objects.annotate(question_count=Count("questions", filter=PUBLIC_IN_TOPIC, distinct=True))
+        Topic.objects.annotate(question_count=Count("questions", filter=public, distinct=True))
         .filter(question_count__gt=0)
         .order_by("position", "name")
     )

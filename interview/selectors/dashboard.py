@@ -158,7 +158,7 @@ def dashboard_stats(user: User, now: datetime) -> DashboardStats:
     has_interview = bool(user.interview_date and user.interview_date > today)
     # The start of the interview day (or now, when there is none: those two counts are then unused).
     interview = local_midnight(user.interview_date, user) if has_interview else now
-    public_practised = Q(stability__isnull=False, question__guide__owner__isnull=True)
+    public_practised = Q(stability__isnull=False, question__in=Question.objects.public())
     schedule = states.annotate(recall_on_day=retrievability(interview)).aggregate(
         due_now=Count("pk", filter=Q(due__lte=now)),
         practised=Count("pk", filter=public_practised),
@@ -197,7 +197,7 @@ def dashboard_stats(user: User, now: datetime) -> DashboardStats:
             name=topic.name,
             mastery=_percent(topic.mastery),
             practised=topic.practised,
-            total=topic.total,
+            total=topic.question_count,
             topic=topic,
         )
         for topic in topic_mastery(user, now)

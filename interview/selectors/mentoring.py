@@ -5,7 +5,6 @@ from datetime import date, datetime
 
 from django.db.models import Avg, Count, Exists, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from accounts.models import User
 from interview.models import (
@@ -20,10 +19,9 @@ from interview.models import (
     QuestionSet,
     Rating,
     ReviewState,
-    Topic,
 )
 from interview.scheduling import local_today
-from interview.selectors.content import PUBLIC_IN_TOPIC
+from interview.selectors.content import topics_with_counts
 from interview.selectors.progress import retrievability
 
 MENTOR = Membership.Role.MENTOR
@@ -68,23 +66,31 @@ def question_sets_of(user: User) -> QuerySet[QuestionSet]:
     return QuestionSet.objects.filter(owner=user)
 
 
+def question_sets_assignable_by(mentor: User) -> QuerySet[QuestionSet]:
+    """The mentor's own sets and their co-mentors' (those go only to the cohorts both mentor)."""
+    if not mentor.is_authenticated:
+        return QuestionSet.objects.none()
+    co_mentors = Membership.objects.filter(cohort__in=cohorts_mentored_by(mentor), role=MENTOR).values("user")
+    return QuestionSet.objects.filter(Q(owner=mentor) | Q(owner__in=co_mentors))
+
+
 def assignments_mentored_by(user: User) -> QuerySet[Assignment]:
     return Assignment.objects.filter(cohort__in=cohorts_mentored_by(user))
 
 
-def assignments_of_learner(user: User, today: date | None = None) -> QuerySet[Assignment]:
-    """Assignments given to the user in cohorts they still belong to, from their start date on."""
+def assignments_of_learner(user: User, now: datetime) -> QuerySet[Assignment]:
+    """Assignments given to the user in cohorts they still belong to, from their start date (their own day) on."""
     assignments = Assignment.objects.filter(learners__learner=user, cohort__in=cohorts_joined_by(user))
-    today = today or local_today(user, timezone.now())
+    today = local_today(user, now)
     return assignments.filter(Q(start_date__isnull=True) | Q(start_date__lte=today))
 
 
-def assignments_visible_to(user: User) -> QuerySet[Assignment]:
+def assignments_visible_to(user: User, now: datetime) -> QuerySet[Assignment]:
     if not user.is_authenticated:
         return Assignment.objects.none()
     return Assignment.objects.filter(
         Q(pk__in=assignments_mentored_by(user).values("pk"))
-        | Q(pk__in=assignments_of_learner(user).values("pk"))
+        | Q(pk__in=assignments_of_learner(user, now).values("pk"))
     )
 
 
@@ -151,7 +157,7 @@ def learner_assignments(user: User, now: datetime) -> list[tuple[Assignment, Ass
     """The learner's assignments, due soon first, each with its status."""
     today = local_today(user, now)
     rows = (
-        AssignmentLearner.objects.filter(learner=user, assignment__in=assignments_of_learner(user))
+        AssignmentLearner.objects.filter(learner=user, assignment__in=assignments_of_learner(user, now))
         .select_related("assignment__cohort")
         # Open ones first (NULLs sort differently on PostgreSQL and SQLite, so say it), due soonest first.
         .order_by(F("completed_at").asc(nulls_first=True), "assignment__due_date")
@@ -185,16 +191,11 @@ def cohort_mastery_grid(cohort: Cohort, now: datetime) -> dict:
         )
         .order_by("display_name", "email")
     )
-    topics = list(
-        Topic.objects.annotate(total=Count("questions", filter=PUBLIC_IN_TOPIC, distinct=True))
-        .filter(total__gt=0)
-        .order_by("position", "name")
-    )
+    topics = list(topics_with_counts())
     sums = (
         ReviewState.objects.filter(
             user__in=[learner.pk for learner in learners],
-            question__is_active=True,
-            question__guide__owner__isnull=True,
+            question__in=Question.objects.public(),
             stability__isnull=False,
         )
         .values("user_id", "question__topics")
@@ -206,7 +207,7 @@ def cohort_mastery_grid(cohort: Cohort, now: datetime) -> dict:
         row = []
         for topic in topics:
             cell = cells.get((learner.pk, topic.pk))
-            mastery = round(100 * (cell["recall"] if cell else 0) / topic.total, 1)
+            mastery = round(100 * (cell["recall"] if cell else 0) / topic.question_count, 1)
             row.append({"topic": topic, "mastery": mastery, "practised": cell["practised"] if cell else 0})
         grid.append({"learner": learner, "cells": row})
     started = {}
@@ -272,7 +273,3 @@ def question_insights(mentor: User) -> QuerySet[Question]:
         .annotate(struggle_share=F("struggles") * 1.0 / F("attempts_count"))
         .order_by("-struggle_share", "average_coverage", "number")
     )
-
-
-def is_member(user: User, cohort: Cohort) -> bool:
-    return Membership.objects.filter(user=user, cohort=cohort).exists()

@@ -18,9 +18,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest, Power
 
 from accounts.models import User
-from interview.models import Rating, ReviewState, Topic
+from interview.models import Question, Rating, ReviewState, Topic
 from interview.scheduling import DECAY, FACTOR
-from interview.selectors.content import PUBLIC_IN_TOPIC
+from interview.selectors.content import topics_with_counts
 
 WEAK_TOPIC_COUNT = 3
 
@@ -53,16 +53,15 @@ def retrievability(now: datetime, prefix: str = "") -> Func:
 def topic_mastery(user: User, now: datetime) -> QuerySet[Topic]:
     """Topics with active public questions, each annotated for this user.
 
-    ``total`` active questions, ``practised`` of them, ``mastery`` = average predicted recall over all
-    ``total`` (an unpractised question counts 0), and ``struggle`` = share of the practised ones whose
+    ``question_count`` active questions, ``practised`` of them, ``mastery`` = average predicted recall over
+    all of them (an unpractised question counts 0), and ``struggle`` = share of the practised ones whose
     latest rating was Again or Hard. Weakest first: lowest mastery, then most struggle. One query, on
     the user's schedule rows only (a handful per topic), whatever the length of their history.
     """
     states = ReviewState.objects.filter(
         user=user,
         question__topics=OuterRef("pk"),
-        question__is_active=True,
-        question__guide__owner__isnull=True,
+        question__in=Question.objects.public(),
         stability__isnull=False,
     ).order_by()
     per_topic = states.values("question__topics")
@@ -70,15 +69,14 @@ def topic_mastery(user: User, now: datetime) -> QuerySet[Topic]:
     practised = per_topic.annotate(n=Count("pk")).values("n")
     struggles = per_topic.annotate(n=Count("pk", filter=Q(last_rating__lte=Rating.HARD))).values("n")
     return (
-        Topic.objects.annotate(total=Count("questions", filter=PUBLIC_IN_TOPIC, distinct=True))
-        .filter(total__gt=0)
+        topics_with_counts()
         .annotate(
             practised=Coalesce(Subquery(practised, output_field=IntegerField()), 0),
             recall_sum=Coalesce(Subquery(recall_sum, output_field=FloatField()), 0.0),
             recent_struggles=Coalesce(Subquery(struggles, output_field=IntegerField()), 0),
         )
         .annotate(
-            mastery=F("recall_sum") / F("total"),
+            mastery=F("recall_sum") / F("question_count"),
             struggle=F("recent_struggles") * 1.0 / Greatest(F("practised"), 1),
         )
         .order_by("mastery", "-struggle", "position", "name")

@@ -12,6 +12,15 @@ from django.utils.text import slugify
 from accounts.models import User
 from interview.annotations import MAX_KEY_POINTS, MIN_KEY_POINTS
 from interview.grading.text import is_generic, stems
+from interview.limits import (
+    COHORT_DESCRIPTION_MAX_LENGTH,
+    COHORT_NAME_MAX_LENGTH,
+    FEEDBACK_MAX_LENGTH,
+    MAX_SET_QUESTIONS,
+    REPLY_MAX_LENGTH,
+    SET_DESCRIPTION_MAX_LENGTH,
+    SET_TITLE_MAX_LENGTH,
+)
 from interview.models import (
     Assignment,
     AssignmentLearner,
@@ -31,13 +40,13 @@ from interview.models import (
     Rating,
     Topic,
 )
+from interview.scheduling import local_today
 from interview.selectors.mentoring import attempts_visible_to, cohorts_mentored_by
 from interview.services.content import ImportReport, guide_import
 from interview.services.text import written_text
 
 MENTOR = Membership.Role.MENTOR
 LEARNER = Membership.Role.LEARNER
-MAX_SET_QUESTIONS = 200
 
 
 def _require_mentor(user: User) -> None:
@@ -54,10 +63,11 @@ def _require_mentor_of(user: User, cohort: Cohort) -> None:
 def cohort_create(*, mentor: User, name: str, description: str = "") -> Cohort:
     """A new cohort, mentored by its creator."""
     _require_mentor(mentor)
-    name = name.strip()
-    if not name:
-        raise ValidationError({"name": "Give the cohort a name."})
-    cohort = Cohort.objects.create(name=name[:120], description=description.strip())
+    name = written_text(
+        name, field="name", max_length=COHORT_NAME_MAX_LENGTH, missing="Give the cohort a name."
+    )
+    description = written_text(description, field="description", max_length=COHORT_DESCRIPTION_MAX_LENGTH)
+    cohort = Cohort.objects.create(name=name, description=description)
     Membership.objects.create(cohort=cohort, user=mentor, role=MENTOR)
     return cohort
 
@@ -143,9 +153,7 @@ def _question_ids(question_ids: list[int], owner: User, kept: set[int] = frozens
     if len(set(question_ids)) != len(question_ids):
         raise ValidationError({"questions": "A question appears twice in the set."})
     known = kept | set(
-        Question.objects.filter(pk__in=question_ids, is_active=True)
-        .filter(Q(guide__owner__isnull=True) | Q(guide__owner=owner))
-        .values_list("pk", flat=True)
+        Question.objects.assignable_by(owner).filter(pk__in=question_ids).values_list("pk", flat=True)
     )
     unknown = [pk for pk in question_ids if pk not in known]
     if unknown:
@@ -164,19 +172,18 @@ def question_set_save(
 ) -> QuestionSet:
     """Create or change a question set; its order is the order of ``question_ids``."""
     _require_mentor(owner)
-    title = title.strip()
-    if not title:
-        raise ValidationError({"title": "Give the set a title."})
+    title = written_text(
+        title, field="title", max_length=SET_TITLE_MAX_LENGTH, missing="Give the set a title."
+    )
+    description = written_text(description, field="description", max_length=SET_DESCRIPTION_MAX_LENGTH)
     kept = set(question_set.items.values_list("question_id", flat=True)) if question_set else set()
     question_ids = _question_ids(question_ids, owner, kept)
     if question_set is None:
-        question_set = QuestionSet.objects.create(
-            owner=owner, title=title[:200], description=description.strip()
-        )
+        question_set = QuestionSet.objects.create(owner=owner, title=title, description=description)
     else:
         if question_set.owner_id != owner.pk:
             raise PermissionDenied("Only the owner can change a question set.")
-        question_set.title, question_set.description = title[:200], description.strip()
+        question_set.title, question_set.description = title, description
         question_set.save()
         question_set.items.all().delete()
     QuestionSetItem.objects.bulk_create(
@@ -184,6 +191,17 @@ def question_set_save(
         for position, pk in enumerate(question_ids)
     )
     return question_set
+
+
+@transaction.atomic
+def question_set_delete(*, owner: User, question_set: QuestionSet) -> None:
+    """Delete a set of one's own that was never assigned (assignments keep the set they came from)."""
+    question_set = QuestionSet.objects.select_for_update().get(pk=question_set.pk)
+    if question_set.owner_id != owner.pk:
+        raise PermissionDenied("Only the owner can delete a question set.")
+    if question_set.assignments.exists():
+        raise ValidationError("This set is assigned; copy it instead of deleting it.")
+    question_set.delete()
 
 
 def question_set_copy(*, owner: User, question_set: QuestionSet) -> QuestionSet:
@@ -207,19 +225,26 @@ def assignment_create(
     *,
     mentor: User,
     question_set: QuestionSet,
-    cohort: Cohort,
     due_date: date,
+    cohort: Cohort | None = None,
     learners: list[User] | None = None,
     start_date: date | None = None,
     completion_rule: str = Assignment.CompletionRule.ANSWER_ALL,
+    now: datetime | None = None,
 ) -> Assignment:
-    """Assign a set to a whole cohort, or to chosen learners of it, with the set's questions as they are now."""
+    """Assign a set to a whole cohort, or to chosen learners of it, with the set's questions as they are now.
+
+    Without a cohort, the chosen learners' cohort is the one of the mentor's cohorts they all learn in.
+    The set is the mentor's own, or a co-mentor's who mentors the cohort too.
+    """
+    if cohort is None:
+        cohort = _cohort_of_learners(mentor, learners)
     _require_mentor_of(mentor, cohort)
     if (
         question_set.owner_id != mentor.pk
         and not cohorts_mentored_by(question_set.owner).filter(pk=cohort.pk).exists()
     ):
-        raise ValidationError({"question_set": "Assign one of your own question sets."})
+        raise ValidationError({"question_set": "Assign one of your own question sets, or a co-mentor's."})
     question_ids = list(
         question_set.items.filter(question__is_active=True)
         .order_by("position")
@@ -227,7 +252,8 @@ def assignment_create(
     )
     if not question_ids:
         raise ValidationError({"question_set": "The set has no questions yet."})
-    if due_date < timezone.localdate():
+    # "Today" is the mentor's own day, however they signed in (the request's active zone plays no part).
+    if due_date < local_today(mentor, now or timezone.now()):
         raise ValidationError({"due_date": "The due date is in the past."})
     if start_date and due_date < start_date:
         raise ValidationError({"due_date": "The due date comes before the start date."})
@@ -260,6 +286,23 @@ def assignment_create(
     return assignment
 
 
+def _cohort_of_learners(mentor: User, learners: list[User] | None) -> Cohort:
+    """The first (by name) of the mentor's cohorts in which every one of these users is a learner."""
+    if not learners:
+        raise ValidationError({"cohort": "Assign to a cohort or to chosen learners."})
+    shared = (
+        cohorts_mentored_by(mentor)
+        .filter(memberships__user__in=learners, memberships__role=LEARNER)
+        .annotate(chosen=Count("memberships", distinct=True))
+        .filter(chosen=len({user.pk for user in learners}))
+        .order_by("name", "pk")
+        .first()
+    )
+    if shared is None:
+        raise ValidationError({"learners": "These learners share none of your cohorts."})
+    return shared
+
+
 def assignment_progress_update(*, attempt: Attempt) -> None:
     """Recount one learner's progress on the attempt's assignment (called when an attempt is recorded)."""
     assignment = attempt.assignment
@@ -288,7 +331,9 @@ def assignment_progress_update(*, attempt: Attempt) -> None:
 
 @transaction.atomic
 def feedback_give(*, mentor: User, attempt: Attempt, text: str) -> Feedback:
-    text = written_text(text, field="text", max_length=5_000, missing="Write some feedback first.")
+    text = written_text(
+        text, field="text", max_length=FEEDBACK_MAX_LENGTH, missing="Write some feedback first."
+    )
     if attempt.user_id == mentor.pk or not attempts_visible_to(mentor).filter(pk=attempt.pk).exists():
         raise PermissionDenied("You can only give feedback on your learners' assignment answers.")
     return Feedback.objects.create(attempt=attempt, mentor=mentor, text=text)
@@ -300,7 +345,7 @@ def feedback_reply(*, learner: User, feedback: Feedback, text: str, now: datetim
     feedback = Feedback.objects.select_for_update().get(pk=feedback.pk)
     if feedback.attempt.user_id != learner.pk:
         raise PermissionDenied("Only the learner can reply.")
-    text = written_text(text, field="reply", max_length=5_000, missing="Write your reply first.")
+    text = written_text(text, field="reply", max_length=REPLY_MAX_LENGTH, missing="Write your reply first.")
     if feedback.replied_at is not None:
         raise ValidationError({"reply": "You have already replied to this feedback."})
     now = now or timezone.now()
@@ -314,6 +359,37 @@ def feedback_mark_read(*, learner: User, feedback: Feedback, now: datetime | Non
     if feedback.attempt.user_id != learner.pk:
         raise PermissionDenied("Only the learner can mark feedback read.")
     Feedback.objects.filter(pk=feedback.pk, read_at__isnull=True).update(read_at=now or timezone.now())
+
+
+@transaction.atomic
+def feedback_submit(
+    *,
+    user: User,
+    attempt: Attempt,
+    text: str | None = None,
+    feedback_id: int | None = None,
+    reply: str | None = None,
+    read: bool = False,
+    now: datetime | None = None,
+) -> tuple[Feedback, bool]:
+    """One entry for the feedback on an attempt: its mentor gives some; its learner replies to one or reads it.
+
+    Returns the feedback and whether it was created. Someone else's attempt means giving feedback.
+    """
+    if attempt.user_id != user.pk:
+        if text is None:
+            raise ValidationError({"text": "Write the feedback in text."})
+        return feedback_give(mentor=user, attempt=attempt, text=text), True
+    feedback = attempt.feedback.filter(pk=feedback_id).first() if feedback_id is not None else None
+    if feedback is None:
+        raise ValidationError({"feedback": "Give the id of a feedback on this attempt."})
+    if reply is not None:
+        return feedback_reply(learner=user, feedback=feedback, text=reply, now=now), False
+    if not read:
+        raise ValidationError({"reply": "Send a reply, or read: true."})
+    feedback_mark_read(learner=user, feedback=feedback, now=now)
+    feedback.refresh_from_db()
+    return feedback, False
 
 
 # A mentor's own questions --------------------------------------------------------------------------------------

@@ -10,6 +10,16 @@ from django.utils import timezone
 from accounts.models import User
 from interview.grading import answer_digest, grade
 from interview.grading.assessment import Assessment, coverage_of, suggested_rating_from_ticks
+from interview.limits import (
+    ANSWER_MAX_LENGTH,
+    FLAG_REASON_MAX_LENGTH,
+    MAX_DURATION_MS,
+    MOCK_DEFAULT_QUESTIONS,
+    MOCK_DEFAULT_SECONDS,
+    MOCK_MAX_QUESTIONS,
+    MOCK_SECONDS_RANGE,
+    NOTE_MAX_LENGTH,
+)
 from interview.models import (
     Assignment,
     Attempt,
@@ -23,19 +33,12 @@ from interview.models import (
     Showing,
     Topic,
 )
-from interview.models.practice import ANSWER_MAX_LENGTH
 from interview.scheduling import copy_card_to, review
 from interview.selectors import practice as pick
 from interview.selectors.mentoring import assignments_of_learner
 from interview.services.grading import showing_assess
 from interview.services.mentoring import assignment_progress_update
 from interview.services.text import written_text
-
-MOCK_DEFAULT_QUESTIONS = 5
-MOCK_DEFAULT_SECONDS = 180
-MOCK_MAX_QUESTIONS = 20
-MOCK_SECONDS_RANGE = (30, 1800)
-MAX_DURATION_MS = 6 * 60 * 60 * 1000
 
 
 @dataclass(frozen=True)
@@ -92,9 +95,9 @@ def _check_answer_length(answer_text: str) -> None:
         )
 
 
-def _assignment_queue(user: User, assignment: Assignment | None) -> list[int]:
+def _assignment_queue(user: User, assignment: Assignment | None, now: datetime) -> list[int]:
     """The assignment's questions the learner still has to do (all of them again once it is complete)."""
-    if assignment is None or not assignments_of_learner(user).filter(pk=assignment.pk).exists():
+    if assignment is None or not assignments_of_learner(user, now).filter(pk=assignment.pk).exists():
         raise ValidationError({"assignment": "Choose one of your assignments."})
     attempts = Attempt.objects.filter(user=user, assignment=assignment)
     if assignment.completion_rule == Assignment.CompletionRule.REACH_GOOD:
@@ -130,7 +133,7 @@ def _queue_for(
     assignment: Assignment | None = None,
 ) -> list[int]:
     if mode == PracticeMode.ASSIGNMENT:
-        return _without_buried_siblings(user, _assignment_queue(user, assignment), now)
+        return _without_buried_siblings(user, _assignment_queue(user, assignment, now), now)
     budget = pick.daily_budget(user, now)
     # Modes with a limit ask for more, so that the questions siblings bury leave no gap.
     spare = (
@@ -197,6 +200,40 @@ def session_start(
     )
     session.topics.set(topics)
     return session
+
+
+@transaction.atomic
+def api_session_open(
+    *,
+    user: User,
+    mode: str,
+    topics: list[Topic] | None = None,
+    assignment: Assignment | None = None,
+    now: datetime | None = None,
+) -> PracticeSession | None:
+    """The user's unfinished API session of this mode (same topics, same assignment) started today, else a new one.
+
+    API clients ask for "the next question" without a session id; "today" is the user's own day.
+    """
+    now = now or timezone.now()
+    topics = topics or []
+    wanted = {topic.pk for topic in topics}
+    candidates = (
+        PracticeSession.objects.select_for_update()
+        .filter(
+            user=user,
+            via_api=True,
+            mode=mode,
+            assignment=assignment,
+            finished_at__isnull=True,
+            started_at__gte=pick.today_start(user, now),
+        )
+        .order_by("started_at", "pk")
+    )
+    for session in candidates:
+        if set(session.topics.values_list("pk", flat=True)) == wanted:
+            return session
+    return session_start(user=user, mode=mode, topics=topics, assignment=assignment, via_api=True, now=now)
 
 
 @transaction.atomic
@@ -356,7 +393,7 @@ def _attempt_record_locked(
         mode=session.mode,
         # Still theirs? A learner who left the cohort keeps practising, but no longer for its mentor.
         assignment=session.assignment
-        if session.assignment and assignments_of_learner(user).filter(pk=session.assignment_id).exists()
+        if session.assignment and assignments_of_learner(user, now).filter(pk=session.assignment_id).exists()
         else None,
         answer_text=answer_text,
         key_points_covered=assessment.covered,
@@ -439,7 +476,7 @@ def _mock_answer_keep(
 @transaction.atomic
 def note_save(*, user: User, question: Question, text: str) -> QuestionNote | None:
     """Create, change or (with empty text) remove the user's private note on a question."""
-    text = written_text(text, field="text", max_length=5_000)
+    text = written_text(text, field="text", max_length=NOTE_MAX_LENGTH)
     if not text:
         QuestionNote.objects.filter(user=user, question=question).delete()
         return None
@@ -450,6 +487,9 @@ def note_save(*, user: User, question: Question, text: str) -> QuestionNote | No
 def flag_create(*, user: User, question: Question, reason: str) -> QuestionFlag:
     """Report a model answer that looks wrong; staff review flags in the admin."""
     reason = written_text(
-        reason, field="reason", max_length=2_000, missing="Say what looks wrong, so that staff can check it."
+        reason,
+        field="reason",
+        max_length=FLAG_REASON_MAX_LENGTH,
+        missing="Say what looks wrong, so that staff can check it.",
     )
     return QuestionFlag.objects.create(user=user, question=question, reason=reason)

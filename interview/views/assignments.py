@@ -31,7 +31,8 @@ def assignment_create(request: HtmxHttpRequest) -> HttpResponse:
             "cohort": request.GET.get("cohort"),
             "completion_rule": "answer_all",
         },
-        question_sets=see.question_sets_of(request.user),
+        mentor=request.user,
+        question_sets=see.question_sets_assignable_by(request.user).select_related("owner"),
         cohorts=cohorts,
         learners=see.learners_visible_to(request.user),
     )

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from interview.forms import (
     CohortForm,
     InviteForm,
+    QuestionSetForm,
 )
 from interview.models import Membership
 from interview.scheduling import local_today
@@ -32,6 +33,7 @@ def mentor_home(request: HtmxHttpRequest) -> HttpResponse:
         "sets": see.question_sets_of(user),
         "assignments": see.assignments_mentored_by(user).select_related("cohort").order_by("due_date")[:20],
         "form": CohortForm(),
+        "set_form": QuestionSetForm(),
     }
     return render(request, "mentor/home.html", context)
 

@@ -14,6 +14,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from interview.forms import AnswerForm, FlagForm, NoteForm, PracticeStartForm, RateForm
 from interview.grading import llm
 from interview.grading.evidence import evidence_rows, highlighted_answer
+from interview.limits import ANSWER_MAX_LENGTH
 from interview.models import (
     PracticeMode,
     PracticeSession,
@@ -23,10 +24,9 @@ from interview.models import (
     ReviewState,
     Showing,
 )
-from interview.models.practice import ANSWER_MAX_LENGTH
 from interview.scheduling import humanize_interval, preview_intervals
 from interview.selectors import practice as pick
-from interview.selectors.content import active_questions, questions_visible_to, topics_with_counts
+from interview.selectors.content import active_questions, question_detail_queryset, topics_with_counts
 from interview.selectors.progress import weakest_topics
 from interview.services import practice as practice_service
 from interview.services.grading import showing_assess, showing_assess_with_llm
@@ -53,6 +53,7 @@ def practice_home(request: HtmxHttpRequest) -> HttpResponse:
     user = request.user
     budget = pick.daily_budget(user, now)
     context = {
+        "start_form": PracticeStartForm(),
         "due_count": min(len(pick.due_question_ids(user, now, budget.reviews_left)), budget.reviews_left),
         "new_count": len(pick.new_question_ids(user, [], budget.new_left)),
         "budget": budget,
@@ -238,7 +239,7 @@ def practice_tools(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         request,
         session,
         showing,
-        request.POST.get("answer_text", "")[:10_000],
+        request.POST.get("answer_text", "")[:ANSWER_MAX_LENGTH],
         ticked=form.cleaned_data.get("key_points", []) if "key_points_sent" in request.POST else None,
     )
     return _render(request, "reveal", {**context, "tool_status": status})
@@ -263,7 +264,9 @@ def practice_rate(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     showing = _showing_or_404(session, request.POST.get("token", ""))
     form = RateForm(request.POST, question=showing.question)
     if not form.is_valid():
-        context = _reveal_context(request, session, showing, request.POST.get("answer_text", "")[:10_000])
+        context = _reveal_context(
+            request, session, showing, request.POST.get("answer_text", "")[:ANSWER_MAX_LENGTH]
+        )
         context["rate_errors"] = [error for errors in form.errors.values() for error in errors]
         return _render(request, "reveal", context)
     try:
@@ -378,7 +381,7 @@ def _use_tool(user, question: Question, tool: str, text: str) -> str:
 @require_POST
 def question_tool(request: HtmxHttpRequest, pk: int, tool: str) -> HttpResponse:
     """A note or a report from the question page: a status line for htmx, a redirect back otherwise."""
-    question = get_object_or_404(questions_visible_to(request.user), pk=pk)
+    question = get_object_or_404(question_detail_queryset().visible_to(request.user), pk=pk)
     field = "reason" if tool == "flag" else "text"
     status = _use_tool(request.user, question, tool, request.POST.get(field, ""))
     if request.htmx:
