@@ -19,6 +19,7 @@ from knox.models import AuthToken
 from knox.settings import knox_settings
 
 from accounts.models import PREFERENCE_FIELDS, User
+from interview.services.mentoring import mentor_account_retire
 
 
 @transaction.atomic
@@ -106,4 +107,5 @@ def account_delete(*, user: User, password: str) -> None:
     # Sign the user out everywhere: session rows would otherwise outlive the account.
     for session in UserSession.objects.filter(user=user):
         session.end()
+    mentor_account_retire(mentor=user)
     user.delete()

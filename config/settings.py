@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.contrib.humanize",  # allauth's signed-in devices page uses it
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
@@ -52,12 +53,16 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.health.HealthMiddleware",  # first: probes need no host check, redirect or session
+    "config.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.middleware.NoStoreForSignedInMiddleware",
+    "config.bad_input.RejectNulMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "accounts.middleware.UserTimezoneMiddleware",
@@ -92,6 +97,15 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", default=0),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that hangs must not hold every worker: give up connecting after a few seconds, and cancel
+    # any statement that runs longer than the limit (the request then gets a 503 it can retry).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "connect_timeout": env_int("DATABASE_CONNECT_TIMEOUT", default=5),
+            "options": f"-c statement_timeout={env_int('DATABASE_STATEMENT_TIMEOUT_MS', default=30_000)}",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -125,6 +139,13 @@ ACCOUNT_RATE_LIMITS = {
     "signup": env_str("RATE_LIMIT_SIGNUP", default="10/m/ip"),
     "reset_password": env_str("RATE_LIMIT_RESET_PASSWORD", default="20/m/ip,5/m/key"),
 }
+# The per-account limit slows a password guesser to 5 tries per 5 minutes without shutting the owner out: a
+# locked-out owner signs in with a one-time code sent to their address (allauth's login by code).
+ACCOUNT_LOGIN_BY_CODE_ENABLED = env_bool("ACCOUNT_LOGIN_BY_CODE_ENABLED", default=True)
+# Forwarded client addresses are believed only from proxies we run: X-Forwarded-For is read from the right,
+# skipping this many proxies, by allauth's limits and DRF's throttles alike (0: use the peer address).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Interview Trainer"
 
@@ -221,7 +242,14 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # JSON only: the self-hosted Swagger UI at /api/docs/ is the browsable view (and keeps to the CSP).
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # A nesting limit and no NUL characters: see config/bad_input.py.
+    "DEFAULT_PARSER_CLASSES": [
+        "config.bad_input.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     # Reads are cheap and public; throttles are set per view on sign-in and writes (scoped rates).
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_THROTTLE_RATES": {
         "auth": env_str("API_THROTTLE_AUTH", default="10/minute"),
         "writes": env_str("API_THROTTLE_WRITES", default="120/minute"),
@@ -248,6 +276,13 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {"RatingEnum": "interview.models.practice.Rating"},
 }
 
+# A mentor's own questions: limits that keep one account from filling the database or holding every worker
+# (imports run inside the request until the app has a task runner).
+MENTOR_IMPORT_MAX_BYTES = env_int("MENTOR_IMPORT_MAX_BYTES", default=200 * 1024)
+MENTOR_IMPORT_MAX_QUESTIONS = env_int("MENTOR_IMPORT_MAX_QUESTIONS", default=200)
+MENTOR_OWN_QUESTIONS_MAX = env_int("MENTOR_OWN_QUESTIONS_MAX", default=1_000)
+MENTOR_IMPORTS_PER_HOUR = env_int("MENTOR_IMPORTS_PER_HOUR", default=10)
+
 # FSRS adds a little random spread to long intervals so reviews do not bunch up on one day.
 FSRS_ENABLE_FUZZING = env_bool("FSRS_ENABLE_FUZZING", default=True)
 
@@ -263,6 +298,11 @@ GUIDE_ANNOTATIONS_DIR = BASE_DIR / "fixtures" / "annotations"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "config.logging.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        # One line per request from config.middleware.RequestLogMiddleware; Django's own duplicate goes.
+        "django.server": {"level": "WARNING"},
+    },
 }

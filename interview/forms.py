@@ -1,4 +1,6 @@
 from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 
 from interview import limits
 from interview.models import Assignment, Difficulty, Language, PracticeMode, Rating, Topic
@@ -221,15 +223,21 @@ class MentorQuestionForm(forms.Form):
 
 
 class GuideUploadForm(forms.Form):
-    file = forms.FileField(
-        label="A file in the guide format (Q1. question, its answer on the next line, …)",
-        help_text="Plain text, UTF-8, at most 1 MB.",
-    )
+    file = forms.FileField(label="A file in the guide format (Q1. question, its answer on the next line, …)")
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = (
+            f"Plain text, UTF-8, at most {filesizeformat(settings.MENTOR_IMPORT_MAX_BYTES)} "
+            f"and {settings.MENTOR_IMPORT_MAX_QUESTIONS} questions."
+        )
 
     def clean_file(self) -> str:
         upload = self.cleaned_data["file"]
-        if upload.size > 1_000_000:
-            raise forms.ValidationError("The file is larger than 1 MB.")
+        if upload.size > settings.MENTOR_IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                f"The file is larger than {filesizeformat(settings.MENTOR_IMPORT_MAX_BYTES)}."
+            )
         try:
             return upload.read().decode("utf-8")
         except UnicodeDecodeError:

@@ -1,7 +1,7 @@
 """Practice rules: modes, daily limits, scheduling, the interview-date cap and once-only recording."""
 
 import threading
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
 
 import pytest
@@ -9,8 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import OperationalError, connection
 
 from interview.models import Attempt, PracticeMode, PracticeSession, Question, Rating, ReviewState, Topic
-from interview.scheduling import cap_before_interview
-from interview.selectors.practice import daily_budget
+from interview.selectors.learning import daily_budget
 from interview.services.practice import attempt_record, session_start, showing_current
 
 pytestmark = pytest.mark.django_db
@@ -150,20 +149,6 @@ def test_good_twice_a_day_apart_grows_the_interval(learner, ml_guide):
     assert second.due_after - (NOW + timedelta(days=1)) > timedelta(days=1)
     assert second.was_new is False
     assert ReviewState.objects.get(user=learner, question=question).reviews == 2
-
-
-def test_no_interval_ends_after_the_interview(learner, ml_guide):
-    learner.timezone = "Europe/Berlin"
-    learner.interview_date = date(2026, 11, 28)
-    _, (attempt,) = practise(learner, ratings=[Rating.EASY])
-    # Easy would wait about 8 days; the interview is in 3: it comes back by the evening before.
-    assert attempt.due_after == datetime(2026, 11, 27, 22, 59, tzinfo=dt_timezone.utc)
-
-
-def test_an_interview_in_the_past_or_today_caps_nothing(learner, ml_guide):
-    learner.interview_date = date(2026, 11, 25)
-    due = NOW + timedelta(days=8)
-    assert cap_before_interview(due, learner, NOW) == due
 
 
 def test_again_brings_the_question_back_later_in_the_same_session(learner, ml_guide):

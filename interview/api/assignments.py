@@ -95,6 +95,11 @@ class AssignmentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             .order_by("due_date", "pk")
         )
 
+    def paginate_queryset(self, queryset: QuerySet[Assignment]) -> list[Assignment] | None:
+        page = super().paginate_queryset(queryset)
+        see.prime_active_totals(page or [])  # the statuses' totals in one query for the page
+        return page
+
     def get_serializer_context(self) -> dict:
         context = super().get_serializer_context()
         if not getattr(self, "swagger_fake_view", False):

@@ -13,6 +13,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from interview.api.feedback import FeedbackSerializer, FeedbackWriteSerializer
+from interview.api.fields import StorableIsoDateTimeFilter
 from interview.api.serializers import QuestionSerializer
 from interview.limits import ANSWER_MAX_LENGTH, MAX_DURATION_MS
 from interview.models import Attempt, PracticeMode, Question, Rating, Topic
@@ -183,7 +184,7 @@ class AttemptCreateSerializer(serializers.Serializer):
 
 class AttemptFilter(django_filters.FilterSet):
     topic = django_filters.CharFilter(field_name="question__topics__slug", label="Topic slug")
-    since = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    since = StorableIsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
     rating = django_filters.ChoiceFilter(choices=Rating.choices)
 
     class Meta:

@@ -21,6 +21,7 @@ from interview.models.mentoring import (
 from interview.models.practice import (
     Attempt,
     GradedQuestion,
+    MemoryModelFit,
     PracticeMode,
     PracticeSession,
     QuestionFlag,
@@ -39,6 +40,7 @@ __all__ = [
     "GradedQuestion",
     "Invite",
     "Membership",
+    "MemoryModelFit",
     "QuestionSet",
     "QuestionSetItem",
     "CodeSnippet",

@@ -4,7 +4,7 @@ import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 
 from interview.annotations import GuideAnnotations, QuestionAnnotation
 from interview.guide_format import ParsedGuide, ParsedQuestion, parse_guide
@@ -98,6 +98,7 @@ def guide_import(
     title: str = "",
     annotations: GuideAnnotations | None = None,
     owner=None,
+    max_questions: int | None = None,
 ) -> ImportReport:
     """Create or update a guide from its text; questions match by number and are never deleted.
 
@@ -108,20 +109,38 @@ def guide_import(
     """
     parsed = parse_guide(text)
     annotated = annotations is not None
+    if max_questions is not None and len(parsed.questions) > max_questions:
+        raise ValidationError(
+            {
+                "file": f"The file holds {len(parsed.questions):,} questions; at most {max_questions:,} fit here."
+            }
+        )
     annotations = annotations or GuideAnnotations()
     _check_annotations_match(parsed, annotations)
 
     existing_guide = Guide.objects.filter(slug=slug).first()
     if existing_guide is not None and existing_guide.owner_id != (owner.pk if owner else None):
         raise ValidationError(f"The guide {slug!r} belongs to someone else.")
+    title = (
+        title
+        or annotations.title
+        or parsed.title
+        or (existing_guide.title if existing_guide else "")
+        or slug.replace("-", " ").capitalize()
+    )
+    for name, value in {"title": title, "tips_heading": parsed.tips_heading}.items():
+        field = Guide._meta.get_field(name)
+        assert isinstance(field, models.CharField)  # both are; this tells the type checker
+        if len(value) > (field.max_length or 0):
+            raise ValidationError(
+                {
+                    name: f"The {field.verbose_name} is {len(value):,} characters long; at most {field.max_length} fit."
+                }
+            )
     guide, _ = Guide.objects.update_or_create(
         slug=slug,
         defaults={
-            "title": title
-            or annotations.title
-            or parsed.title
-            or (existing_guide.title if existing_guide else "")
-            or slug.replace("-", " ").capitalize(),
+            "title": title,
             "intro": "\n\n".join(parsed.intro),
             "tips_heading": parsed.tips_heading,
             "closing_tips": parsed.tips,

@@ -3,6 +3,8 @@
 from datetime import date, datetime
 from pathlib import Path
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, Q
@@ -35,12 +37,14 @@ from interview.models import (
     Language,
     Membership,
     Question,
+    QuestionNote,
     QuestionSet,
     QuestionSetItem,
     Rating,
     Topic,
 )
 from interview.scheduling import local_today
+from interview.selectors import mentoring as see
 from interview.selectors.mentoring import attempts_visible_to, cohorts_mentored_by
 from interview.services.content import ImportReport, guide_import
 from interview.services.text import written_text
@@ -303,28 +307,26 @@ def _cohort_of_learners(mentor: User, learners: list[User] | None) -> Cohort:
     return shared
 
 
+@transaction.atomic
 def assignment_progress_update(*, attempt: Attempt) -> None:
     """Recount one learner's progress on the attempt's assignment (called when an attempt is recorded)."""
     assignment = attempt.assignment
     if assignment is None:
         return
-    # Only questions still in use count: a question retired after assigning cannot block completion.
-    active = Question.objects.filter(pk__in=assignment.question_ids, is_active=True).values("pk")
-    counts = Attempt.objects.filter(assignment=assignment, user=attempt.user, question__in=active).aggregate(
-        answered=Count("question", distinct=True),
-        reached_good=Count("question", filter=Q(rating__gte=Rating.GOOD), distinct=True),
-    )
+    # Lock first, then count: a count taken before the lock would miss an answer committed meanwhile by a
+    # second session of the same assignment, and the later write would overwrite the earlier one.
     progress, _ = AssignmentLearner.objects.select_for_update().get_or_create(
         assignment=assignment, learner=attempt.user
     )
-    progress.answered, progress.reached_good = counts["answered"], counts["reached_good"]
-    progress.last_activity = attempt.created_at
-    done = (
-        progress.reached_good
-        if assignment.completion_rule == Assignment.CompletionRule.REACH_GOOD
-        else progress.answered
+    counts = Attempt.objects.filter(
+        assignment=assignment, user=attempt.user, question__in=see.active_question_ids(assignment)
+    ).aggregate(
+        answered=Count("question", distinct=True),
+        reached_good=Count("question", filter=Q(rating__gte=Rating.GOOD), distinct=True),
     )
-    if progress.completed_at is None and done >= active.count():
+    progress.answered, progress.reached_good = counts["answered"], counts["reached_good"]
+    progress.last_activity = max(filter(None, [progress.last_activity, attempt.created_at]))
+    if progress.completed_at is None and see.done_count(progress, assignment) >= see.active_total(assignment):
         progress.completed_at = attempt.created_at
     progress.save()
 
@@ -433,6 +435,16 @@ def mentor_question_create(
         errors["key_points"] = (
             f"“{generic[0]}” has only generic words as terms, which any answer may use: add a specific term."
         )
+    text_limit = int(KeyPoint._meta.get_field("text").max_length or 0)
+    too_long = [number for number, (text, _) in enumerate(key_points, start=1) if len(text) > text_limit]
+    if too_long:
+        errors["key_points"] = (
+            f"Key point {too_long[0]} is longer than {text_limit} characters: say it shorter."
+        )
+    if not _own_questions_left(mentor):
+        errors["prompt"] = (
+            f"You have {settings.MENTOR_OWN_QUESTIONS_MAX:,} questions of your own, the most there can be."
+        )
     if errors:
         raise ValidationError(errors)
     guide = Guide.objects.select_for_update().get(pk=mentor_guide_for(mentor).pk)
@@ -450,14 +462,112 @@ def mentor_question_create(
     return question
 
 
-def mentor_guide_import(*, mentor: User, text: str, filename: str) -> ImportReport:
+def _own_questions_left(mentor: User, *, besides_guide: str = "") -> int:
+    """How many more active questions of their own the mentor may have (a guide being re-imported aside)."""
+    own = Question.objects.filter(guide__owner=mentor, is_active=True).exclude(guide__slug=besides_guide)
+    return max(0, settings.MENTOR_OWN_QUESTIONS_MAX - own.count())
+
+
+def _count_import(mentor: User, now: datetime) -> None:
+    """Imports per mentor per clock hour, counted before the work (failed ones too: they cost as much)."""
+    limit = settings.MENTOR_IMPORTS_PER_HOUR
+    key = f"mentor-imports:{mentor.pk}:{now:%Y%m%d%H}"
+    cache.add(key, 0, timeout=3600)
+    if cache.incr(key) > limit:
+        raise ValidationError(
+            {"file": f"You can import {limit} files an hour: try again after {now:%H}:59 UTC."}
+        )
+
+
+def mentor_guide_import(
+    *, mentor: User, text: str, filename: str, now: datetime | None = None
+) -> ImportReport:
     """Import several questions at once from a file in the guide format, as a guide of the mentor's own."""
     _require_mentor(mentor)
+    _count_import(mentor, now or timezone.now())
+    title_limit = int(Guide._meta.get_field("title").max_length or 0)
+    if len(Path(filename).stem) > title_limit:
+        raise ValidationError(
+            {"file": f"The file name is too long: at most {title_limit} characters before the extension."}
+        )
     stem = slugify(Path(filename).stem)[:50] or "import"
+    slug = f"mentor-{mentor.pk}-{stem}"
     return guide_import(
         text=text,
-        slug=f"mentor-{mentor.pk}-{stem}",
+        slug=slug,
         source_file=Path(filename).name,
         title=Path(filename).stem,
         owner=mentor,
+        max_questions=min(
+            settings.MENTOR_IMPORT_MAX_QUESTIONS, _own_questions_left(mentor, besides_guide=slug)
+        ),
     )
+
+
+# A mentor leaving ---------------------------------------------------------------------------------------------
+
+# Not an email address, so nobody can sign up or sign in as the placeholder.
+FORMER_MENTOR_EMAIL = "former-mentor"
+FORMER_MENTOR_NAME = "a former mentor"
+
+
+def former_mentor() -> User:
+    """The placeholder that keeps what a deleted mentor leaves to learners: it cannot sign in or mentor."""
+    user, created = User.objects.get_or_create(
+        email=FORMER_MENTOR_EMAIL, defaults={"display_name": FORMER_MENTOR_NAME, "is_active": False}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+@transaction.atomic
+def mentor_account_retire(*, mentor: User) -> None:
+    """Hand over or remove what a mentor owns before their account is deleted.
+
+    Cohorts with a co-mentor pass to the longest-serving one, with the sets assigned there; a cohort
+    without one goes (its learners keep their attempts). Own questions that learners answered, noted or
+    still have in a set or an assignment are retired and kept, attributed to "a former mentor"; the
+    others go. Feedback stays
+    with the learner, attributed to "a former mentor".
+    """
+    other_mentors = Membership.objects.filter(role=MENTOR).exclude(user=mentor).order_by("joined_at", "pk")
+    for cohort in Cohort.objects.filter(memberships__user=mentor, memberships__role=MENTOR):
+        if not other_mentors.filter(cohort=cohort).exists():
+            cohort.delete()
+    # A set still assigned somewhere passes to the longest-serving mentor of a cohort it is assigned in.
+    for question_set in QuestionSet.objects.filter(owner=mentor, assignments__isnull=False).distinct():
+        heir = other_mentors.filter(cohort__assignments__question_set=question_set).first()
+        if heir is None:  # assigned only in cohorts nobody mentors any more
+            question_set.assignments.all().delete()
+        else:
+            question_set.owner = heir.user
+            question_set.save(update_fields=["owner"])
+    QuestionSet.objects.filter(owner=mentor).delete()
+    Attempt.objects.filter(user=mentor).delete()
+    placeholder = None
+    guides = list(Guide.objects.filter(owner=mentor))
+    # Assignments keep their question lists as ids: a question still listed there must stay.
+    assigned = (
+        {pk for ids in Assignment.objects.values_list("question_ids", flat=True) for pk in ids}
+        if guides
+        else set()
+    )
+    used = (
+        Q(pk__in=Attempt.objects.values("question"))
+        | Q(pk__in=QuestionSetItem.objects.values("question"))
+        | Q(pk__in=QuestionNote.objects.exclude(user=mentor).values("question"))
+        | Q(pk__in=assigned)
+    )
+    for guide in guides:
+        Question.objects.filter(guide=guide).exclude(used).delete()
+        if not Question.objects.filter(guide=guide).exists():
+            guide.delete()
+            continue
+        placeholder = placeholder or former_mentor()
+        Question.objects.filter(guide=guide).update(is_active=False)
+        guide.owner, guide.title = placeholder, f"Questions by {FORMER_MENTOR_NAME}"
+        guide.save(update_fields=["owner", "title"])
+    if Feedback.objects.filter(mentor=mentor).exists():
+        Feedback.objects.filter(mentor=mentor).update(mentor=placeholder or former_mentor())

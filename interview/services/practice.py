@@ -1,5 +1,6 @@
 """Writes for practice: starting sessions, showing questions, recording attempts, notes and flags."""
 
+import math
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -33,12 +34,17 @@ from interview.models import (
     Showing,
     Topic,
 )
-from interview.scheduling import copy_card_to, review
+from interview.scheduling import copy_card_to, local_today, review
+from interview.selectors import learning
+from interview.selectors import mentoring as see_mentoring
 from interview.selectors import practice as pick
 from interview.selectors.mentoring import assignments_of_learner
 from interview.services.grading import showing_assess
 from interview.services.mentoring import assignment_progress_update
 from interview.services.text import written_text
+
+# An Again card comes back after this many other cards of the session (or at its end, when fewer are left).
+AGAIN_GAP = 3
 
 
 @dataclass(frozen=True)
@@ -95,19 +101,20 @@ def _check_answer_length(answer_text: str) -> None:
         )
 
 
-def _assignment_queue(user: User, assignment: Assignment | None, now: datetime) -> list[int]:
-    """The assignment's questions the learner still has to do (all of them again once it is complete)."""
+def _assignment_queue(user: User, assignment: Assignment | None, now: datetime, new_left: int) -> list[int]:
+    """The assignment's questions the learner still has to do (all of them again once it is complete).
+
+    New questions stay within the daily limit, unless the due date needs more today: the unseen ones
+    spread evenly over the days left, all of them on the due day or once it is past.
+    """
     if assignment is None or not assignments_of_learner(user, now).filter(pk=assignment.pk).exists():
         raise ValidationError({"assignment": "Choose one of your assignments."})
-    attempts = Attempt.objects.filter(user=user, assignment=assignment)
-    if assignment.completion_rule == Assignment.CompletionRule.REACH_GOOD:
-        attempts = attempts.filter(rating__gte=Rating.GOOD)
-    done = set(attempts.values_list("question_id", flat=True))
-    active = set(
-        Question.objects.filter(pk__in=assignment.question_ids, is_active=True).values_list("pk", flat=True)
-    )
-    remaining = [pk for pk in assignment.question_ids if pk in active and pk not in done]
-    return remaining or [pk for pk in assignment.question_ids if pk in active]
+    done = set(see_mentoring.done_attempts(assignment, user).values_list("question_id", flat=True))
+    active = see_mentoring.active_question_ids(assignment)
+    queue = [pk for pk in active if pk not in done] or active
+    days_left = max(1, (assignment.due_date - local_today(user, now)).days + 1)
+    needed_today = math.ceil(pick.unseen_count(user, queue) / days_left)
+    return pick.within_new_limit(user, queue, max(new_left, needed_today))
 
 
 def _without_buried_siblings(user: User, queue: list[int], now: datetime) -> list[int]:
@@ -132,9 +139,9 @@ def _queue_for(
     now: datetime,
     assignment: Assignment | None = None,
 ) -> list[int]:
+    budget = learning.daily_budget(user, now)
     if mode == PracticeMode.ASSIGNMENT:
-        return _without_buried_siblings(user, _assignment_queue(user, assignment, now), now)
-    budget = pick.daily_budget(user, now)
+        return _without_buried_siblings(user, _assignment_queue(user, assignment, now, budget.new_left), now)
     # Modes with a limit ask for more, so that the questions siblings bury leave no gap.
     spare = (
         pick.sibling_link_count() if mode in {PracticeMode.DUE, PracticeMode.NEW, PracticeMode.MOCK} else 0
@@ -148,13 +155,16 @@ def _queue_for(
     if mode == PracticeMode.TOPIC:
         if not topic_ids:
             raise ValidationError({"topic": "Choose at least one topic."})
-        return _without_buried_siblings(user, pick.topic_question_ids(topic_ids), now)
+        topic_queue = _without_buried_siblings(user, pick.topic_question_ids(topic_ids), now)
+        return pick.within_new_limit(user, topic_queue, budget.new_left)
     if mode == PracticeMode.WEAKEST:
-        return _without_buried_siblings(user, pick.weakest_question_ids(user, now), now)
+        weakest_queue = _without_buried_siblings(user, pick.weakest_question_ids(user, now), now)
+        return pick.within_new_limit(user, weakest_queue, budget.new_left)
     if mode == PracticeMode.MISTAKES:
+        # Only questions already rated: nothing new to limit.
         return _without_buried_siblings(user, pick.mistake_question_ids(user), now)
     if mode == PracticeMode.MOCK:
-        queue = pick.mock_question_ids(topic_ids, question_count + spare)
+        queue = pick.mock_question_ids(user, topic_ids, question_count + spare, budget.new_left)
         return _without_buried_siblings(user, queue, now)[:question_count]
     raise ValidationError({"mode": f"Unknown practice mode {mode!r}."})
 
@@ -278,12 +288,29 @@ def _locked_showing(user: User, token: str) -> Showing:
     return showing
 
 
+def _again_position(queue: list[int], answered: int) -> int:
+    """Where a card rated Again comes back: after AGAIN_GAP cards not yet seen in the session, or at the end.
+
+    Repeats in between do not count, and a repeat failed again goes to the end, so a run of failures
+    cannot hold back the rest of the session.
+    """
+    if queue[answered] in queue[:answered]:
+        return len(queue)
+    passed = 0
+    for index in range(answered + 1, len(queue)):
+        if queue[index] not in queue[:index]:
+            passed += 1
+            if passed == AGAIN_GAP:
+                return index + 1
+    return len(queue)
+
+
 def _advance(session: PracticeSession, position: int, now: datetime, *, again_question: int | None) -> None:
     session = PracticeSession.objects.select_for_update().get(pk=session.pk)
     if session.position == position:
         session.position += 1
     if again_question is not None:
-        session.queue.append(again_question)  # "Again" brings it back later in the same session
+        session.queue.insert(_again_position(session.queue, position), again_question)
     if session.position >= len(session.queue) and session.finished_at is None:
         session.finished_at = now
     session.save(update_fields=["position", "queue", "finished_at"])
@@ -410,6 +437,7 @@ def _attempt_record_locked(
         duration_ms=duration_ms,
         timed_out=showing.mock_timed_out,
         was_new=was_new,
+        was_repeat=not was_new and Attempt.objects.filter(session=session, question=question).exists(),
         due_after=outcome.due,
         created_at=now,
     )

@@ -16,6 +16,7 @@ from interview.models import Question
 from interview.services import mentoring as mentoring_service
 from interview.views.bank import HtmxHttpRequest
 from interview.views.mentor_common import show_errors
+from interview.views.pagination import paginate
 
 
 @login_required
@@ -43,7 +44,7 @@ def mentor_questions(request: HtmxHttpRequest) -> HttpResponse:
         .prefetch_related("topics")
         .order_by("guide__title", "number")
     )
-    context = {"form": form, "upload_form": GuideUploadForm(), "questions": questions}
+    context = {"form": form, "upload_form": GuideUploadForm(), "page": paginate(request, questions)}
     return render(request, "mentor/questions.html", context)
 
 

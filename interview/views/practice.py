@@ -24,10 +24,10 @@ from interview.models import (
     ReviewState,
     Showing,
 )
-from interview.scheduling import humanize_interval, preview_intervals
+from interview.scheduling import preview_outcomes
 from interview.selectors import practice as pick
 from interview.selectors.content import active_questions, question_detail_queryset, topics_with_counts
-from interview.selectors.progress import weakest_topics
+from interview.selectors.learning import today_counts, weakest_topics
 from interview.services import practice as practice_service
 from interview.services.grading import showing_assess, showing_assess_with_llm
 from interview.views.bank import HtmxHttpRequest
@@ -51,12 +51,12 @@ def _render(request: HtmxHttpRequest, partial: str, context: dict) -> HttpRespon
 def practice_home(request: HtmxHttpRequest) -> HttpResponse:
     now = timezone.now()
     user = request.user
-    budget = pick.daily_budget(user, now)
+    today = today_counts(user, now)
     context = {
         "start_form": PracticeStartForm(),
-        "due_count": min(len(pick.due_question_ids(user, now, budget.reviews_left)), budget.reviews_left),
-        "new_count": len(pick.new_question_ids(user, [], budget.new_left)),
-        "budget": budget,
+        "due_count": today.due_within_limit,
+        "new_count": today.new_within_limit,
+        "budget": today.budget,
         "mistake_count": len(pick.mistake_question_ids(user)),
         "weakest": weakest_topics(user, now),
         "topics": topics_with_counts(),
@@ -85,6 +85,15 @@ def practice_start(request: HtmxHttpRequest) -> HttpResponse:
         label = PracticeMode(form.cleaned_data["mode"]).label
         messages.info(request, f"Nothing to practise in “{label}” right now.")
         return redirect("interview:practice")
+    if session.assignment is not None:
+        past = pick.new_past_daily_limit(request.user, session, timezone.now())
+        if past:
+            messages.info(
+                request,
+                f"{past} new question{'s' if past > 1 else ''} of this assignment go past your daily limit "
+                f"of new questions, so that you finish by its due date "
+                f"({session.assignment.due_date:%-d %b}). They count toward today's limit.",
+            )
     return redirect(session)
 
 
@@ -140,10 +149,9 @@ def _reveal_context(
     )
     now = timezone.now()
     state = ReviewState.objects.filter(user=request.user, question=question).first()
-    intervals = preview_intervals(request.user, state, question.pk, now)
+    previews = preview_outcomes(request.user, state, question.pk, now)
     ratings = [
-        {"value": value, "label": label, "interval": humanize_interval(intervals[value])}
-        for value, label in Rating.choices
+        {"value": value, "label": label, "interval": previews[value].label} for value, label in Rating.choices
     ]
     note = QuestionNote.objects.filter(user=request.user, question=question).first()
     return {
