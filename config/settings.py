@@ -289,6 +289,12 @@ MENTOR_IMPORTS_PER_HOUR = env_int("MENTOR_IMPORTS_PER_HOUR", default=10)
 # FSRS adds a little random spread to long intervals so reviews do not bunch up on one day.
 FSRS_ENABLE_FUZZING = env_bool("FSRS_ENABLE_FUZZING", default=True)
 
+# The optional LLM grader (interview/grading/llm.py): any OpenAI-compatible chat endpoint, off when no URL.
+GRADER_LLM_URL = env_str("GRADER_LLM_URL", default="")  # e.g. http://127.0.0.1:11434/v1 (Ollama)
+GRADER_LLM_MODEL = env_str("GRADER_LLM_MODEL", default="")
+GRADER_LLM_API_KEY = env_str("GRADER_LLM_API_KEY", default="")
+GRADER_LLM_TIMEOUT = env_int("GRADER_LLM_TIMEOUT", default=8)  # seconds; then the lexical check stands
+
 # Where import_guide looks for a guide's topic and key-point annotations (<slug>.yaml).
 GUIDE_ANNOTATIONS_DIR = BASE_DIR / "fixtures" / "annotations"
 

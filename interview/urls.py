@@ -31,6 +31,7 @@ urlpatterns = [
     path("practice/<int:pk>/", practice.practice_session, name="practice-session"),
     path("practice/<int:pk>/reveal/", practice.practice_reveal, name="practice-reveal"),
     path("practice/<int:pk>/check/", practice.practice_check, name="practice-check"),
+    path("practice/<int:pk>/llm-check/", practice.practice_llm_check, name="practice-llm-check"),
     path("practice/<int:pk>/rate/", practice.practice_rate, name="practice-rate"),
     path("practice/<int:pk>/tools/", practice.practice_tools, name="practice-tools"),
     path("practice/<int:pk>/answer/", practice.practice_mock_answer, name="practice-mock-answer"),

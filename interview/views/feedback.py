@@ -12,6 +12,8 @@ from interview.forms import (
     FeedbackForm,
     ReplyForm,
 )
+from interview.grading.assessment import Assessment
+from interview.grading.evidence import evidence_rows, highlighted_answer
 from interview.selectors import mentoring as see
 from interview.services import mentoring as mentoring_service
 from interview.views.bank import HtmxHttpRequest
@@ -40,7 +42,16 @@ def attempt_feedback(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Your feedback was sent.")
             return redirect("interview:mentor-attempt", pk=attempt.pk)
     feedback = attempt.feedback.select_related("mentor").order_by("created_at")
-    return render(request, "mentor/attempt.html", {"attempt": attempt, "form": form, "feedback": feedback})
+    graded = Assessment.from_json(attempt.assessment) if attempt.assessment else None
+    context = {
+        "attempt": attempt,
+        "form": form,
+        "feedback": feedback,
+        "graded": graded,
+        "evidence": evidence_rows(graded),
+        "highlighted_answer": highlighted_answer(attempt.answer_text, graded),
+    }
+    return render(request, "mentor/attempt.html", context)
 
 
 @login_required
