@@ -53,7 +53,7 @@ def highlighted_answer(answer_text: str, assessment: Assessment | None) -> SafeS
     """The answer as HTML paragraphs, each matched word in a <mark> naming its key point."""
     if assessment is None or assessment.digest != answer_digest(answer_text):
         return mark_safe(_paragraphs(escape(answer_text)))  # no verdict on this very text: nothing to mark
-    pieces = []
+    pieces: list[str] = []
     cursor = 0
     for start, end, number, status in _marks(assessment.points, len(answer_text)):
         pieces.append(escape(answer_text[cursor:start]))
