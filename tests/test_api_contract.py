@@ -57,6 +57,8 @@ ATTEMPT = {
     "session",
     "answer_text",
     "key_points",
+    "automatic_key_points",
+    "grader",
     "coverage",
     "suggested_rating",
     "rating",
