@@ -75,3 +75,12 @@ def stranger(db):
 def learner_client(client, learner):
     client.force_login(learner)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _fresh_shared_cache():
+    """Redis is not rolled back with the test's transaction: start each test with empty counters."""
+    if "redis" in settings.CACHES["default"]["BACKEND"].lower():
+        from django.core.cache import cache
+
+        cache.clear()

@@ -136,6 +136,73 @@ def test_the_app_serves_pages_and_static_files_under_gunicorn_in_production_mode
         css = urllib.request.urlopen(f"http://127.0.0.1:{port}{stylesheet}", timeout=5)
         assert css.headers["Content-Type"].startswith("text/css")
         assert "max-age" in css.headers["Cache-Control"]
+        for encoding in ("br", "gzip"):
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{port}{stylesheet}", headers={"Accept-Encoding": encoding}
+            )
+            assert urllib.request.urlopen(request, timeout=5).headers["Content-Encoding"] == encoding
+        page = urllib.request.Request(f"http://127.0.0.1:{port}/", headers={"Accept-Encoding": "gzip"})
+        assert urllib.request.urlopen(page, timeout=5).headers["Content-Encoding"] == "gzip"
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def setting(name: str, **env: str) -> str:
+    """A setting's value as the app would see it with this environment."""
+    result = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        f"from django.conf import settings; print(repr(settings.{name}))",
+        **env,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+PRODUCTION = {"DEBUG": "false", "SECRET_KEY": "x" * 50}
+POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+
+
+def test_production_keeps_database_connections_open_and_checks_them_before_reuse():
+    database = setting("DATABASES['default']", **PRODUCTION, DATABASE_URL=POSTGRES_URL)
+    assert "'CONN_MAX_AGE': 60" in database
+    assert "'CONN_HEALTH_CHECKS': True" in database
+    assert "'CONN_MAX_AGE': 0" in setting("DATABASES['default']", DEBUG="true")
+
+
+def test_postgresql_connections_run_without_jit_compilation():
+    result = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.db import connection\n"
+        "with connection.cursor() as cursor:\n"
+        "    cursor.execute('SHOW jit'); print(cursor.fetchone()[0])",
+        DATABASE_URL=POSTGRES_URL,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "off"
+
+
+def test_the_embedded_default_keeps_the_cache_in_the_database():
+    assert "DatabaseCache" in setting("CACHES['default']['BACKEND']", REDIS_URL="")
+
+
+def test_redis_url_puts_the_cache_in_redis():
+    result = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.core.cache import cache; cache.set('probe', 41); from django.core.cache import caches; print(type(caches['default']).__name__, cache.get('probe') + 1)",
+        REDIS_URL="redis://127.0.0.1:6379/9",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "RedisCache 42"
+
+
+def test_pages_are_compressed_for_clients_that_accept_gzip(client):
+    response = client.get("/", HTTP_ACCEPT_ENCODING="gzip")
+    assert response.status_code == 200
+    assert response["Content-Encoding"] == "gzip"
