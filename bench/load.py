@@ -391,12 +391,9 @@ def main() -> None:
         return statistics.median(result[key] for result in results[name])
 
     def ratio(name: str) -> float:
-        # Pages against the session ceiling, API calls against the token ceiling, round by round.
-        ceiling = (
-            "ceiling (session)"
-            if not name.startswith(("GET /api", "POST /api", "next +"))
-            else "ceiling (token)"
-        )
+        # Token-authenticated calls against the token ceiling, the rest against the session one, per round.
+        target = next(t for t in main_targets + growth if t["name"] == name)
+        ceiling = "ceiling (token)" if target["auth"] == "token" else "ceiling (session)"
         return statistics.median(
             run["rps"] / base["rps"] for run, base in zip(results[name], results[ceiling], strict=True)
         )
