@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.usersessions",
     "knox",
+    "django_tasks",
+    "django_tasks_db",
+    "django_rq",
     "accounts",
     "interview",
 ]
@@ -122,6 +125,7 @@ LOGIN_REDIRECT_URL = "interview:dashboard"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupExtraForm"
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
@@ -159,6 +163,27 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 100_000},
         }
     }
+# Background tasks (django-tasks, the backport of Django 6's django.tasks): sending email and other slow
+# work leaves the request. `immediate` runs a task at once in the request (development and tests);
+# `database` keeps the queue in a table, run by `manage.py db_worker`; `rq` keeps it in Redis, run by
+# `manage.py rqworker default`. Production uses rq with REDIS_URL and database without.
+TASKS_BACKEND = env_str(
+    "TASKS_BACKEND", default="immediate" if DEBUG else ("rq" if REDIS_URL else "database")
+)
+_TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+}
+if TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND must be one of {', '.join(_TASK_BACKENDS)}, not {TASKS_BACKEND!r}."
+    )
+if TASKS_BACKEND == "rq" and not REDIS_URL:
+    raise ImproperlyConfigured("TASKS_BACKEND=rq needs REDIS_URL.")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND], "QUEUES": ["default"]}}
+RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 600}}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -84,3 +84,16 @@ def _fresh_shared_cache():
         from django.core.cache import cache
 
         cache.clear()
+
+
+@pytest.fixture(scope="session")
+def production_static_root(tmp_path_factory) -> Path:
+    """collectstatic as the image runs it (hashed names, Brotli and gzip), once per test run: it is slow."""
+    from tests.test_settings import run_manage
+
+    root = tmp_path_factory.mktemp("static")
+    result = run_manage(
+        "collectstatic", "--noinput", DEBUG="false", SECRET_KEY="x" * 50, STATIC_ROOT=str(root)
+    )
+    assert result.returncode == 0, result.stderr
+    return root

@@ -28,7 +28,7 @@ def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
         env=environment,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=300,
     )
 
 
@@ -89,19 +89,20 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def test_the_app_serves_pages_and_static_files_under_gunicorn_in_production_mode(tmp_path):
+def test_the_app_serves_pages_and_static_files_under_gunicorn_in_production_mode(
+    tmp_path, production_static_root
+):
     env = {
         "DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite3'}",
-        "STATIC_ROOT": str(tmp_path / "static"),
+        "STATIC_ROOT": str(production_static_root),
     }
     for command in (
         ["migrate", "--noinput"],
         ["import_guide", "fixtures/guides/ml-engineer.txt", "--slug", "ml-engineer"],
-        ["collectstatic", "--noinput"],
     ):
         result = run_manage(*command, **env)
         assert result.returncode == 0, result.stderr
