@@ -18,4 +18,4 @@ RUN useradd --create-home app
 USER app
 
 EXPOSE 8000
-CMD ["sh", "-c", "python manage.py migrate --noinput && python manage.py import_guide fixtures/guides/ml-engineer.txt --slug ml-engineer && exec gunicorn config.wsgi:application --bind 0.0.0.0:8000 --workers ${WEB_CONCURRENCY:-3} --access-logfile -"]
+CMD ["sh", "-c", "python manage.py migrate --noinput && python manage.py import_guide fixtures/guides/ml-engineer.txt --slug ml-engineer && exec gunicorn config.wsgi:application --bind 0.0.0.0:8000 --workers ${WEB_CONCURRENCY:-3}"]

@@ -1,20 +1,15 @@
 """API for the signed-in user: profile and preferences, data export, personal tokens."""
 
-from allauth.account import app_settings as allauth_settings
-from allauth.account.models import EmailAddress
-from allauth.core import ratelimit
-from allauth.mfa.models import Authenticator
-from django.contrib.auth import authenticate
 from drf_spectacular.utils import extend_schema, inline_serializer
-from knox.auth import TokenAuthentication
 from rest_framework import permissions, serializers, status
-from rest_framework.exceptions import Throttled, ValidationError
+from rest_framework.exceptions import Throttled
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts import services
+from accounts.authentication import UserZoneTokenAuthentication
 from accounts.models import PREFERENCE_FIELDS, User, timezone_names
 from accounts.selectors import user_data_export
 
@@ -80,16 +75,6 @@ class TokenResponseSerializer(serializers.Serializer):
     expiry = serializers.DateTimeField()
 
 
-def _check_second_factor(user: User, code: str | None) -> None:
-    authenticators = Authenticator.objects.filter(user=user).exclude(type=Authenticator.Type.WEBAUTHN)
-    if not authenticators:
-        return
-    if not code:
-        raise ValidationError({"code": ["This account uses two-factor authentication: send its code."]})
-    if not any(authenticator.wrap().validate_code(code) for authenticator in authenticators):
-        raise ValidationError({"code": ["That two-factor code is not valid."]})
-
-
 class TokenView(APIView):
     """POST email and password for a personal token; DELETE revokes the token the request uses."""
 
@@ -103,29 +88,21 @@ class TokenView(APIView):
 
     def get_authenticators(self) -> list:
         # Only a token can revoke itself; POST needs no authentication at all.
-        return [TokenAuthentication()]
+        return [UserZoneTokenAuthentication()]
 
     @extend_schema(request=TokenRequestSerializer, responses=TokenResponseSerializer)
     def post(self, request: Request) -> Response:
         credentials = TokenRequestSerializer(data=request.data)
         credentials.is_valid(raise_exception=True)
-        email = credentials.validated_data["email"].lower()
-        # The same per-account lock-out as the login page (allauth's "login_failed" limit).
-        if not ratelimit.consume(request._request, action="login_failed", key=email, dry_run=True):
-            raise Throttled(detail="Too many failed sign-in attempts for this account: try again later.")
-        user = authenticate(request._request, email=email, password=credentials.validated_data["password"])
-        if user is None or not user.is_active:
-            ratelimit.consume(request._request, action="login_failed", key=email)
-            raise ValidationError({"non_field_errors": ["Unable to sign in with that email and password."]})
-        if (
-            allauth_settings.EMAIL_VERIFICATION == allauth_settings.EmailVerificationMethod.MANDATORY
-            and not EmailAddress.objects.filter(user=user, verified=True).exists()
-        ):
-            raise ValidationError(
-                {"email": ["Verify your email address first: follow the link we sent you."]}
+        data = credentials.validated_data
+        try:
+            token, clear_token = services.api_token_sign_in(
+                request=request, email=data["email"], password=data["password"], code=data.get("code")
             )
-        _check_second_factor(user, credentials.validated_data.get("code"))
-        token, clear_token = services.api_token_create(user=user)
+        except services.SignInLockedOut as error:
+            raise Throttled(
+                detail="Too many failed sign-in attempts for this account: try again later."
+            ) from error
         return Response({"token": clear_token, "expiry": token.expiry}, status=status.HTTP_200_OK)
 
     @extend_schema(request=None, responses={204: None})

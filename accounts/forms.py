@@ -51,6 +51,9 @@ class PreferencesForm(forms.ModelForm):
         widgets = {
             "interview_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "desired_retention": forms.NumberInput(attrs={"step": "0.01", "min": "0.70", "max": "0.97"}),
+            "interview_target_retention": forms.NumberInput(
+                attrs={"step": "0.01", "min": "0.70", "max": "0.99"}
+            ),
             "daily_new_limit": forms.NumberInput(attrs={"min": "0", "max": "200"}),
             "daily_review_limit": forms.NumberInput(attrs={"min": "1", "max": "1000"}),
         }

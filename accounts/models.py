@@ -15,10 +15,12 @@ PREFERENCE_FIELDS = [
     "daily_review_limit",
     "desired_retention",
     "interview_date",
+    "interview_target_retention",
     "is_mentor",
 ]
 MIN_RETENTION = 0.70
 MAX_RETENTION = 0.97
+MAX_INTERVIEW_TARGET = 0.99
 
 
 @cache
@@ -100,7 +102,22 @@ class User(AbstractUser):
     interview_date = models.DateField(
         null=True,
         blank=True,
-        help_text="If set, every question you practise comes back for review before this date.",
+        help_text="If set, questions you would recall below your interview-day target get a final review in the three days before.",
+    )
+    interview_target_retention = models.FloatField(
+        "interview-day target",
+        default=0.95,
+        validators=[MinValueValidator(MIN_RETENTION), MaxValueValidator(MAX_INTERVIEW_TARGET)],
+        help_text=(
+            "The recall you want on the interview day, from your desired retention up to 0.99: a question "
+            "that would fall below it gets a final review in the three days before the interview."
+        ),
+    )
+    memory_parameters = models.JSONField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="FSRS-6 parameters fitted to this learner's reviews, used because they beat the defaults.",
     )
     is_mentor = models.BooleanField(
         "I coach other candidates",
@@ -126,6 +143,19 @@ class User(AbstractUser):
     def clean(self) -> None:
         super().clean()
         self.email = self.email.strip().lower()
+        if (
+            self.interview_target_retention is not None
+            and self.desired_retention is not None
+            and self.interview_target_retention < self.desired_retention
+        ):
+            raise ValidationError(
+                {
+                    "interview_target_retention": (
+                        f"The interview-day target must be at least your desired retention "
+                        f"({self.desired_retention:.2f})."
+                    )
+                }
+            )
 
     def get_full_name(self) -> str:
         return self.display_name or self.email

@@ -9,7 +9,17 @@ from django.utils import timezone
 from knox.models import AuthToken
 
 from accounts.models import User
-from interview.models import Attempt, QuestionFlag, QuestionNote, ReviewState
+from interview.models import (
+    Attempt,
+    Feedback,
+    Membership,
+    Question,
+    QuestionFlag,
+    QuestionNote,
+    QuestionSet,
+    ReviewState,
+    Showing,
+)
 
 
 def api_tokens_of(user: User) -> QuerySet[AuthToken]:
@@ -26,6 +36,7 @@ def profile_of(user: User) -> dict[str, Any]:
         "daily_review_limit": user.daily_review_limit,
         "desired_retention": user.desired_retention,
         "interview_date": user.interview_date.isoformat() if user.interview_date else None,
+        "interview_target_retention": user.interview_target_retention,
         "is_mentor": user.is_mentor,
         "date_joined": user.date_joined.isoformat(),
         "last_login": user.last_login.isoformat() if user.last_login else None,
@@ -109,6 +120,7 @@ def user_data_export(user: User) -> dict[str, Any]:
             }
             for flag in QuestionFlag.objects.filter(user=user).order_by("created_at")
         ],
+        **mentoring_export(user),
         "api_tokens": [
             {
                 "token_key": token.token_key,
@@ -116,5 +128,88 @@ def user_data_export(user: User) -> dict[str, Any]:
                 "expiry": token.expiry.isoformat(),
             }
             for token in api_tokens_of(user)
+        ],
+    }
+
+
+def _when(moment: Any) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def mentoring_export(user: User) -> dict[str, Any]:
+    """Memberships, feedback both ways, question sets, own questions and mock answers not rated yet."""
+    return {
+        "memberships": [
+            {
+                "cohort_id": row.cohort_id,
+                "cohort": row.cohort.name,
+                "role": row.role,
+                "joined_at": _when(row.joined_at),
+            }
+            for row in Membership.objects.filter(user=user)
+            .select_related("cohort")
+            .order_by("joined_at", "pk")
+        ],
+        "feedback_received": [
+            {
+                "attempt_id": item.attempt_id,
+                "mentor": str(item.mentor),
+                "text": item.text,
+                "created_at": _when(item.created_at),
+                "read_at": _when(item.read_at),
+                "reply": item.reply,
+                "replied_at": _when(item.replied_at),
+            }
+            for item in Feedback.objects.filter(attempt__user=user)
+            .select_related("mentor")
+            .order_by("created_at", "pk")
+        ],
+        "feedback_given": [
+            {"attempt_id": item.attempt_id, "text": item.text, "created_at": _when(item.created_at)}
+            for item in Feedback.objects.filter(mentor=user).order_by("created_at", "pk")
+        ],
+        "question_sets": [
+            {
+                "id": question_set.pk,
+                "title": question_set.title,
+                "description": question_set.description,
+                "questions": [item.question_id for item in question_set.items.all()],
+                "created_at": _when(question_set.created_at),
+            }
+            for question_set in QuestionSet.objects.filter(owner=user)
+            .prefetch_related("items")
+            .order_by("pk")
+        ],
+        "own_questions": [
+            {
+                "id": question.pk,
+                "guide": question.guide.slug,
+                "number": question.number,
+                "prompt": question.prompt,
+                "answer": question.answer,
+                "code": [snippet.code for snippet in question.snippets.all()],
+                "key_points": [
+                    {"text": point.text, "terms": point.terms} for point in question.key_points.all()
+                ],
+                "topics": [topic.slug for topic in question.topics.all()],
+                "is_active": question.is_active,
+            }
+            for question in Question.objects.filter(guide__owner=user)
+            .select_related("guide")
+            .prefetch_related("snippets", "key_points", "topics")
+            .order_by("guide__slug", "number")
+        ],
+        "unrated_mock_answers": [
+            {
+                "session_id": showing.session_id,
+                "question_id": showing.question_id,
+                "answer_text": showing.mock_answer,
+                "duration_ms": showing.mock_duration_ms,
+                "timed_out": showing.mock_timed_out,
+                "answered_at": _when(showing.mock_answered_at),
+            }
+            for showing in Showing.objects.filter(
+                user=user, mock_answered_at__isnull=False, attempt__isnull=True
+            ).order_by("mock_answered_at", "pk")
         ],
     }

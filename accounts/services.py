@@ -3,14 +3,23 @@
 import zoneinfo
 from typing import Any
 
+from allauth.account import app_settings as allauth_settings
+from allauth.account.adapter import get_adapter
+from allauth.account.utils import has_verified_email
+from allauth.core import context as allauth_context
+from allauth.mfa.base.forms import AuthenticateForm
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import is_mfa_enabled
 from allauth.usersessions.models import UserSession
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from knox.models import AuthToken
 from knox.settings import knox_settings
 
 from accounts.models import PREFERENCE_FIELDS, User
+from interview.services.mentoring import mentor_account_retire
 
 
 @transaction.atomic
@@ -43,6 +52,47 @@ def api_token_create(*, user: User) -> tuple[AuthToken, str]:
     return AuthToken.objects.create(user=user)
 
 
+class SignInLockedOut(Exception):
+    """Too many failed sign-ins for this account: the login page's lock-out applies to tokens too."""
+
+
+# Codes that need no device (WebAuthn keys cannot answer over the API).
+CODE_FACTORS = [Authenticator.Type.TOTP, Authenticator.Type.RECOVERY_CODES]
+LOCKED_OUT = "too_many_login_attempts"
+
+
+def api_token_sign_in(
+    *, request: HttpRequest, email: str, password: str, code: str | None = None
+) -> tuple[AuthToken, str]:
+    """A personal token for email and password, under the login page's rules.
+
+    The same per-account lock-out (allauth's own authentication, which counts failures), mandatory email
+    verification when it is on, and the two-factor code when the account uses one.
+    """
+    try:
+        user = get_adapter(request).authenticate(request, email=email.lower(), password=password)
+    except ValidationError as error:
+        if getattr(error, "code", None) == LOCKED_OUT:
+            raise SignInLockedOut from error
+        raise
+    if user is None or not user.is_active:
+        raise ValidationError({"non_field_errors": "Unable to sign in with that email and password."})
+    mandatory = allauth_settings.EmailVerificationMethod.MANDATORY
+    if mandatory == allauth_settings.EMAIL_VERIFICATION and not has_verified_email(user):
+        raise ValidationError({"email": "Verify your email address first: follow the link we sent you."})
+    if is_mfa_enabled(user, CODE_FACTORS):
+        if not code:
+            raise ValidationError({"code": "This account uses two-factor authentication: send its code."})
+        second_factor = AuthenticateForm(data={"code": code}, user=user)
+        with allauth_context.request_context(request):  # the form rate-limits codes per request
+            valid = second_factor.is_valid()
+        if not valid:
+            if any(error.code == LOCKED_OUT for error in second_factor.errors.as_data().get("code", [])):
+                raise SignInLockedOut
+            raise ValidationError({"code": "That two-factor code is not valid."})
+    return api_token_create(user=user)
+
+
 def api_token_revoke(*, user: User, token_key: str) -> int:
     """Revoke the user's token(s) with this public prefix; returns how many were revoked."""
     deleted, _ = AuthToken.objects.filter(user=user, token_key=token_key).delete()
@@ -57,4 +107,5 @@ def account_delete(*, user: User, password: str) -> None:
     # Sign the user out everywhere: session rows would otherwise outlive the account.
     for session in UserSession.objects.filter(user=user):
         session.end()
+    mentor_account_retire(mentor=user)
     user.delete()

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.contrib.humanize",  # allauth's signed-in devices page uses it
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
@@ -55,6 +56,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.health.HealthMiddleware",  # first: probes need no host check, redirect or session
+    "config.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages compress well (the dashboard's SVG charts above all). Safe from BREACH for the CSRF token,
@@ -64,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.middleware.NoStoreForSignedInMiddleware",
+    "config.bad_input.RejectNulMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "accounts.middleware.UserTimezoneMiddleware",
@@ -102,9 +107,17 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # JIT compilation pays off for long analytical queries; ours are short, and a plan whose cost crosses
+    # A database that hangs must not hold every worker: give up connecting after a few seconds, and cancel
+    # any statement that runs longer than the limit (the request then gets a 503 it can retry). JIT
+    # compilation pays off for long analytical queries; ours are short, and a plan whose cost crosses
     # jit_above_cost (the topic aggregates do) spends more time compiling than running.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "connect_timeout": env_int("DATABASE_CONNECT_TIMEOUT", default=5),
+            "options": f"-c statement_timeout={env_int('DATABASE_STATEMENT_TIMEOUT_MS', default=30_000)}"
+            " -c jit=off",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -139,6 +152,13 @@ ACCOUNT_RATE_LIMITS = {
     "signup": env_str("RATE_LIMIT_SIGNUP", default="10/m/ip"),
     "reset_password": env_str("RATE_LIMIT_RESET_PASSWORD", default="20/m/ip,5/m/key"),
 }
+# The per-account limit slows a password guesser to 5 tries per 5 minutes without shutting the owner out: a
+# locked-out owner signs in with a one-time code sent to their address (allauth's login by code).
+ACCOUNT_LOGIN_BY_CODE_ENABLED = env_bool("ACCOUNT_LOGIN_BY_CODE_ENABLED", default=True)
+# Forwarded client addresses are believed only from proxies we run: X-Forwarded-For is read from the right,
+# skipping this many proxies, by allauth's limits and DRF's throttles alike (0: use the peer address).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Interview Trainer"
 
@@ -262,14 +282,22 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     # Token first, so a missing or bad token is a 401 with WWW-Authenticate rather than a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",
+        "accounts.authentication.UserZoneTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "EXCEPTION_HANDLER": "config.api.exception_handler",
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    # Signed-in only unless a view says otherwise: the public bank (topics, questions), the schema and the docs.
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # JSON only: the self-hosted Swagger UI at /api/docs/ is the browsable view (and keeps to the CSP).
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # A nesting limit and no NUL characters: see config/bad_input.py.
+    "DEFAULT_PARSER_CLASSES": [
+        "config.bad_input.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     # Reads are cheap and public; throttles are set per view on sign-in and writes (scoped rates).
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_THROTTLE_RATES": {
         "auth": env_str("API_THROTTLE_AUTH", default="10/minute"),
         "writes": env_str("API_THROTTLE_WRITES", default="120/minute"),
@@ -289,11 +317,19 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Practise interview questions: the question bank, practice and progress.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {"RatingEnum": "interview.models.practice.Rating"},
 }
+
+# A mentor's own questions: limits that keep one account from filling the database or holding every worker
+# (imports run inside the request until the app has a task runner).
+MENTOR_IMPORT_MAX_BYTES = env_int("MENTOR_IMPORT_MAX_BYTES", default=200 * 1024)
+MENTOR_IMPORT_MAX_QUESTIONS = env_int("MENTOR_IMPORT_MAX_QUESTIONS", default=200)
+MENTOR_OWN_QUESTIONS_MAX = env_int("MENTOR_OWN_QUESTIONS_MAX", default=1_000)
+MENTOR_IMPORTS_PER_HOUR = env_int("MENTOR_IMPORTS_PER_HOUR", default=10)
 
 # FSRS adds a little random spread to long intervals so reviews do not bunch up on one day.
 FSRS_ENABLE_FUZZING = env_bool("FSRS_ENABLE_FUZZING", default=True)
@@ -304,6 +340,11 @@ GUIDE_ANNOTATIONS_DIR = BASE_DIR / "fixtures" / "annotations"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "config.logging.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        # One line per request from config.middleware.RequestLogMiddleware; Django's own duplicate goes.
+        "django.server": {"level": "WARNING"},
+    },
 }

@@ -19,3 +19,6 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", api_docs, name="api-docs"),
 ]
+
+# A database that cannot be reached answers 503 with Retry-After instead of a 500 (config/health.py).
+handler500 = "config.health.server_error_or_unavailable"

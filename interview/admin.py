@@ -53,9 +53,9 @@ class QuestionAdmin(admin.ModelAdmin):
     list_display = ["label", "short_prompt", "guide", "difficulty", "kind", "topic_names", "is_active"]
     list_display_links = ["label", "short_prompt"]
     list_filter = ["guide", "is_active", "difficulty", "kind", "topics"]
-    search_fields = ["prompt", "answer"]
+    search_fields = ["prompt", "answer", "editor_note"]
     list_select_related = ["guide"]
-    filter_horizontal = ["topics"]
+    filter_horizontal = ["topics", "siblings"]
     inlines = [CodeSnippetInline, KeyPointInline]
     ordering = ["guide", "number"]
 

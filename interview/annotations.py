@@ -1,15 +1,19 @@
-"""Topic and key-point annotations for a guide, kept in a reviewable YAML file in fixtures/annotations/.
+"""Topic, key-point and editorial annotations for a guide, kept in a reviewable YAML file in fixtures/annotations/.
 
-Format::
+Format (fixtures/annotations/README.md explains how to write and review them)::
 
     title: Machine Learning Engineer Interview Guide
+    editor_note: A note on the guide as a whole.
     topics:
       - {slug: data-preprocessing, name: Data preprocessing, description: ...}
+    siblings:
+      - [6, 20, 32]
     questions:
       1:
         topics: [learning-paradigms]
         difficulty: basic
         kind: comparison
+        editor_note: A short correction or completion of the model answer.
         key_points:
           - {text: Supervised learning trains on labelled data., terms: [labeled, labelled]}
 """
@@ -25,6 +29,8 @@ from interview.models import Difficulty, QuestionKind
 
 MIN_KEY_POINTS = 2
 MAX_KEY_POINTS = 5
+# A note is read under the model answer: a short paragraph, not an essay.
+EDITOR_NOTE_MAX_LENGTH = 700
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,7 @@ class QuestionAnnotation:
     difficulty: str | None
     kind: str | None
     key_points: list[KeyPointAnnotation] = field(default_factory=list)
+    editor_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -53,10 +60,57 @@ class GuideAnnotations:
     title: str = ""
     topics: list[TopicAnnotation] = field(default_factory=list)
     questions: dict[int, QuestionAnnotation] = field(default_factory=dict)
+    editor_note: str = ""
+    siblings: list[tuple[int, ...]] = field(default_factory=list)
+
+    def siblings_of(self, number: int) -> list[int]:
+        """The other questions of the sibling group the question belongs to."""
+        for group in self.siblings:
+            if number in group:
+                return [other for other in group if other != number]
+        return []
 
 
 def _fail(source: str, message: str) -> ValidationError:
     return ValidationError(f"{source}: {message}")
+
+
+def _parse_editor_note(raw: object, where: str) -> str:
+    if raw is None:
+        return ""
+    if not isinstance(raw, str):
+        raise ValidationError(f"{where}: editor_note must be text.")
+    note = " ".join(raw.split())
+    if len(note) > EDITOR_NOTE_MAX_LENGTH:
+        raise ValidationError(
+            f"{where}: editor_note has {len(note)} characters; keep it to {EDITOR_NOTE_MAX_LENGTH}."
+        )
+    return note
+
+
+def _parse_siblings(raw: object, source: str) -> list[tuple[int, ...]]:
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        raise _fail(source, "siblings must be a list of groups of question numbers.")
+    groups: list[tuple[int, ...]] = []
+    seen: set[int] = set()
+    for group in raw:
+        if (
+            not isinstance(group, list)
+            or len(group) < 2
+            or not all(isinstance(number, int) and not isinstance(number, bool) for number in group)
+        ):
+            raise _fail(
+                source, f"every sibling group is a list of two or more question numbers, got {group!r}."
+            )
+        if len(set(group)) != len(group) or seen & set(group):
+            repeated = sorted(number for number in group if number in seen or group.count(number) > 1)
+            listed = ", ".join(f"Q{number}" for number in repeated)
+            raise _fail(source, f"a question belongs to at most one sibling group: {listed}.")
+        seen |= set(group)
+        groups.append(tuple(group))
+    return groups
 
 
 def _parse_topic(raw: object, source: str) -> TopicAnnotation:
@@ -100,7 +154,13 @@ def _parse_question(number: int, raw: object, topic_slugs: set[str], source: str
         raise ValidationError(
             f"{where} has {len(key_points)} key points; a question has {MIN_KEY_POINTS} to {MAX_KEY_POINTS}."
         )
-    return QuestionAnnotation(topics=topics, difficulty=difficulty, kind=kind, key_points=key_points)
+    return QuestionAnnotation(
+        topics=topics,
+        difficulty=difficulty,
+        kind=kind,
+        key_points=key_points,
+        editor_note=_parse_editor_note(raw.get("editor_note"), where),
+    )
 
 
 def load_annotations(path: Path) -> GuideAnnotations:
@@ -123,4 +183,10 @@ def load_annotations(path: Path) -> GuideAnnotations:
         if not isinstance(number, int):
             raise _fail(source, f"question keys must be numbers, got {number!r}.")
         questions[number] = _parse_question(number, item, topic_slugs, source)
-    return GuideAnnotations(title=str(raw.get("title") or ""), topics=topics, questions=questions)
+    return GuideAnnotations(
+        title=str(raw.get("title") or ""),
+        topics=topics,
+        questions=questions,
+        editor_note=_parse_editor_note(raw.get("editor_note"), source),
+        siblings=_parse_siblings(raw.get("siblings"), source),
+    )

@@ -1,8 +1,9 @@
 from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 
+from interview import limits
 from interview.models import Assignment, Difficulty, Language, PracticeMode, Rating, Topic
-from interview.models.practice import ANSWER_MAX_LENGTH
-from interview.services.practice import MOCK_DEFAULT_QUESTIONS, MOCK_DEFAULT_SECONDS, MOCK_MAX_QUESTIONS
 
 
 class QuestionFilterForm(forms.Form):
@@ -42,16 +43,16 @@ class PracticeStartForm(forms.Form):
     question_count = forms.IntegerField(
         label="Questions",
         min_value=1,
-        max_value=MOCK_MAX_QUESTIONS,
-        initial=MOCK_DEFAULT_QUESTIONS,
+        max_value=limits.MOCK_MAX_QUESTIONS,
+        initial=limits.MOCK_DEFAULT_QUESTIONS,
         required=False,
     )
     assignment = forms.ModelChoiceField(queryset=Assignment.objects.all(), required=False)
     minutes_per_question = forms.FloatField(
         label="Minutes per question",
-        min_value=0.5,
-        max_value=30,
-        initial=MOCK_DEFAULT_SECONDS / 60,
+        min_value=limits.MOCK_SECONDS_RANGE[0] / 60,
+        max_value=limits.MOCK_SECONDS_RANGE[1] / 60,
+        initial=limits.MOCK_DEFAULT_SECONDS / 60,
         required=False,
     )
 
@@ -60,10 +61,10 @@ class PracticeStartForm(forms.Form):
         return {
             "mode": data["mode"],
             "topics": list(data.get("topics") or []),
-            "question_count": data.get("question_count") or MOCK_DEFAULT_QUESTIONS,
+            "question_count": data.get("question_count") or limits.MOCK_DEFAULT_QUESTIONS,
             "assignment": data.get("assignment"),
             "seconds_per_question": round(
-                (data.get("minutes_per_question") or MOCK_DEFAULT_SECONDS / 60) * 60
+                (data.get("minutes_per_question") or limits.MOCK_DEFAULT_SECONDS / 60) * 60
             ),
         }
 
@@ -81,8 +82,8 @@ class AnswerForm(forms.Form):
         label="Your answer",
         required=False,
         strip=False,
-        max_length=ANSWER_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 8, "maxlength": ANSWER_MAX_LENGTH}),
+        max_length=limits.ANSWER_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 8}),
     )
     duration_ms = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
@@ -101,22 +102,28 @@ class RateForm(AnswerForm):
 
 class NoteForm(forms.Form):
     text = forms.CharField(
-        label="Your private note", required=False, max_length=5_000, widget=forms.Textarea(attrs={"rows": 3})
+        label="Your private note",
+        required=False,
+        max_length=limits.NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
 class FlagForm(forms.Form):
     reason = forms.CharField(
         label="What looks wrong in the model answer?",
-        max_length=2_000,
+        max_length=limits.FLAG_REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
 class CohortForm(forms.Form):
-    name = forms.CharField(label="Cohort name", max_length=120)
+    name = forms.CharField(label="Cohort name", max_length=limits.COHORT_NAME_MAX_LENGTH)
     description = forms.CharField(
-        label="Description", required=False, max_length=2_000, widget=forms.Textarea(attrs={"rows": 3})
+        label="Description",
+        required=False,
+        max_length=limits.COHORT_DESCRIPTION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
@@ -128,9 +135,12 @@ class InviteForm(forms.Form):
 
 
 class QuestionSetForm(forms.Form):
-    title = forms.CharField(label="Title", max_length=200)
+    title = forms.CharField(label="Title", max_length=limits.SET_TITLE_MAX_LENGTH)
     description = forms.CharField(
-        label="Description", required=False, max_length=2_000, widget=forms.Textarea(attrs={"rows": 3})
+        label="Description",
+        required=False,
+        max_length=limits.SET_DESCRIPTION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
@@ -146,26 +156,40 @@ class AssignmentForm(forms.Form):
     due_date = forms.DateField(label="Due date", widget=forms.DateInput(attrs={"type": "date"}))
     completion_rule = forms.ChoiceField(label="Complete when", choices=Assignment.CompletionRule.choices)
 
-    def __init__(self, *args, question_sets, cohorts, learners, **kwargs) -> None:
+    def __init__(self, *args, mentor, question_sets, cohorts, learners, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["question_set"].queryset = question_sets
+        # A co-mentor's set says whose it is (it goes only to the cohorts both mentor).
+        self.fields["question_set"].label_from_instance = lambda question_set: (
+            question_set.title
+            if question_set.owner_id == mentor.pk
+            else f"{question_set.title} (by {question_set.owner})"
+        )
         self.fields["cohort"].queryset = cohorts
         self.fields["learners"].queryset = learners
         self.fields["learners"].label_from_instance = lambda user: f"{user} ({user.email})"
 
 
 class FeedbackForm(forms.Form):
-    text = forms.CharField(label="Your feedback", max_length=5_000, widget=forms.Textarea(attrs={"rows": 4}))
+    text = forms.CharField(
+        label="Your feedback", max_length=limits.FEEDBACK_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 4})
+    )
 
 
 class ReplyForm(forms.Form):
-    reply = forms.CharField(label="Your reply", max_length=5_000, widget=forms.Textarea(attrs={"rows": 3}))
+    reply = forms.CharField(
+        label="Your reply", max_length=limits.REPLY_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class MentorQuestionForm(forms.Form):
-    prompt = forms.CharField(label="Question", max_length=1_000, widget=forms.Textarea(attrs={"rows": 2}))
+    prompt = forms.CharField(
+        label="Question", max_length=limits.MENTOR_PROMPT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
+    )
     answer = forms.CharField(
-        label="Model answer", max_length=10_000, widget=forms.Textarea(attrs={"rows": 5})
+        label="Model answer",
+        max_length=limits.MENTOR_ANSWER_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
     )
     code = forms.CharField(
         label="Code (optional, kept as typed)",
@@ -199,15 +223,21 @@ class MentorQuestionForm(forms.Form):
 
 
 class GuideUploadForm(forms.Form):
-    file = forms.FileField(
-        label="A file in the guide format (Q1. question, its answer on the next line, …)",
-        help_text="Plain text, UTF-8, at most 1 MB.",
-    )
+    file = forms.FileField(label="A file in the guide format (Q1. question, its answer on the next line, …)")
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = (
+            f"Plain text, UTF-8, at most {filesizeformat(settings.MENTOR_IMPORT_MAX_BYTES)} "
+            f"and {settings.MENTOR_IMPORT_MAX_QUESTIONS} questions."
+        )
 
     def clean_file(self) -> str:
         upload = self.cleaned_data["file"]
-        if upload.size > 1_000_000:
-            raise forms.ValidationError("The file is larger than 1 MB.")
+        if upload.size > settings.MENTOR_IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                f"The file is larger than {filesizeformat(settings.MENTOR_IMPORT_MAX_BYTES)}."
+            )
         try:
             return upload.read().decode("utf-8")
         except UnicodeDecodeError:

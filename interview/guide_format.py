@@ -181,6 +181,9 @@ def parse_guide(text: str) -> ParsedGuide:
     """Parse a guide's text; raise GuideFormatError naming the first line that breaks the shape."""
     lines = text.lstrip("\ufeff").splitlines()
     numbered = [(number, line.rstrip()) for number, line in enumerate(lines, start=1)]
+    for number, line in numbered:
+        if "\x00" in line:
+            raise GuideFormatError(number, "the line holds a NUL character: is this a text file?")
     content = [(number, line) for number, line in numbered if line.strip()]
     if not content:
         raise GuideFormatError(1, "the file is empty.")

@@ -54,6 +54,7 @@ urlpatterns = [
     path("mentor/sets/<int:pk>/items/", question_sets.set_items, name="mentor-set-items"),
     path("mentor/sets/<int:pk>/search/", question_sets.set_search, name="mentor-set-search"),
     path("mentor/sets/<int:pk>/copy/", question_sets.set_copy, name="mentor-set-copy"),
+    path("mentor/sets/<int:pk>/delete/", question_sets.set_delete, name="mentor-set-delete"),
     path("mentor/assignments/new/", assignments.assignment_create, name="mentor-assignment-create"),
     path("mentor/assignments/<int:pk>/", assignments.assignment_detail, name="mentor-assignment"),
     path("mentor/insights/", cohorts.insights, name="mentor-insights"),

@@ -195,6 +195,7 @@ def preference_data(**changes):
         "daily_review_limit": 120,
         "desired_retention": "0.85",
         "interview_date": "2027-03-01",
+        "interview_target_retention": "0.95",
         "is_mentor": "on",
     }
     data.update(changes)
@@ -226,6 +227,8 @@ def test_preferences_are_saved(learner_client, learner):
         ("daily_new_limit", "-1", "Ensure this value is greater than or equal to 0."),
         ("daily_review_limit", "5000", "Ensure this value is less than or equal to 1000."),
         ("interview_date", "next tuesday", "Enter a valid date."),
+        ("interview_target_retention", "0.80", "must be at least your desired retention (0.85)"),
+        ("interview_target_retention", "0.995", "Ensure this value is less than or equal to 0.99."),
     ],
 )
 def test_invalid_preferences_are_explained_next_to_the_field_and_change_nothing(

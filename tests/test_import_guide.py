@@ -6,7 +6,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
-from interview.annotations import GuideAnnotations, QuestionAnnotation, load_annotations
+from interview.annotations import (
+    EDITOR_NOTE_MAX_LENGTH,
+    GuideAnnotations,
+    QuestionAnnotation,
+    load_annotations,
+)
 from interview.guide_format import GuideFormatError
 from interview.models import CodeSnippet, Guide, KeyPoint, Question, Topic
 from interview.selectors.content import guide_fixture_json
@@ -167,6 +172,17 @@ def test_annotations_for_questions_the_guide_lacks_are_refused():
             "needs at least one term",
         ),
         ("[not, a, mapping]\n", "must be a mapping"),
+        ("questions:\n  1: {editor_note: [a, list]}\n", "Q1: editor_note must be text"),
+        ("editor_note: 12\n", "editor_note must be text"),
+        (
+            f"questions:\n  1: {{editor_note: {'x' * (EDITOR_NOTE_MAX_LENGTH + 1)}}}\n",
+            f"keep it to {EDITOR_NOTE_MAX_LENGTH}",
+        ),
+        ("siblings: {6: 20}\n", "siblings must be a list of groups"),
+        ("siblings:\n  - [6]\n", "two or more question numbers"),
+        ("siblings:\n  - [6, seven]\n", "two or more question numbers"),
+        ("siblings:\n  - [6, 20]\n  - [20, 32]\n", "at most one sibling group: Q20"),
+        ("siblings:\n  - [6, 6]\n", "at most one sibling group: Q6"),
     ],
 )
 def test_bad_annotations_are_refused_with_a_clear_message(tmp_path, yaml_text, message):
@@ -205,6 +221,9 @@ def test_the_fixture_loads_with_loaddata_into_an_empty_bank():
     assert CodeSnippet.objects.count() == 7
     assert Question.objects.get(number=44).snippets.get().language == "r"
     assert KeyPoint.objects.filter(question__guide=guide).count() >= 96
+    assert guide.editor_note.startswith("The tips heading")
+    assert guide.questions.get(number=48).editor_note.startswith("Plain SMOTE only oversamples")
+    assert sorted(q.number for q in guide.questions.get(number=20).siblings.all()) == [6, 32]
 
 
 @pytest.mark.parametrize("slug", ["Bad Slug!", "x" * 81])

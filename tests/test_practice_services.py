@@ -1,16 +1,15 @@
 """Practice rules: modes, daily limits, scheduling, the interview-date cap and once-only recording."""
 
 import threading
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import OperationalError, connection
 
-from interview.models import Attempt, PracticeMode, Question, Rating, ReviewState, Topic
-from interview.scheduling import cap_before_interview
-from interview.selectors.practice import daily_budget
+from interview.models import Attempt, PracticeMode, PracticeSession, Question, Rating, ReviewState, Topic
+from interview.selectors.learning import daily_budget
 from interview.services.practice import attempt_record, session_start, showing_current
 
 pytestmark = pytest.mark.django_db
@@ -152,20 +151,6 @@ def test_good_twice_a_day_apart_grows_the_interval(learner, ml_guide):
     assert ReviewState.objects.get(user=learner, question=question).reviews == 2
 
 
-def test_no_interval_ends_after_the_interview(learner, ml_guide):
-    learner.timezone = "Europe/Berlin"
-    learner.interview_date = date(2026, 11, 28)
-    _, (attempt,) = practise(learner, ratings=[Rating.EASY])
-    # Easy would wait about 8 days; the interview is in 3: it comes back by the evening before.
-    assert attempt.due_after == datetime(2026, 11, 27, 22, 59, tzinfo=dt_timezone.utc)
-
-
-def test_an_interview_in_the_past_or_today_caps_nothing(learner, ml_guide):
-    learner.interview_date = date(2026, 11, 25)
-    due = NOW + timedelta(days=8)
-    assert cap_before_interview(due, learner, NOW) == due
-
-
 def test_again_brings_the_question_back_later_in_the_same_session(learner, ml_guide):
     learner.daily_new_limit = 2
     session, attempts = practise(learner, ratings=[Rating.AGAIN, Rating.GOOD, Rating.GOOD])
@@ -268,3 +253,122 @@ def test_concurrent_ratings_of_one_showing_record_one_attempt(learner):
     assert results.count("recorded") == recorded == 1 or (connection.vendor == "sqlite" and recorded <= 1)
     states = ReviewState.objects.filter(user=learner, question=showing.question)
     assert [state.reviews for state in states] == ([1] if recorded else [])
+
+
+# ---- Sibling questions: never two of a group on the same local day, each on its own schedule ----
+
+
+def numbered(ml_guide, *numbers: int) -> list[Question]:
+    by_number = {question.number: question for question in ml_guide.questions.filter(number__in=numbers)}
+    return [by_number[number] for number in numbers]
+
+
+def numbers_of(queue: list[int]) -> list[int]:
+    by_pk = Question.objects.in_bulk(queue)
+    return [by_pk[pk].number for pk in queue]
+
+
+def rate_alone(user, question: Question, rating: int, now: datetime) -> Attempt:
+    """Show and rate one question in a session of its own."""
+    session = PracticeSession.objects.create(
+        user=user, mode=PracticeMode.TOPIC, queue=[question.pk], started_at=now
+    )
+    showing = showing_current(session=session, now=now)
+    assert showing is not None and showing.question == question
+    return attempt_record(user=user, token=showing.token, rating=rating, now=now)
+
+
+def test_a_plan_keeps_only_the_first_question_of_each_sibling_group(learner, ml_guide):
+    topic = Topic.objects.get(slug="data-preprocessing")
+    session = session_start(user=learner, mode=PracticeMode.TOPIC, topics=[topic], now=NOW)
+    numbers = numbers_of(session.queue)
+    assert 6 in numbers and 20 not in numbers and 32 not in numbers
+    # Everything else of the topic is still there.
+    assert set(topic.questions.values_list("number", flat=True)) - set(numbers) == {20, 32}
+
+
+def test_learn_new_fills_the_place_of_a_buried_sibling(learner, ml_guide):
+    learner.daily_new_limit = 20
+    session = session_start(user=learner, mode=PracticeMode.NEW, now=NOW)
+    assert numbers_of(session.queue) == [*range(1, 20), 21]  # Q20 is Q6's sibling; Q21 takes its place
+
+
+def test_a_mock_interview_never_asks_two_siblings(learner, ml_guide):
+    topic = Topic.objects.get(slug="model-evaluation")
+    everything = topic.questions.count()
+    for _ in range(5):
+        session = session_start(
+            user=learner, mode=PracticeMode.MOCK, topics=[topic], question_count=min(20, everything), now=NOW
+        )
+        numbers = set(numbers_of(session.queue))
+        assert not {7, 46} <= numbers and not {22, 34} <= numbers
+        assert len(numbers) == min(20, everything - 2)
+
+
+def test_a_buried_sibling_keeps_its_own_schedule_and_comes_back_the_next_day(learner, ml_guide):
+    q6, q20 = numbered(ml_guide, 6, 20)
+    rate_alone(learner, q6, Rating.GOOD, NOW - timedelta(days=20))
+    rate_alone(learner, q20, Rating.GOOD, NOW - timedelta(days=19))
+    q20_before = ReviewState.objects.get(user=learner, question=q20)
+    assert q20_before.due < NOW  # both are due today
+
+    session = session_start(user=learner, mode=PracticeMode.DUE, now=NOW)
+    assert numbers_of(session.queue) == [6]  # the most overdue of the two
+    showing = showing_current(session=session, now=NOW)
+    attempt_record(user=learner, token=showing.token, rating=Rating.GOOD, now=NOW)
+
+    later_today = NOW + timedelta(hours=6)
+    assert session_start(user=learner, mode=PracticeMode.DUE, now=later_today) is None
+    q20_after = ReviewState.objects.get(user=learner, question=q20)
+    assert (q20_after.due, q20_after.reviews, q20_after.stability) == (
+        q20_before.due,
+        q20_before.reviews,
+        q20_before.stability,
+    )
+
+    tomorrow = NOW + timedelta(days=1)
+    assert numbers_of(session_start(user=learner, mode=PracticeMode.DUE, now=tomorrow).queue) == [20]
+    assert ReviewState.objects.get(user=learner, question=q6).due > tomorrow  # Q6 goes on its own way
+
+
+def test_a_session_planned_earlier_passes_over_a_sibling_shown_since(learner, ml_guide):
+    q2, q6, q20 = numbered(ml_guide, 2, 6, 20)
+    planned = PracticeSession.objects.create(
+        user=learner, mode=PracticeMode.TOPIC, queue=[q20.pk, q2.pk], started_at=NOW
+    )
+    rate_alone(learner, q6, Rating.HARD, NOW + timedelta(minutes=5))
+
+    showing = showing_current(session=planned, now=NOW + timedelta(minutes=10))
+
+    assert showing.question == q2
+    assert not ReviewState.objects.filter(user=learner, question=q20).exists()
+
+
+def test_again_still_brings_back_the_same_question(learner, ml_guide):
+    (q6,) = numbered(ml_guide, 6)
+    session = PracticeSession.objects.create(
+        user=learner, mode=PracticeMode.TOPIC, queue=[q6.pk], started_at=NOW
+    )
+    attempt_record(
+        user=learner, token=showing_current(session=session, now=NOW).token, rating=Rating.AGAIN, now=NOW
+    )
+    session.refresh_from_db()
+    assert showing_current(session=session, now=NOW + timedelta(minutes=1)).question == q6
+
+
+def test_burying_lasts_until_midnight_in_the_users_time_zone(learner, ml_guide):
+    learner.timezone = "America/New_York"
+    learner.save()
+    q6, q20 = numbered(ml_guide, 6, 20)
+    late_evening = datetime(2026, 11, 26, 3, 30, tzinfo=dt_timezone.utc)  # 22:30 on the 25th in New York
+    rate_alone(learner, q6, Rating.GOOD, late_evening)
+
+    def offered(now: datetime) -> list[int]:
+        session = PracticeSession.objects.create(
+            user=learner, mode=PracticeMode.TOPIC, queue=[q20.pk], started_at=now
+        )
+        showing = showing_current(session=session, now=now)
+        return [showing.question.number] if showing else []
+
+    assert offered(late_evening + timedelta(hours=1)) == []  # 23:30, still the 25th there
+    assert offered(late_evening + timedelta(hours=2)) == [20]  # 00:30 on the 26th

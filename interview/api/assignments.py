@@ -1,6 +1,6 @@
 """Assignments over the API: create, list, progress."""
 
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, permissions, serializers, status, viewsets
@@ -76,11 +76,6 @@ class AssignmentCreateSerializer(serializers.Serializer):
     due_date = serializers.DateField()
     completion_rule = serializers.ChoiceField(choices=Assignment.CompletionRule.choices, default="answer_all")
 
-    def validate(self, data: dict) -> dict:
-        if "cohort" not in data and "learners" not in data:
-            raise serializers.ValidationError({"cohort": "Assign to a cohort or to chosen learners."})
-        return data
-
 
 class AssignmentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Mentors see and create the assignments of their cohorts; learners see theirs with a status."""
@@ -95,10 +90,15 @@ class AssignmentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         if getattr(self, "swagger_fake_view", False):
             return Assignment.objects.none()
         return (
-            see.assignments_visible_to(self.request.user)
+            see.assignments_visible_to(self.request.user, timezone.now())
             .prefetch_related("learners")
             .order_by("due_date", "pk")
         )
+
+    def paginate_queryset(self, queryset: QuerySet[Assignment]) -> list[Assignment] | None:
+        page = super().paginate_queryset(queryset)
+        see.prime_active_totals(page or [])  # the statuses' totals in one query for the page
+        return page
 
     def get_serializer_context(self) -> dict:
         context = super().get_serializer_context()
@@ -116,8 +116,8 @@ class AssignmentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         payload = AssignmentCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        mentored = see.cohorts_mentored_by(request.user)
-        question_set = see.question_sets_of(request.user).filter(pk=data["question_set"]).first()
+        # Ids to objects the mentor may name; the rules (which cohort, whose set) are the service's.
+        question_set = see.question_sets_assignable_by(request.user).filter(pk=data["question_set"]).first()
         if question_set is None:
             raise serializers.ValidationError({"question_set": ["Not one of your question sets."]})
         learners = None
@@ -127,19 +127,11 @@ class AssignmentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
                 raise serializers.ValidationError(
                     {"learners": ["Not all of these are learners of your cohorts."]}
                 )
+        cohort = None
         if "cohort" in data:
-            cohort = mentored.filter(pk=data["cohort"]).first()
+            cohort = see.cohorts_mentored_by(request.user).filter(pk=data["cohort"]).first()
             if cohort is None:
                 raise serializers.ValidationError({"cohort": ["Not a cohort you mentor."]})
-        else:
-            shared = mentored.filter(memberships__user__in=learners, memberships__role="learner").annotate(
-                n=Count("memberships", distinct=True)
-            )
-            cohort = next((c for c in shared if c.n >= len(learners)), None) or shared.first()
-            if cohort is None:
-                raise serializers.ValidationError(
-                    {"learners": ["These learners share none of your cohorts."]}
-                )
         assignment = mentoring_service.assignment_create(
             mentor=request.user,
             question_set=question_set,

@@ -2,6 +2,8 @@
 
 from rest_framework import serializers
 
+from interview.api.fields import MAX_ID
+from interview.limits import FEEDBACK_MAX_LENGTH, REPLY_MAX_LENGTH
 from interview.models import Feedback
 
 
@@ -15,7 +17,13 @@ class FeedbackSerializer(serializers.ModelSerializer):
 
 
 class FeedbackWriteSerializer(serializers.Serializer):
-    text = serializers.CharField(required=False, max_length=5_000, help_text="The mentor's feedback.")
-    feedback = serializers.IntegerField(required=False, help_text="The learner replies to this feedback.")
-    reply = serializers.CharField(required=False, max_length=5_000, help_text="The learner's reply.")
+    text = serializers.CharField(
+        required=False, max_length=FEEDBACK_MAX_LENGTH, help_text="The mentor's feedback."
+    )
+    feedback = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, help_text="The learner replies to this feedback."
+    )
+    reply = serializers.CharField(
+        required=False, max_length=REPLY_MAX_LENGTH, help_text="The learner's reply."
+    )
     read = serializers.BooleanField(required=False, help_text="The learner marks the feedback read.")

@@ -13,11 +13,11 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from interview.api.feedback import FeedbackSerializer, FeedbackWriteSerializer
+from interview.api.fields import StorableIsoDateTimeFilter
 from interview.api.serializers import QuestionSerializer
-from interview.models import Attempt, PracticeMode, PracticeSession, Question, Rating, Topic
-from interview.models.practice import ANSWER_MAX_LENGTH
-from interview.scheduling import local_midnight, local_today
-from interview.selectors.content import question_detail_queryset, questions_visible_to
+from interview.limits import ANSWER_MAX_LENGTH, MAX_DURATION_MS
+from interview.models import Attempt, PracticeMode, Question, Rating, Topic
+from interview.selectors.content import question_detail_queryset
 from interview.selectors.mentoring import assignments_of_learner, attempts_visible_to
 from interview.selectors.practice import attempts_of
 from interview.services import mentoring as mentoring_service
@@ -43,32 +43,14 @@ class NextQuerySerializer(serializers.Serializer):
             raise serializers.ValidationError({"topic": "The topic mode needs a topic slug."})
         if data["mode"] == PracticeMode.ASSIGNMENT:
             assignment = (
-                assignments_of_learner(self.context["user"]).filter(pk=data.get("assignment")).first()
+                assignments_of_learner(self.context["user"], self.context["now"])
+                .filter(pk=data.get("assignment"))
+                .first()
             )
             if assignment is None:
                 raise serializers.ValidationError({"assignment": "Give the id of one of your assignments."})
             data["assignment"] = assignment
         return data
-
-
-def _open_api_session(user, mode: str, topics: list[Topic], assignment=None) -> PracticeSession | None:
-    """The user's unfinished API session for this mode (topics, assignment), started today; else a new one."""
-    today = local_midnight(local_today(user, timezone.now()), user)
-    wanted = {topic.pk for topic in topics}
-    candidates = PracticeSession.objects.filter(
-        user=user,
-        via_api=True,
-        mode=mode,
-        assignment=assignment,
-        finished_at__isnull=True,
-        started_at__gte=today,
-    ).prefetch_related("topics")
-    for session in candidates:
-        if {topic.pk for topic in session.topics.all()} == wanted:
-            return session
-    return practice_service.session_start(
-        user=user, mode=mode, topics=topics, assignment=assignment, via_api=True
-    )
 
 
 class PracticeNextView(APIView):
@@ -99,11 +81,15 @@ class PracticeNextView(APIView):
         },
     )
     def get(self, request: Request) -> Response:
-        query = NextQuerySerializer(data=request.query_params, context={"user": request.user})
+        query = NextQuerySerializer(
+            data=request.query_params, context={"user": request.user, "now": timezone.now()}
+        )
         query.is_valid(raise_exception=True)
         mode = query.validated_data["mode"]
         topics = [query.validated_data["topic"]] if "topic" in query.validated_data else []
-        session = _open_api_session(request.user, mode, topics, query.validated_data.get("assignment"))
+        session = practice_service.api_session_open(
+            user=request.user, mode=mode, topics=topics, assignment=query.validated_data.get("assignment")
+        )
         showing = practice_service.showing_current(session=session) if session else None
         if showing is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
@@ -118,7 +104,7 @@ class CheckSerializer(serializers.Serializer):
         super().__init__(*args, **kwargs)
         user = self.context.get("user")
         if user is not None:
-            self.fields["question"].queryset = questions_visible_to(user).filter(is_active=True)
+            self.fields["question"].queryset = Question.objects.visible_to(user).active()
 
     answer_text = serializers.CharField(allow_blank=True, max_length=ANSWER_MAX_LENGTH, trim_whitespace=False)
 
@@ -187,15 +173,13 @@ class AttemptCreateSerializer(serializers.Serializer):
     )
     rating = serializers.ChoiceField(choices=Rating.choices)
     key_points = serializers.ListField(child=serializers.IntegerField(), required=False)
-    duration_ms = serializers.IntegerField(
-        required=False, min_value=0, max_value=practice_service.MAX_DURATION_MS
-    )
+    duration_ms = serializers.IntegerField(required=False, min_value=0, max_value=MAX_DURATION_MS)
     token = serializers.CharField(max_length=64)
 
 
 class AttemptFilter(django_filters.FilterSet):
     topic = django_filters.CharFilter(field_name="question__topics__slug", label="Topic slug")
-    since = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    since = StorableIsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
     rating = django_filters.ChoiceFilter(choices=Rating.choices)
 
     class Meta:
@@ -239,22 +223,18 @@ class AttemptViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         payload = FeedbackWriteSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        if attempt.user_id != request.user.pk:
-            if "text" not in data:
-                raise serializers.ValidationError({"text": "Write the feedback in text."})
-            given = mentoring_service.feedback_give(mentor=request.user, attempt=attempt, text=data["text"])
-            return Response(FeedbackSerializer(given).data, status=status.HTTP_201_CREATED)
-        item = items.filter(pk=data.get("feedback")).first()
-        if item is None:
-            raise serializers.ValidationError({"feedback": "Give the id of a feedback on this attempt."})
-        if "reply" in data:
-            item = mentoring_service.feedback_reply(learner=request.user, feedback=item, text=data["reply"])
-        elif data.get("read"):
-            mentoring_service.feedback_mark_read(learner=request.user, feedback=item)
-            item.refresh_from_db()
-        else:
-            raise serializers.ValidationError({"reply": "Send a reply, or read: true."})
-        return Response(FeedbackSerializer(item).data)
+        feedback, created = mentoring_service.feedback_submit(
+            user=request.user,
+            attempt=attempt,
+            text=data.get("text"),
+            feedback_id=data.get("feedback"),
+            reply=data.get("reply"),
+            read=data.get("read", False),
+        )
+        return Response(
+            FeedbackSerializer(feedback).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
 
     @extend_schema(request=AttemptCreateSerializer, responses={201: AttemptSerializer})
     def create(self, request: Request, *args, **kwargs) -> Response:

@@ -1,9 +1,11 @@
 """Question sets over the API."""
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from rest_framework import permissions, serializers, viewsets
 
 from interview.api.fields import MAX_ID
+from interview.limits import MAX_SET_QUESTIONS
 from interview.models import QuestionSet
 from interview.selectors import mentoring as see
 from interview.services import mentoring as mentoring_service
@@ -14,7 +16,7 @@ class QuestionSetSerializer(serializers.ModelSerializer):
         child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         required=False,
         write_only=True,
-        max_length=mentoring_service.MAX_SET_QUESTIONS,
+        max_length=MAX_SET_QUESTIONS,
         help_text="Question ids, in order.",
     )
 
@@ -66,8 +68,7 @@ class QuestionSetViewSet(viewsets.ModelViewSet):
         )
 
     def perform_destroy(self, question_set: QuestionSet) -> None:
-        if question_set.assignments.exists():
-            raise serializers.ValidationError(
-                {"detail": "This set is assigned; copy it instead of deleting it."}
-            )
-        question_set.delete()
+        try:
+            mentoring_service.question_set_delete(owner=self.request.user, question_set=question_set)
+        except ValidationError as error:
+            raise serializers.ValidationError({"detail": error.messages[0]}) from error

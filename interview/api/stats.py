@@ -16,7 +16,11 @@ class DayCount(serializers.Serializer):
 class TopicStats(serializers.Serializer):
     slug = serializers.CharField()
     name = serializers.CharField()
-    mastery = serializers.FloatField(help_text="Percent, 0-100.")
+    mastery = serializers.IntegerField(help_text="Whole percent: mean recall now over all its questions.")
+    coverage = serializers.IntegerField(help_text="Whole percent of its questions practised at least once.")
+    retention = serializers.IntegerField(
+        allow_null=True, help_text="Whole percent: mean recall now over its practised questions."
+    )
     practised = serializers.IntegerField()
     total = serializers.IntegerField()
 
@@ -38,8 +42,8 @@ class StatsView(APIView):
                 "daily_goal": serializers.IntegerField(),
                 "topics": TopicStats(many=True),
                 "weakest_topics": serializers.ListField(child=serializers.CharField()),
-                "readiness": serializers.FloatField(help_text="Percent, 0-100."),
-                "readiness_forecast": serializers.FloatField(
+                "readiness": serializers.IntegerField(help_text="Whole percent, 0-100."),
+                "readiness_forecast": serializers.IntegerField(
                     required=False, help_text="With an interview date."
                 ),
                 "reviews_per_day_needed": serializers.IntegerField(required=False),

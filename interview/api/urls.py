@@ -6,9 +6,10 @@ from interview.api.cohorts import CohortViewSet
 from interview.api.practice import AttemptViewSet, PracticeCheckView, PracticeNextView
 from interview.api.question_sets import QuestionSetViewSet
 from interview.api.stats import StatsView
-from interview.api.views import QuestionViewSet, TopicViewSet
+from interview.api.views import PublicAPIRootView, QuestionViewSet, TopicViewSet
 
 router = DefaultRouter()
+router.APIRootView = PublicAPIRootView
 router.register("topics", TopicViewSet, basename="topic")
 router.register("questions", QuestionViewSet, basename="question")
 router.register("attempts", AttemptViewSet, basename="attempt")

@@ -1,15 +1,23 @@
 from django.db.models import QuerySet
-from rest_framework import viewsets
+from rest_framework import permissions, viewsets
+from rest_framework.routers import APIRootView
 
 from interview.api.filters import QuestionFilter
 from interview.api.serializers import QuestionSerializer, TopicSerializer
 from interview.models import Question, Topic
-from interview.selectors.content import questions_visible_to, topics_with_counts
+from interview.selectors.content import question_detail_queryset, topics_with_counts
+
+
+class PublicAPIRootView(APIRootView):
+    """The list of endpoints, open to everyone like the public bank."""
+
+    permission_classes = [permissions.AllowAny]
 
 
 class TopicViewSet(viewsets.ReadOnlyModelViewSet):
     """Topics that have active questions, with their question counts."""
 
+    permission_classes = [permissions.AllowAny]
     serializer_class = TopicSerializer
     lookup_field = "slug"
 
@@ -22,12 +30,13 @@ class QuestionViewSet(viewsets.ReadOnlyModelViewSet):
 
     lookup_value_regex = "[0-9]+"
 
+    permission_classes = [permissions.AllowAny]
     serializer_class = QuestionSerializer
     filterset_class = QuestionFilter
 
     def get_queryset(self) -> QuerySet[Question]:
-        visible = questions_visible_to(self.request.user).filter(is_active=True)
+        questions = question_detail_queryset()
         if self.action == "list":
             # The bank's list is the public bank; a mentor's own questions open by id for those who may see them.
-            visible = visible.filter(guide__owner__isnull=True)
-        return visible.order_by("guide__title", "number")
+            return questions.public().order_by("guide__title", "number")
+        return questions.visible_to(self.request.user).active().order_by("guide__title", "number")

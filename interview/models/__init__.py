@@ -20,6 +20,7 @@ from interview.models.mentoring import (
 )
 from interview.models.practice import (
     Attempt,
+    MemoryModelFit,
     PracticeMode,
     PracticeSession,
     QuestionFlag,
@@ -37,6 +38,7 @@ __all__ = [
     "Feedback",
     "Invite",
     "Membership",
+    "MemoryModelFit",
     "QuestionSet",
     "QuestionSetItem",
     "CodeSnippet",

@@ -1,5 +1,12 @@
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.urls import reverse
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
 
 
 class GuideManager(models.Manager["Guide"]):
@@ -17,6 +24,9 @@ class Guide(models.Model):
     closing_tips = models.JSONField(default=list, blank=True, help_text="The tips list at the end.")
     closing_text = models.TextField(blank=True, help_text="Paragraphs after the tips.")
     source_file = models.CharField(max_length=255, help_text="File name the guide was imported from.")
+    editor_note = models.TextField(
+        blank=True, help_text="The editors' note on the guide as a whole, from its annotations."
+    )
     owner = models.ForeignKey(
         "accounts.User",
         on_delete=models.CASCADE,
@@ -89,9 +99,44 @@ class QuestionKind(models.TextChoices):
 
 
 class QuestionQuerySet(models.QuerySet["Question"]):
+    """Who may see or use a question: the one place these rules are written (README, "Who sees which questions")."""
+
+    def active(self) -> "QuestionQuerySet":
+        """Questions still offered (retired ones keep their history but are not offered any more)."""
+        return self.filter(is_active=True)
+
     def public(self) -> "QuestionQuerySet":
         """Active questions of the public bank (not a mentor's own)."""
-        return self.filter(is_active=True, guide__owner__isnull=True)
+        return self.active().filter(guide__owner__isnull=True)
+
+    def visible_to(self, user: "User | AnonymousUser") -> "QuestionQuerySet":
+        """Questions whose page the user may open, retired ones included (their history links to them).
+
+        The public bank for everyone; a mentor's own questions for that mentor and for every member,
+        learner or co-mentor, of the cohorts they mentor.
+        """
+        visible = models.Q(guide__owner__isnull=True)
+        if user.is_authenticated:
+            from interview.models.mentoring import Membership
+
+            cohorts = Membership.objects.filter(user=user).values("cohort")
+            mentors = Membership.objects.filter(cohort__in=cohorts, role=Membership.Role.MENTOR).values(
+                "user"
+            )
+            visible |= models.Q(guide__owner=user) | models.Q(guide__owner__in=mentors)
+        return self.filter(visible)
+
+    def assignable_by(self, mentor: "User") -> "QuestionQuerySet":
+        """Questions a mentor may put in a question set: active ones of the public bank, and their own.
+
+        Not a co-mentor's: a set can be assigned to any cohort its owner mentors, and the learners of a
+        cohort the question's author does not mentor may not see it.
+        """
+        return self.active().filter(models.Q(guide__owner__isnull=True) | models.Q(guide__owner=mentor))
+
+    def written_by(self, mentor: "User") -> "QuestionQuerySet":
+        """The mentor's own active questions."""
+        return self.active().filter(guide__owner=mentor)
 
 
 class QuestionManager(models.Manager.from_queryset(QuestionQuerySet)):
@@ -110,6 +155,15 @@ class Question(models.Model):
     kind = models.CharField(max_length=20, choices=QuestionKind, default=QuestionKind.CONCEPT)
     is_active = models.BooleanField(
         default=True, help_text="Retired questions keep their history but are not offered any more."
+    )
+    editor_note = models.TextField(
+        blank=True,
+        help_text="The editors' correction or completion of the model answer, shown under it.",
+    )
+    siblings = models.ManyToManyField(
+        "self",
+        blank=True,
+        help_text="Near-duplicate questions: practice never shows two of them on the same day.",
     )
 
     objects = QuestionManager()

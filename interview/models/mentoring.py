@@ -138,10 +138,6 @@ class Assignment(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("interview:mentor-assignment", kwargs={"pk": self.pk})
 
-    @property
-    def total(self) -> int:
-        return len(self.question_ids)
-
 
 class AssignmentLearner(models.Model):
     """One learner's progress on an assignment, kept up to date by the service that records attempts."""

@@ -8,8 +8,6 @@ from django.urls import reverse
 
 from interview.models.content import Question, Topic
 
-ANSWER_MAX_LENGTH = 10_000
-
 
 class Rating(models.IntegerChoices):
     AGAIN = 1, "Again"
@@ -150,7 +148,7 @@ class Attempt(models.Model):
         related_name="attempts",
         db_index=False,
     )
-    answer_text = models.TextField(blank=True, max_length=ANSWER_MAX_LENGTH)
+    answer_text = models.TextField(blank=True, max_length=10_000)
     key_points_covered = models.JSONField(default=list, help_text="Ids of the key points ticked.")
     coverage = models.FloatField(help_text="Share of the question's key points covered, 0 to 1.")
     suggested_rating = models.PositiveSmallIntegerField(choices=Rating)
@@ -158,6 +156,10 @@ class Attempt(models.Model):
     duration_ms = models.PositiveIntegerField(default=0)
     timed_out = models.BooleanField(default=False)
     was_new = models.BooleanField(default=False, help_text="The first time the user practised this question.")
+    was_repeat = models.BooleanField(
+        default=False,
+        help_text="A learning step: the question came back in the same session after Again (not a review).",
+    )
     due_after = models.DateTimeField(help_text="When the question is due again after this attempt.")
     created_at = models.DateTimeField()
 
@@ -209,3 +211,43 @@ class QuestionFlag(models.Model):
 
     def __str__(self) -> str:
         return f"Flag on {self.question.label}: {self.reason[:40]}"
+
+
+class MemoryModelFit(models.Model):
+    """FSRS-6 parameters fitted by ``manage.py fit_memory_models``: one site-wide row (no user), and per
+    learner the best fitted candidate, judged on the learner's latest 20 % of reviews against the defaults."""
+
+    class Kind(models.TextChoices):
+        SITE = "site", "site-wide"
+        PERSONAL = "personal", "personal"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memory_model_fit",
+    )
+    kind = models.CharField(max_length=10, choices=Kind)
+    parameters = models.JSONField()
+    fitted_at = models.DateTimeField()
+    review_count = models.PositiveIntegerField(help_text="Reviews the parameters were fitted on.")
+    held_out_reviews = models.PositiveIntegerField(default=0)
+    log_loss = models.FloatField(null=True, blank=True)
+    rmse_bins = models.FloatField(null=True, blank=True)
+    default_log_loss = models.FloatField(null=True, blank=True)
+    default_rmse_bins = models.FloatField(null=True, blank=True)
+    used = models.BooleanField(default=False, help_text="Better than the defaults on the held-out reviews.")
+
+    def __str__(self) -> str:
+        return (
+            f"{self.get_kind_display()} memory model of {self.user or 'the site'} ({self.fitted_at:%Y-%m-%d})"
+        )
+
+    @property
+    def description(self) -> str:
+        """'personal, fitted on 3 Dec from 812 reviews: log loss 0.31 against 0.36 for the defaults'."""
+        return (
+            f"{self.get_kind_display()}, fitted on {self.fitted_at:%-d %b} from {self.review_count} reviews: "
+            f"log loss {self.log_loss:.2f} against {self.default_log_loss:.2f} for the defaults"
+        )

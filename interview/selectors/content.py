@@ -8,20 +8,6 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from interview.models import CodeSnippet, Guide, KeyPoint, Question, Topic
 
 SEARCH_CONFIG = "english"
-# A topic's questions that count in the public bank (mentors' own questions do not).
-PUBLIC_IN_TOPIC = Q(questions__is_active=True, questions__guide__owner__isnull=True)
-
-
-def questions_visible_to(user) -> QuerySet[Question]:
-    """The public bank, plus a mentor's own questions for the mentor and the learners of their cohorts."""
-    visible = Q(guide__owner__isnull=True)
-    if user.is_authenticated:
-        from interview.models import Membership
-
-        cohorts = Membership.objects.filter(user=user).values("cohort")
-        mentors = Membership.objects.filter(cohort__in=cohorts, role=Membership.Role.MENTOR).values("user")
-        visible |= Q(guide__owner=user) | Q(guide__owner__in=mentors)
-    return question_detail_queryset().filter(visible)
 
 
 def active_questions() -> QuerySet[Question]:
@@ -39,36 +25,50 @@ def question_detail_queryset() -> QuerySet[Question]:
         Prefetch("topics", queryset=Topic.objects.order_by("position", "name")),
         Prefetch("snippets", queryset=CodeSnippet.objects.order_by("position")),
         Prefetch("key_points", queryset=KeyPoint.objects.order_by("position")),
+        Prefetch("siblings", queryset=Question.objects.filter(is_active=True).order_by("number")),
     )
 
 
 def topics_with_counts() -> QuerySet[Topic]:
-    """Topics that have active questions, each with its number of active questions."""
+    """Topics with active public questions, each with ``question_count``, its number of them.
+
+    The one definition of a topic's total: the bank's lists, the API, mastery and the cohort grid use it.
+    """
+    public = Q(questions__in=Question.objects.public())
     return (
-        Topic.objects.annotate(question_count=Count("questions", filter=PUBLIC_IN_TOPIC, distinct=True))
+        Topic.objects.annotate(question_count=Count("questions", filter=public, distinct=True))
         .filter(question_count__gt=0)
         .order_by("position", "name")
     )
 
 
 def search_questions(questions: QuerySet[Question], text: str) -> QuerySet[Question]:
-    """Full-text search on PostgreSQL (ranked); every word must appear on other databases."""
+    """Full-text search of prompts, answers and editors' notes: ranked on PostgreSQL, every word elsewhere."""
     text = text.strip()
     if not text:
         return questions
     if connection.vendor == "postgresql":
-        vector = SearchVector("prompt", weight="A", config=SEARCH_CONFIG) + SearchVector(
-            "answer", weight="B", config=SEARCH_CONFIG
+        vector = (
+            SearchVector("prompt", weight="A", config=SEARCH_CONFIG)
+            + SearchVector("answer", weight="B", config=SEARCH_CONFIG)
+            + SearchVector("editor_note", weight="C", config=SEARCH_CONFIG)
         )
         query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
         # Stemmed words, or the exact text (which finds identifiers such as "tf.keras" too).
         return (
             questions.annotate(search_document=vector, search_rank=SearchRank(vector, query))
-            .filter(Q(search_document=query) | Q(prompt__icontains=text) | Q(answer__icontains=text))
+            .filter(
+                Q(search_document=query)
+                | Q(prompt__icontains=text)
+                | Q(answer__icontains=text)
+                | Q(editor_note__icontains=text)
+            )
             .order_by("-search_rank", "guide", "number")
         )
     for word in text.split():
-        questions = questions.filter(Q(prompt__icontains=word) | Q(answer__icontains=word))
+        questions = questions.filter(
+            Q(prompt__icontains=word) | Q(answer__icontains=word) | Q(editor_note__icontains=word)
+        )
     return questions
 
 

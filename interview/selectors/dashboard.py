@@ -2,32 +2,37 @@
 
 import math
 import zoneinfo
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Avg, Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate, TruncWeek
 
 from accounts.models import User
-from interview.models import Attempt, Question, Rating, ReviewState, Topic
+from interview.forecast import schedule_forecast
+from interview.models import Attempt, Question, Rating, ReviewState
 from interview.scheduling import local_midnight, local_today
-from interview.selectors.practice import DailyBudget
-from interview.selectors.progress import retrievability, topic_mastery
+from interview.selectors.learning import (
+    REVIEW_ATTEMPT,
+    TodayCounts,
+    TopicProgress,
+    budget_from,
+    due_filter,
+    memory_model_for,
+    readiness_moment,
+    readiness_share,
+    recall,
+    topic_figures,
+    unseen_questions,
+    weak_topics,
+    whole_percent,
+)
 
 FORECAST_DAYS = 14
+FORECAST_FIELDS = ["question_id", "phase", "step", "stability", "difficulty", "due", "last_review"]
 ACTIVITY_WEEKS = 52
 TREND_WEEKS = 8
 RECENT_ATTEMPTS = 5
-
-
-@dataclass(frozen=True)
-class TopicProgress:
-    slug: str
-    name: str
-    mastery: float  # percent, 0-100
-    practised: int
-    total: int
-    topic: Topic = field(repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -49,8 +54,8 @@ class DashboardStats:
     daily_goal: int
     topics: list[TopicProgress]
     weakest_topics: list[str]
-    readiness: float
-    readiness_forecast: float | None
+    readiness: int
+    readiness_forecast: int | None
     reviews_per_day_needed: int | None
     days_to_interview: int | None
     activity: list[dict]
@@ -70,6 +75,8 @@ class DashboardStats:
                     "slug": t.slug,
                     "name": t.name,
                     "mastery": t.mastery,
+                    "coverage": t.coverage,
+                    "retention": t.retention,
                     "practised": t.practised,
                     "total": t.total,
                 }
@@ -85,17 +92,17 @@ class DashboardStats:
         return data
 
 
-def _percent(value: float) -> float:
-    return round(100 * value, 1)
-
-
 def _activity_by_day(user: User, since: datetime) -> dict[date, dict]:
     """Attempts (and first-time ones) per local day since ``since``: one grouped query on (user, created_at)."""
     rows = (
         Attempt.objects.filter(user=user, created_at__gte=since)
         .annotate(day=TruncDate("created_at", tzinfo=zoneinfo.ZoneInfo(user.timezone)))
         .values("day")
-        .annotate(count=Count("pk"), new=Count("pk", filter=Q(was_new=True)))
+        .annotate(
+            count=Count("pk"),
+            new=Count("pk", filter=Q(was_new=True)),
+            reviews=Count("pk", filter=REVIEW_ATTEMPT),
+        )
         .order_by("day")
     )
     return {row["day"]: row for row in rows}
@@ -142,7 +149,7 @@ def _trend(user: User, now: datetime) -> list[WeekTrend]:
         WeekTrend(
             week=row["week"].date() if isinstance(row["week"], datetime) else row["week"],
             attempts=row["attempts"],
-            coverage=_percent(row["coverage"] or 0),
+            coverage=round(100 * (row["coverage"] or 0), 1),
             ratings={label: row[label.lower()] for _, label in Rating.choices},
         )
         for row in rows
@@ -152,81 +159,62 @@ def _trend(user: User, now: datetime) -> list[WeekTrend]:
 def dashboard_stats(user: User, now: datetime) -> DashboardStats:
     """The numbers of the dashboard, in a fixed number of queries whatever the history size."""
     today = local_today(user, now)
-    active = Question.objects.public()
+    model = memory_model_for(user)
     states = ReviewState.objects.filter(user=user, question__is_active=True)
 
     has_interview = bool(user.interview_date and user.interview_date > today)
-    # The start of the interview day (or now, when there is none: those two counts are then unused).
-    interview = local_midnight(user.interview_date, user) if has_interview else now
-    public_practised = Q(stability__isnull=False, question__guide__owner__isnull=True)
-    schedule = states.annotate(recall_on_day=retrievability(interview)).aggregate(
-        due_now=Count("pk", filter=Q(due__lte=now)),
+    moment = readiness_moment(user, now)
+    public_practised = Q(stability__isnull=False, question__in=Question.objects.public())
+    schedule = states.annotate(day_recall=recall(moment, model)).aggregate(
+        due_now=Count("pk", filter=due_filter(now)),
         practised=Count("pk", filter=public_practised),
-        # Reviewed before the day (as scheduled), or still recalled well enough on the day without it.
-        ready_on_day=Count(
-            "pk",
-            filter=public_practised & (Q(due__lt=interview) | Q(recall_on_day__gte=user.desired_retention)),
-        ),
-        reviews_before=Count("pk", filter=Q(due__lt=interview)),
+        recall_on_day=Sum("day_recall", filter=public_practised),
     )
-    recall = retrievability(now)
-    ready = (
-        states.filter(stability__isnull=False)
-        .annotate(recall=recall)
-        .filter(recall__gte=user.desired_retention)
-    )
-    counts = active.aggregate(
-        total=Count("pk"),
-        unseen=Count("pk", filter=~Q(Exists(ReviewState.objects.filter(user=user, question=OuterRef("pk"))))),
-        ready=Count("pk", filter=Q(pk__in=ready.values("question_id"))),
+    counts = Question.objects.public().aggregate(
+        total=Count("pk"), unseen=Count("pk", filter=Q(pk__in=unseen_questions(user).values("pk")))
     )
     activity_start = local_midnight(today - timedelta(weeks=ACTIVITY_WEEKS) + timedelta(days=1), user)
     per_day = _activity_by_day(user, activity_start)
-    today_row = per_day.get(today, {"count": 0, "new": 0})
+    today_row = per_day.get(today, {"count": 0, "new": 0, "reviews": 0})
     today_count = today_row["count"]
-    reviews_today = today_count - today_row["new"]
-    # The same counts as daily_budget(), read from today's row instead of another query.
-    budget = DailyBudget(
-        new_left=max(0, user.daily_new_limit - today_row["new"]),
-        reviews_left=max(0, user.daily_review_limit - reviews_today),
+    reviews_today = today_row["reviews"]
+    # daily_budget()'s definition, read from today's row instead of another query.
+    today_counts = TodayCounts(
+        due_now=schedule["due_now"],
+        unseen=counts["unseen"],
+        budget=budget_from(user, new_today=today_row["new"], reviews_today=reviews_today),
     )
 
-    topics = [
-        TopicProgress(
-            slug=topic.slug,
-            name=topic.name,
-            mastery=_percent(topic.mastery),
-            practised=topic.practised,
-            total=topic.total,
-            topic=topic,
-        )
-        for topic in topic_mastery(user, now)
-    ]
-    weakest = [progress.slug for progress in topics if progress.practised][:3]
-
-    total = counts["total"] or 1
-    readiness = _percent(counts["ready"] / total)
+    figures = topic_figures(user, now)
+    total = counts["total"]
+    readiness = whole_percent(readiness_share(schedule["recall_on_day"] or 0.0, total))
     readiness_forecast = reviews_needed = days_left = None
     if has_interview:
         days_left = (user.interview_date - today).days
-        # Keeping to the schedule means reviewing what falls due before the day (recalled at the desired
-        # retention or better on the day, by the interview rule) and learning the daily new questions.
-        new_by_then = min(counts["unseen"], user.daily_new_limit * days_left)
-        readiness_forecast = _percent((schedule["ready_on_day"] + new_by_then) / total)
-        reviews_needed = math.ceil((schedule["reviews_before"] + new_by_then) / days_left)
+        forecast = schedule_forecast(
+            user=user,
+            now=now,
+            states=list(states.filter(public_practised).only(*FORECAST_FIELDS)),
+            unseen=counts["unseen"],
+            total=total,
+            new_left=today_counts.budget.new_left,
+            reviews_left=today_counts.budget.reviews_left,
+        )
+        readiness_forecast = whole_percent(forecast.readiness)
+        reviews_needed = math.ceil(forecast.answers_per_day_mean)
 
     return DashboardStats(
         today=today,
-        due_now=min(schedule["due_now"], budget.reviews_left),
-        new_available=min(counts["unseen"], budget.new_left),
+        due_now=today_counts.due_within_limit,
+        new_available=today_counts.new_within_limit,
         forecast=_forecast(user, today, now),
         streak_days=streak_from(set(per_day), today),
         today_count=today_count,
         # Today's new questions (as many as are left to learn) plus today's reviews.
         daily_goal=min(user.daily_new_limit, today_row["new"] + counts["unseen"])
         + min(reviews_today + schedule["due_now"], user.daily_review_limit),
-        topics=topics,
-        weakest_topics=weakest,
+        topics=[TopicProgress.of(topic) for topic in figures],
+        weakest_topics=[topic.topic.slug for topic in weak_topics(figures)],
         readiness=readiness,
         readiness_forecast=readiness_forecast,
         reviews_per_day_needed=reviews_needed,

@@ -3,9 +3,8 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Avg, Count, Exists, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Avg, Count, Exists, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from accounts.models import User
 from interview.models import (
@@ -20,11 +19,9 @@ from interview.models import (
     QuestionSet,
     Rating,
     ReviewState,
-    Topic,
 )
 from interview.scheduling import local_today
-from interview.selectors.content import PUBLIC_IN_TOPIC
-from interview.selectors.progress import retrievability
+from interview.selectors.learning import combined, due_filter, topic_figures_for, weak_topics, whole_percent
 
 MENTOR = Membership.Role.MENTOR
 LEARNER = Membership.Role.LEARNER
@@ -68,23 +65,31 @@ def question_sets_of(user: User) -> QuerySet[QuestionSet]:
     return QuestionSet.objects.filter(owner=user)
 
 
+def question_sets_assignable_by(mentor: User) -> QuerySet[QuestionSet]:
+    """The mentor's own sets and their co-mentors' (those go only to the cohorts both mentor)."""
+    if not mentor.is_authenticated:
+        return QuestionSet.objects.none()
+    co_mentors = Membership.objects.filter(cohort__in=cohorts_mentored_by(mentor), role=MENTOR).values("user")
+    return QuestionSet.objects.filter(Q(owner=mentor) | Q(owner__in=co_mentors))
+
+
 def assignments_mentored_by(user: User) -> QuerySet[Assignment]:
     return Assignment.objects.filter(cohort__in=cohorts_mentored_by(user))
 
 
-def assignments_of_learner(user: User, today: date | None = None) -> QuerySet[Assignment]:
-    """Assignments given to the user in cohorts they still belong to, from their start date on."""
+def assignments_of_learner(user: User, now: datetime) -> QuerySet[Assignment]:
+    """Assignments given to the user in cohorts they still belong to, from their start date (their own day) on."""
     assignments = Assignment.objects.filter(learners__learner=user, cohort__in=cohorts_joined_by(user))
-    today = today or local_today(user, timezone.now())
+    today = local_today(user, now)
     return assignments.filter(Q(start_date__isnull=True) | Q(start_date__lte=today))
 
 
-def assignments_visible_to(user: User) -> QuerySet[Assignment]:
+def assignments_visible_to(user: User, now: datetime) -> QuerySet[Assignment]:
     if not user.is_authenticated:
         return Assignment.objects.none()
     return Assignment.objects.filter(
         Q(pk__in=assignments_mentored_by(user).values("pk"))
-        | Q(pk__in=assignments_of_learner(user).values("pk"))
+        | Q(pk__in=assignments_of_learner(user, now).values("pk"))
     )
 
 
@@ -129,13 +134,55 @@ class AssignmentStatus:
     completed_at: datetime | None
 
 
-def status_of(progress: AssignmentLearner, assignment: Assignment, today: date) -> AssignmentStatus:
-    done = (
-        progress.reached_good
-        if assignment.completion_rule == Assignment.CompletionRule.REACH_GOOD
-        else progress.answered
+def active_question_ids(assignment: Assignment) -> list[int]:
+    """The assignment's questions still in use, in its order: only these count towards its total and completion.
+
+    A question retired after assigning can neither block completion nor inflate the total.
+    """
+    active = set(
+        Question.objects.filter(pk__in=assignment.question_ids, is_active=True).values_list("pk", flat=True)
     )
-    total = assignment.total
+    return [pk for pk in assignment.question_ids if pk in active]
+
+
+_ACTIVE_TOTAL = "_active_total"  # kept in the instance's __dict__ once read
+
+
+def active_total(assignment: Assignment) -> int:
+    """How many questions the assignment has for its learners now (kept on the instance once read)."""
+    if _ACTIVE_TOTAL not in assignment.__dict__:
+        assignment.__dict__[_ACTIVE_TOTAL] = len(active_question_ids(assignment))
+    return assignment.__dict__[_ACTIVE_TOTAL]
+
+
+def prime_active_totals(assignments: list[Assignment]) -> None:
+    """Read the active totals of many assignments in one query (for lists of statuses)."""
+    wanted = {pk for assignment in assignments for pk in assignment.question_ids}
+    active = set(Question.objects.filter(pk__in=wanted, is_active=True).values_list("pk", flat=True))
+    for assignment in assignments:
+        assignment.__dict__[_ACTIVE_TOTAL] = sum(pk in active for pk in assignment.question_ids)
+
+
+def done_attempts(assignment: Assignment, user: User) -> QuerySet[Attempt]:
+    """The learner's attempts that count towards completing the assignment under its rule."""
+    attempts = Attempt.objects.filter(
+        assignment=assignment, user=user, question__in=active_question_ids(assignment)
+    )
+    if assignment.completion_rule == Assignment.CompletionRule.REACH_GOOD:
+        attempts = attempts.filter(rating__gte=Rating.GOOD)
+    return attempts
+
+
+def done_count(progress: AssignmentLearner, assignment: Assignment) -> int:
+    """Questions done under the assignment's completion rule, from the learner's kept counts."""
+    if assignment.completion_rule == Assignment.CompletionRule.REACH_GOOD:
+        return progress.reached_good
+    return progress.answered
+
+
+def status_of(progress: AssignmentLearner, assignment: Assignment, today: date) -> AssignmentStatus:
+    total = active_total(assignment)
+    done = min(done_count(progress, assignment), total)
     if progress.completed_at:
         return AssignmentStatus(
             "completed", f"Completed {progress.completed_at:%-d %b %Y}", done, total, progress.completed_at
@@ -151,19 +198,21 @@ def learner_assignments(user: User, now: datetime) -> list[tuple[Assignment, Ass
     """The learner's assignments, due soon first, each with its status."""
     today = local_today(user, now)
     rows = (
-        AssignmentLearner.objects.filter(learner=user, assignment__in=assignments_of_learner(user))
+        AssignmentLearner.objects.filter(learner=user, assignment__in=assignments_of_learner(user, now))
         .select_related("assignment__cohort")
         # Open ones first (NULLs sort differently on PostgreSQL and SQLite, so say it), due soonest first.
         .order_by(F("completed_at").asc(nulls_first=True), "assignment__due_date")
     )
-    return [(row.assignment, status_of(row, row.assignment, today)) for row in rows]
+    progress = list(rows)
+    prime_active_totals([row.assignment for row in progress])
+    return [(row.assignment, status_of(row, row.assignment, today)) for row in progress]
 
 
 # The mentor's views ----------------------------------------------------------------------------------------
 
 
 def cohort_mastery_grid(cohort: Cohort, now: datetime) -> dict:
-    """Learners by topics: mastery (the dashboard's definition) for each cell, from two grouped queries."""
+    """Learners by topics: each cell the learner's mastery (the dashboard's definition), in a few queries."""
     learners = list(
         learners_of(cohort)
         .annotate(
@@ -173,7 +222,7 @@ def cohort_mastery_grid(cohort: Cohort, now: datetime) -> dict:
             ),
             due_now=Coalesce(
                 Subquery(
-                    ReviewState.objects.filter(user=OuterRef("pk"), due__lte=now, question__is_active=True)
+                    ReviewState.objects.filter(due_filter(now), user=OuterRef("pk"))
                     .order_by()
                     .values("user")
                     .annotate(n=Count("pk"))
@@ -185,41 +234,28 @@ def cohort_mastery_grid(cohort: Cohort, now: datetime) -> dict:
         )
         .order_by("display_name", "email")
     )
-    topics = list(
-        Topic.objects.annotate(total=Count("questions", filter=PUBLIC_IN_TOPIC, distinct=True))
-        .filter(total__gt=0)
-        .order_by("position", "name")
-    )
-    sums = (
-        ReviewState.objects.filter(
-            user__in=[learner.pk for learner in learners],
-            question__is_active=True,
-            question__guide__owner__isnull=True,
-            stability__isnull=False,
-        )
-        .values("user_id", "question__topics")
-        .annotate(recall=Sum(retrievability(now)), practised=Count("pk"))
-    )
-    cells = {(row["user_id"], row["question__topics"]): row for row in sums}
-    grid = []
-    for learner in learners:
-        row = []
-        for topic in topics:
-            cell = cells.get((learner.pk, topic.pk))
-            mastery = round(100 * (cell["recall"] if cell else 0) / topic.total, 1)
-            row.append({"topic": topic, "mastery": mastery, "practised": cell["practised"] if cell else 0})
-        grid.append({"learner": learner, "cells": row})
-    started = {}
-    for row in grid:
-        for cell in row["cells"]:
-            if cell["practised"]:
-                started.setdefault(cell["topic"].slug, []).append(cell["mastery"])
-    topic_means = [
-        {"topic": topic, "mastery": round(sum(started[topic.slug]) / len(started[topic.slug]), 1)}
-        for topic in topics
-        if topic.slug in started
+    topics, figures = topic_figures_for(learners, now)
+    grid = [
+        {
+            "learner": learner,
+            "cells": [
+                {
+                    "topic": topic,
+                    "mastery": whole_percent(figures[learner.pk, topic.pk].mastery),
+                    "practised": figures[learner.pk, topic.pk].practised,
+                }
+                for topic in topics
+            ],
+        }
+        for learner in learners
     ]
-    weakest = sorted(topic_means, key=lambda item: item["mastery"])[:3]
+    cohort_figures = [
+        combined([figures[learner.pk, topic.pk] for learner in learners], topic) for topic in topics
+    ]
+    weakest = [
+        {"topic": item.topic, "retention": whole_percent(item.retention or 0.0)}
+        for item in weak_topics(cohort_figures)
+    ]
     return {"learners": learners, "topics": topics, "grid": grid, "weakest": weakest}
 
 
@@ -272,7 +308,3 @@ def question_insights(mentor: User) -> QuerySet[Question]:
         .annotate(struggle_share=F("struggles") * 1.0 / F("attempts_count"))
         .order_by("-struggle_share", "average_coverage", "number")
     )
-
-
-def is_member(user: User, cohort: Cohort) -> bool:
-    return Membership.objects.filter(user=user, cohort=cohort).exists()

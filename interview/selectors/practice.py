@@ -4,37 +4,51 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery, Sum
 
 from accounts.models import User
-from interview.models import Attempt, PracticeSession, Question, Rating, ReviewState, Topic
-from interview.scheduling import local_midnight, local_today
-from interview.selectors.progress import weakest_topics
+from interview.models import Attempt, PracticeSession, Question, Rating, ReviewState, Showing, Topic
+from interview.selectors.learning import (
+    daily_budget,
+    due_filter,
+    today_start,
+    unseen_questions,
+    weakest_topics,
+)
+
+SiblingLink = Question.siblings.through
 
 
-def today_start(user: User, now: datetime) -> datetime:
-    return local_midnight(local_today(user, now), user)
+def sibling_link_count() -> int:
+    """An upper bound on how many questions of a plan their siblings can bury."""
+    return SiblingLink.objects.count()
 
 
-def attempts_today(user: User, now: datetime) -> QuerySet[Attempt]:
-    return Attempt.objects.filter(user=user, created_at__gte=today_start(user, now))
-
-
-@dataclass(frozen=True)
-class DailyBudget:
-    new_left: int
-    reviews_left: int
-
-
-def daily_budget(user: User, now: datetime) -> DailyBudget:
-    """How many new questions and reviews the user's daily limits still allow today."""
-    counts = attempts_today(user, now).aggregate(
-        new=Count("pk", filter=Q(was_new=True)), reviews=Count("pk", filter=Q(was_new=False))
+def siblings_among(question_ids: list[int]) -> dict[int, set[int]]:
+    """The siblings of each of these questions (only those that have any)."""
+    links: dict[int, set[int]] = {}
+    pairs = SiblingLink.objects.filter(from_question_id__in=question_ids).values_list(
+        "from_question_id", "to_question_id"
     )
-    return DailyBudget(
-        new_left=max(0, user.daily_new_limit - counts["new"]),
-        reviews_left=max(0, user.daily_review_limit - counts["reviews"]),
-    )
+    for question_id, sibling_id in pairs:
+        links.setdefault(question_id, set()).add(sibling_id)
+    return links
+
+
+def _links_to_siblings_shown_today(user: User, now: datetime) -> QuerySet:
+    shown_today = Showing.objects.filter(user=user, shown_at__gte=today_start(user, now)).values("question")
+    return SiblingLink.objects.filter(to_question_id__in=shown_today)
+
+
+def buried_question_ids(user: User, question_ids: list[int], now: datetime) -> set[int]:
+    """Of these questions, those with a sibling already shown to the user on their local day (as Anki buries)."""
+    buried = _links_to_siblings_shown_today(user, now).filter(from_question_id__in=question_ids)
+    return set(buried.values_list("from_question_id", flat=True))
+
+
+def not_buried(questions: QuerySet[Question], user: User, now: datetime) -> QuerySet[Question]:
+    """These questions less those buried today (the same rule as buried_question_ids, in one query)."""
+    return questions.exclude(pk__in=_links_to_siblings_shown_today(user, now).values("from_question_id"))
 
 
 def _active_in(topic_ids: list[int]) -> QuerySet[Question]:
@@ -46,19 +60,49 @@ def _active_in(topic_ids: list[int]) -> QuerySet[Question]:
 
 def due_question_ids(user: User, now: datetime, limit: int) -> list[int]:
     """Questions whose review is due, most overdue first."""
-    due = ReviewState.objects.filter(user=user, due__lte=now, question__is_active=True).order_by("due")
+    due = ReviewState.objects.filter(due_filter(now), user=user).order_by("due")
     return list(due.values_list("question_id", flat=True)[:limit])
 
 
 def new_question_ids(user: User, topic_ids: list[int], limit: int) -> list[int]:
     """Questions the user has never practised, in guide order."""
-    seen = ReviewState.objects.filter(user=user, question=OuterRef("pk"))
-    unseen = _active_in(topic_ids).filter(~Exists(seen)).order_by("guide__title", "number")
+    unseen = unseen_questions(user)
+    if topic_ids:
+        unseen = unseen.filter(topics__in=topic_ids).distinct()
+    unseen = unseen.order_by("guide__title", "number")
     return list(unseen.values_list("pk", flat=True)[:limit])
 
 
 def topic_question_ids(topic_ids: list[int]) -> list[int]:
     return list(_active_in(topic_ids).order_by("guide__title", "number").values_list("pk", flat=True))
+
+
+def within_new_limit(user: User, question_ids: list[int], new_left: int) -> list[int]:
+    """The same questions in order, keeping at most ``new_left`` that the learner has never practised."""
+    seen = set(
+        ReviewState.objects.filter(user=user, question_id__in=question_ids).values_list(
+            "question_id", flat=True
+        )
+    )
+    kept, new = [], 0
+    for pk in question_ids:
+        if pk not in seen:
+            if new >= new_left:
+                continue
+            new += 1
+        kept.append(pk)
+    return kept
+
+
+def unseen_count(user: User, question_ids: list[int]) -> int:
+    """How many of these questions the learner has never practised."""
+    seen = ReviewState.objects.filter(user=user, question_id__in=question_ids).count()
+    return len(set(question_ids)) - seen
+
+
+def new_past_daily_limit(user: User, session: PracticeSession, now: datetime) -> int:
+    """How many never-practised questions a session plans beyond what today's new limit allows."""
+    return max(0, unseen_count(user, session.queue) - daily_budget(user, now).new_left)
 
 
 def least_recently_practised(user: User, question_ids: list[int]) -> list[int]:
@@ -87,9 +131,13 @@ def weakest_question_ids(user: User, now: datetime) -> list[int]:
     return least_recently_practised(user, topic_question_ids(topic_ids))
 
 
-def mock_question_ids(topic_ids: list[int], count: int, rng: random.Random | None = None) -> list[int]:
+def mock_question_ids(
+    user: User, topic_ids: list[int], count: int, new_left: int, rng: random.Random | None = None
+) -> list[int]:
+    """``count`` random questions of the topics, at most ``new_left`` of them never practised."""
     candidates = topic_question_ids(topic_ids)
-    return (rng or random).sample(candidates, min(count, len(candidates)))
+    (rng or random).shuffle(candidates)
+    return within_new_limit(user, candidates, new_left)[:count]
 
 
 @dataclass(frozen=True)

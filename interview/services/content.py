@@ -4,7 +4,7 @@ import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 
 from interview.annotations import GuideAnnotations, QuestionAnnotation
 from interview.guide_format import ParsedGuide, ParsedQuestion, parse_guide
@@ -39,7 +39,8 @@ def default_kind(parsed: ParsedQuestion) -> str:
 
 def _check_annotations_match(parsed: ParsedGuide, annotations: GuideAnnotations) -> None:
     numbers = {question.number for question in parsed.questions}
-    unknown = sorted(set(annotations.questions) - numbers)
+    named = set(annotations.questions) | {number for group in annotations.siblings for number in group}
+    unknown = sorted(named - numbers)
     if unknown:
         listed = ", ".join(f"Q{number}" for number in unknown)
         raise ValidationError(f"The annotations describe questions the guide does not have: {listed}.")
@@ -65,6 +66,13 @@ def _save_snippets(question: Question, parsed: ParsedQuestion) -> None:
     question.snippets.filter(position__gte=len(parsed.snippets)).delete()
 
 
+def _save_siblings(guide: Guide, annotations: GuideAnnotations) -> None:
+    """Make the guide's sibling links exactly the annotated groups (links are symmetrical)."""
+    by_number = {question.number: question for question in guide.questions.all()}
+    for number, question in by_number.items():
+        question.siblings.set([by_number[other] for other in annotations.siblings_of(number)])
+
+
 def _save_annotation(question: Question, annotation: QuestionAnnotation, topics: dict[str, Topic]) -> None:
     question.topics.set([topics[slug] for slug in annotation.topics])
     for position, point in enumerate(annotation.key_points):
@@ -83,33 +91,56 @@ def guide_import(
     title: str = "",
     annotations: GuideAnnotations | None = None,
     owner=None,
+    max_questions: int | None = None,
 ) -> ImportReport:
     """Create or update a guide from its text; questions match by number and are never deleted.
 
     Questions missing from the text are retired (is_active=False) so their history stays attached.
+    The guide's own text is stored exactly as parsed; annotations only add to it (topics, key points,
+    editors' notes, siblings). Without annotations, those of an earlier import are kept.
     Raises GuideFormatError or ValidationError, leaving the database unchanged.
     """
     parsed = parse_guide(text)
+    annotated = annotations is not None
+    if max_questions is not None and len(parsed.questions) > max_questions:
+        raise ValidationError(
+            {
+                "file": f"The file holds {len(parsed.questions):,} questions; at most {max_questions:,} fit here."
+            }
+        )
     annotations = annotations or GuideAnnotations()
     _check_annotations_match(parsed, annotations)
 
     existing_guide = Guide.objects.filter(slug=slug).first()
     if existing_guide is not None and existing_guide.owner_id != (owner.pk if owner else None):
         raise ValidationError(f"The guide {slug!r} belongs to someone else.")
+    title = (
+        title
+        or annotations.title
+        or parsed.title
+        or (existing_guide.title if existing_guide else "")
+        or slug.replace("-", " ").capitalize()
+    )
+    for name, value in {"title": title, "tips_heading": parsed.tips_heading}.items():
+        field = Guide._meta.get_field(name)
+        assert isinstance(field, models.CharField)  # both are; this tells the type checker
+        if len(value) > (field.max_length or 0):
+            raise ValidationError(
+                {
+                    name: f"The {field.verbose_name} is {len(value):,} characters long; at most {field.max_length} fit."
+                }
+            )
     guide, _ = Guide.objects.update_or_create(
         slug=slug,
         defaults={
-            "title": title
-            or annotations.title
-            or parsed.title
-            or (existing_guide.title if existing_guide else "")
-            or slug.replace("-", " ").capitalize(),
+            "title": title,
             "intro": "\n\n".join(parsed.intro),
             "tips_heading": parsed.tips_heading,
             "closing_tips": parsed.tips,
             "closing_text": "\n\n".join(parsed.closing),
             "source_file": source_file,
             "owner": owner,
+            **({"editor_note": annotations.editor_note} if annotated else {}),
         },
     )
     topics = _save_topics(annotations)
@@ -131,6 +162,8 @@ def guide_import(
             question.kind = annotation.kind
         elif is_new:
             question.kind = default_kind(item)
+        if annotation:
+            question.editor_note = annotation.editor_note
         question.full_clean(exclude=["guide"], validate_unique=False, validate_constraints=False)
         question.save()
         _save_snippets(question, item)
@@ -138,6 +171,9 @@ def guide_import(
             _save_annotation(question, annotation, topics)
         created += is_new
         updated += not is_new
+
+    if annotated:
+        _save_siblings(guide, annotations)
 
     seen = {item.number for item in parsed.questions}
     retired = guide.questions.filter(is_active=True).exclude(number__in=seen).update(is_active=False)

@@ -3,6 +3,8 @@
 from datetime import date, datetime
 from pathlib import Path
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, Q
@@ -11,6 +13,15 @@ from django.utils.text import slugify
 
 from accounts.models import User
 from interview.annotations import MAX_KEY_POINTS, MIN_KEY_POINTS
+from interview.limits import (
+    COHORT_DESCRIPTION_MAX_LENGTH,
+    COHORT_NAME_MAX_LENGTH,
+    FEEDBACK_MAX_LENGTH,
+    MAX_SET_QUESTIONS,
+    REPLY_MAX_LENGTH,
+    SET_DESCRIPTION_MAX_LENGTH,
+    SET_TITLE_MAX_LENGTH,
+)
 from interview.models import (
     Assignment,
     AssignmentLearner,
@@ -25,18 +36,20 @@ from interview.models import (
     Language,
     Membership,
     Question,
+    QuestionNote,
     QuestionSet,
     QuestionSetItem,
     Rating,
     Topic,
 )
+from interview.scheduling import local_today
+from interview.selectors import mentoring as see
 from interview.selectors.mentoring import attempts_visible_to, cohorts_mentored_by
 from interview.services.content import ImportReport, guide_import
 from interview.services.text import written_text
 
 MENTOR = Membership.Role.MENTOR
 LEARNER = Membership.Role.LEARNER
-MAX_SET_QUESTIONS = 200
 
 
 def _require_mentor(user: User) -> None:
@@ -53,10 +66,11 @@ def _require_mentor_of(user: User, cohort: Cohort) -> None:
 def cohort_create(*, mentor: User, name: str, description: str = "") -> Cohort:
     """A new cohort, mentored by its creator."""
     _require_mentor(mentor)
-    name = name.strip()
-    if not name:
-        raise ValidationError({"name": "Give the cohort a name."})
-    cohort = Cohort.objects.create(name=name[:120], description=description.strip())
+    name = written_text(
+        name, field="name", max_length=COHORT_NAME_MAX_LENGTH, missing="Give the cohort a name."
+    )
+    description = written_text(description, field="description", max_length=COHORT_DESCRIPTION_MAX_LENGTH)
+    cohort = Cohort.objects.create(name=name, description=description)
     Membership.objects.create(cohort=cohort, user=mentor, role=MENTOR)
     return cohort
 
@@ -142,9 +156,7 @@ def _question_ids(question_ids: list[int], owner: User, kept: set[int] = frozens
     if len(set(question_ids)) != len(question_ids):
         raise ValidationError({"questions": "A question appears twice in the set."})
     known = kept | set(
-        Question.objects.filter(pk__in=question_ids, is_active=True)
-        .filter(Q(guide__owner__isnull=True) | Q(guide__owner=owner))
-        .values_list("pk", flat=True)
+        Question.objects.assignable_by(owner).filter(pk__in=question_ids).values_list("pk", flat=True)
     )
     unknown = [pk for pk in question_ids if pk not in known]
     if unknown:
@@ -163,19 +175,18 @@ def question_set_save(
 ) -> QuestionSet:
     """Create or change a question set; its order is the order of ``question_ids``."""
     _require_mentor(owner)
-    title = title.strip()
-    if not title:
-        raise ValidationError({"title": "Give the set a title."})
+    title = written_text(
+        title, field="title", max_length=SET_TITLE_MAX_LENGTH, missing="Give the set a title."
+    )
+    description = written_text(description, field="description", max_length=SET_DESCRIPTION_MAX_LENGTH)
     kept = set(question_set.items.values_list("question_id", flat=True)) if question_set else set()
     question_ids = _question_ids(question_ids, owner, kept)
     if question_set is None:
-        question_set = QuestionSet.objects.create(
-            owner=owner, title=title[:200], description=description.strip()
-        )
+        question_set = QuestionSet.objects.create(owner=owner, title=title, description=description)
     else:
         if question_set.owner_id != owner.pk:
             raise PermissionDenied("Only the owner can change a question set.")
-        question_set.title, question_set.description = title[:200], description.strip()
+        question_set.title, question_set.description = title, description
         question_set.save()
         question_set.items.all().delete()
     QuestionSetItem.objects.bulk_create(
@@ -183,6 +194,17 @@ def question_set_save(
         for position, pk in enumerate(question_ids)
     )
     return question_set
+
+
+@transaction.atomic
+def question_set_delete(*, owner: User, question_set: QuestionSet) -> None:
+    """Delete a set of one's own that was never assigned (assignments keep the set they came from)."""
+    question_set = QuestionSet.objects.select_for_update().get(pk=question_set.pk)
+    if question_set.owner_id != owner.pk:
+        raise PermissionDenied("Only the owner can delete a question set.")
+    if question_set.assignments.exists():
+        raise ValidationError("This set is assigned; copy it instead of deleting it.")
+    question_set.delete()
 
 
 def question_set_copy(*, owner: User, question_set: QuestionSet) -> QuestionSet:
@@ -206,19 +228,26 @@ def assignment_create(
     *,
     mentor: User,
     question_set: QuestionSet,
-    cohort: Cohort,
     due_date: date,
+    cohort: Cohort | None = None,
     learners: list[User] | None = None,
     start_date: date | None = None,
     completion_rule: str = Assignment.CompletionRule.ANSWER_ALL,
+    now: datetime | None = None,
 ) -> Assignment:
-    """Assign a set to a whole cohort, or to chosen learners of it, with the set's questions as they are now."""
+    """Assign a set to a whole cohort, or to chosen learners of it, with the set's questions as they are now.
+
+    Without a cohort, the chosen learners' cohort is the one of the mentor's cohorts they all learn in.
+    The set is the mentor's own, or a co-mentor's who mentors the cohort too.
+    """
+    if cohort is None:
+        cohort = _cohort_of_learners(mentor, learners)
     _require_mentor_of(mentor, cohort)
     if (
         question_set.owner_id != mentor.pk
         and not cohorts_mentored_by(question_set.owner).filter(pk=cohort.pk).exists()
     ):
-        raise ValidationError({"question_set": "Assign one of your own question sets."})
+        raise ValidationError({"question_set": "Assign one of your own question sets, or a co-mentor's."})
     question_ids = list(
         question_set.items.filter(question__is_active=True)
         .order_by("position")
@@ -226,7 +255,8 @@ def assignment_create(
     )
     if not question_ids:
         raise ValidationError({"question_set": "The set has no questions yet."})
-    if due_date < timezone.localdate():
+    # "Today" is the mentor's own day, however they signed in (the request's active zone plays no part).
+    if due_date < local_today(mentor, now or timezone.now()):
         raise ValidationError({"due_date": "The due date is in the past."})
     if start_date and due_date < start_date:
         raise ValidationError({"due_date": "The due date comes before the start date."})
@@ -259,35 +289,52 @@ def assignment_create(
     return assignment
 
 
+def _cohort_of_learners(mentor: User, learners: list[User] | None) -> Cohort:
+    """The first (by name) of the mentor's cohorts in which every one of these users is a learner."""
+    if not learners:
+        raise ValidationError({"cohort": "Assign to a cohort or to chosen learners."})
+    shared = (
+        cohorts_mentored_by(mentor)
+        .filter(memberships__user__in=learners, memberships__role=LEARNER)
+        .annotate(chosen=Count("memberships", distinct=True))
+        .filter(chosen=len({user.pk for user in learners}))
+        .order_by("name", "pk")
+        .first()
+    )
+    if shared is None:
+        raise ValidationError({"learners": "These learners share none of your cohorts."})
+    return shared
+
+
+@transaction.atomic
 def assignment_progress_update(*, attempt: Attempt) -> None:
     """Recount one learner's progress on the attempt's assignment (called when an attempt is recorded)."""
     assignment = attempt.assignment
     if assignment is None:
         return
-    # Only questions still in use count: a question retired after assigning cannot block completion.
-    active = Question.objects.filter(pk__in=assignment.question_ids, is_active=True).values("pk")
-    counts = Attempt.objects.filter(assignment=assignment, user=attempt.user, question__in=active).aggregate(
-        answered=Count("question", distinct=True),
-        reached_good=Count("question", filter=Q(rating__gte=Rating.GOOD), distinct=True),
-    )
+    # Lock first, then count: a count taken before the lock would miss an answer committed meanwhile by a
+    # second session of the same assignment, and the later write would overwrite the earlier one.
     progress, _ = AssignmentLearner.objects.select_for_update().get_or_create(
         assignment=assignment, learner=attempt.user
     )
-    progress.answered, progress.reached_good = counts["answered"], counts["reached_good"]
-    progress.last_activity = attempt.created_at
-    done = (
-        progress.reached_good
-        if assignment.completion_rule == Assignment.CompletionRule.REACH_GOOD
-        else progress.answered
+    counts = Attempt.objects.filter(
+        assignment=assignment, user=attempt.user, question__in=see.active_question_ids(assignment)
+    ).aggregate(
+        answered=Count("question", distinct=True),
+        reached_good=Count("question", filter=Q(rating__gte=Rating.GOOD), distinct=True),
     )
-    if progress.completed_at is None and done >= active.count():
+    progress.answered, progress.reached_good = counts["answered"], counts["reached_good"]
+    progress.last_activity = max(filter(None, [progress.last_activity, attempt.created_at]))
+    if progress.completed_at is None and see.done_count(progress, assignment) >= see.active_total(assignment):
         progress.completed_at = attempt.created_at
     progress.save()
 
 
 @transaction.atomic
 def feedback_give(*, mentor: User, attempt: Attempt, text: str) -> Feedback:
-    text = written_text(text, field="text", max_length=5_000, missing="Write some feedback first.")
+    text = written_text(
+        text, field="text", max_length=FEEDBACK_MAX_LENGTH, missing="Write some feedback first."
+    )
     if attempt.user_id == mentor.pk or not attempts_visible_to(mentor).filter(pk=attempt.pk).exists():
         raise PermissionDenied("You can only give feedback on your learners' assignment answers.")
     return Feedback.objects.create(attempt=attempt, mentor=mentor, text=text)
@@ -299,7 +346,7 @@ def feedback_reply(*, learner: User, feedback: Feedback, text: str, now: datetim
     feedback = Feedback.objects.select_for_update().get(pk=feedback.pk)
     if feedback.attempt.user_id != learner.pk:
         raise PermissionDenied("Only the learner can reply.")
-    text = written_text(text, field="reply", max_length=5_000, missing="Write your reply first.")
+    text = written_text(text, field="reply", max_length=REPLY_MAX_LENGTH, missing="Write your reply first.")
     if feedback.replied_at is not None:
         raise ValidationError({"reply": "You have already replied to this feedback."})
     now = now or timezone.now()
@@ -313,6 +360,37 @@ def feedback_mark_read(*, learner: User, feedback: Feedback, now: datetime | Non
     if feedback.attempt.user_id != learner.pk:
         raise PermissionDenied("Only the learner can mark feedback read.")
     Feedback.objects.filter(pk=feedback.pk, read_at__isnull=True).update(read_at=now or timezone.now())
+
+
+@transaction.atomic
+def feedback_submit(
+    *,
+    user: User,
+    attempt: Attempt,
+    text: str | None = None,
+    feedback_id: int | None = None,
+    reply: str | None = None,
+    read: bool = False,
+    now: datetime | None = None,
+) -> tuple[Feedback, bool]:
+    """One entry for the feedback on an attempt: its mentor gives some; its learner replies to one or reads it.
+
+    Returns the feedback and whether it was created. Someone else's attempt means giving feedback.
+    """
+    if attempt.user_id != user.pk:
+        if text is None:
+            raise ValidationError({"text": "Write the feedback in text."})
+        return feedback_give(mentor=user, attempt=attempt, text=text), True
+    feedback = attempt.feedback.filter(pk=feedback_id).first() if feedback_id is not None else None
+    if feedback is None:
+        raise ValidationError({"feedback": "Give the id of a feedback on this attempt."})
+    if reply is not None:
+        return feedback_reply(learner=user, feedback=feedback, text=reply, now=now), False
+    if not read:
+        raise ValidationError({"reply": "Send a reply, or read: true."})
+    feedback_mark_read(learner=user, feedback=feedback, now=now)
+    feedback.refresh_from_db()
+    return feedback, False
 
 
 # A mentor's own questions --------------------------------------------------------------------------------------
@@ -351,6 +429,16 @@ def mentor_question_create(
         errors["key_points"] = f"Give {MIN_KEY_POINTS} to {MAX_KEY_POINTS} key points, or none."
     if any(not terms for _, terms in key_points):
         errors["key_points"] = "Every key point needs at least one term after a “|”."
+    text_limit = int(KeyPoint._meta.get_field("text").max_length or 0)
+    too_long = [number for number, (text, _) in enumerate(key_points, start=1) if len(text) > text_limit]
+    if too_long:
+        errors["key_points"] = (
+            f"Key point {too_long[0]} is longer than {text_limit} characters: say it shorter."
+        )
+    if not _own_questions_left(mentor):
+        errors["prompt"] = (
+            f"You have {settings.MENTOR_OWN_QUESTIONS_MAX:,} questions of your own, the most there can be."
+        )
     if errors:
         raise ValidationError(errors)
     guide = Guide.objects.select_for_update().get(pk=mentor_guide_for(mentor).pk)
@@ -368,14 +456,112 @@ def mentor_question_create(
     return question
 
 
-def mentor_guide_import(*, mentor: User, text: str, filename: str) -> ImportReport:
+def _own_questions_left(mentor: User, *, besides_guide: str = "") -> int:
+    """How many more active questions of their own the mentor may have (a guide being re-imported aside)."""
+    own = Question.objects.filter(guide__owner=mentor, is_active=True).exclude(guide__slug=besides_guide)
+    return max(0, settings.MENTOR_OWN_QUESTIONS_MAX - own.count())
+
+
+def _count_import(mentor: User, now: datetime) -> None:
+    """Imports per mentor per clock hour, counted before the work (failed ones too: they cost as much)."""
+    limit = settings.MENTOR_IMPORTS_PER_HOUR
+    key = f"mentor-imports:{mentor.pk}:{now:%Y%m%d%H}"
+    cache.add(key, 0, timeout=3600)
+    if cache.incr(key) > limit:
+        raise ValidationError(
+            {"file": f"You can import {limit} files an hour: try again after {now:%H}:59 UTC."}
+        )
+
+
+def mentor_guide_import(
+    *, mentor: User, text: str, filename: str, now: datetime | None = None
+) -> ImportReport:
     """Import several questions at once from a file in the guide format, as a guide of the mentor's own."""
     _require_mentor(mentor)
+    _count_import(mentor, now or timezone.now())
+    title_limit = int(Guide._meta.get_field("title").max_length or 0)
+    if len(Path(filename).stem) > title_limit:
+        raise ValidationError(
+            {"file": f"The file name is too long: at most {title_limit} characters before the extension."}
+        )
     stem = slugify(Path(filename).stem)[:50] or "import"
+    slug = f"mentor-{mentor.pk}-{stem}"
     return guide_import(
         text=text,
-        slug=f"mentor-{mentor.pk}-{stem}",
+        slug=slug,
         source_file=Path(filename).name,
         title=Path(filename).stem,
         owner=mentor,
+        max_questions=min(
+            settings.MENTOR_IMPORT_MAX_QUESTIONS, _own_questions_left(mentor, besides_guide=slug)
+        ),
     )
+
+
+# A mentor leaving ---------------------------------------------------------------------------------------------
+
+# Not an email address, so nobody can sign up or sign in as the placeholder.
+FORMER_MENTOR_EMAIL = "former-mentor"
+FORMER_MENTOR_NAME = "a former mentor"
+
+
+def former_mentor() -> User:
+    """The placeholder that keeps what a deleted mentor leaves to learners: it cannot sign in or mentor."""
+    user, created = User.objects.get_or_create(
+        email=FORMER_MENTOR_EMAIL, defaults={"display_name": FORMER_MENTOR_NAME, "is_active": False}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+@transaction.atomic
+def mentor_account_retire(*, mentor: User) -> None:
+    """Hand over or remove what a mentor owns before their account is deleted.
+
+    Cohorts with a co-mentor pass to the longest-serving one, with the sets assigned there; a cohort
+    without one goes (its learners keep their attempts). Own questions that learners answered, noted or
+    still have in a set or an assignment are retired and kept, attributed to "a former mentor"; the
+    others go. Feedback stays
+    with the learner, attributed to "a former mentor".
+    """
+    other_mentors = Membership.objects.filter(role=MENTOR).exclude(user=mentor).order_by("joined_at", "pk")
+    for cohort in Cohort.objects.filter(memberships__user=mentor, memberships__role=MENTOR):
+        if not other_mentors.filter(cohort=cohort).exists():
+            cohort.delete()
+    # A set still assigned somewhere passes to the longest-serving mentor of a cohort it is assigned in.
+    for question_set in QuestionSet.objects.filter(owner=mentor, assignments__isnull=False).distinct():
+        heir = other_mentors.filter(cohort__assignments__question_set=question_set).first()
+        if heir is None:  # assigned only in cohorts nobody mentors any more
+            question_set.assignments.all().delete()
+        else:
+            question_set.owner = heir.user
+            question_set.save(update_fields=["owner"])
+    QuestionSet.objects.filter(owner=mentor).delete()
+    Attempt.objects.filter(user=mentor).delete()
+    placeholder = None
+    guides = list(Guide.objects.filter(owner=mentor))
+    # Assignments keep their question lists as ids: a question still listed there must stay.
+    assigned = (
+        {pk for ids in Assignment.objects.values_list("question_ids", flat=True) for pk in ids}
+        if guides
+        else set()
+    )
+    used = (
+        Q(pk__in=Attempt.objects.values("question"))
+        | Q(pk__in=QuestionSetItem.objects.values("question"))
+        | Q(pk__in=QuestionNote.objects.exclude(user=mentor).values("question"))
+        | Q(pk__in=assigned)
+    )
+    for guide in guides:
+        Question.objects.filter(guide=guide).exclude(used).delete()
+        if not Question.objects.filter(guide=guide).exists():
+            guide.delete()
+            continue
+        placeholder = placeholder or former_mentor()
+        Question.objects.filter(guide=guide).update(is_active=False)
+        guide.owner, guide.title = placeholder, f"Questions by {FORMER_MENTOR_NAME}"
+        guide.save(update_fields=["owner", "title"])
+    if Feedback.objects.filter(mentor=mentor).exists():
+        Feedback.objects.filter(mentor=mentor).update(mentor=placeholder or former_mentor())

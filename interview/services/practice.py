@@ -1,5 +1,6 @@
 """Writes for practice: starting sessions, showing questions, recording attempts, notes and flags."""
 
+import math
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -8,6 +9,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from interview.limits import (
+    ANSWER_MAX_LENGTH,
+    FLAG_REASON_MAX_LENGTH,
+    MAX_DURATION_MS,
+    MOCK_DEFAULT_QUESTIONS,
+    MOCK_DEFAULT_SECONDS,
+    MOCK_MAX_QUESTIONS,
+    MOCK_SECONDS_RANGE,
+    NOTE_MAX_LENGTH,
+)
 from interview.matching import coverage_of, covered_key_points, suggested_rating
 from interview.models import (
     Assignment,
@@ -22,18 +33,16 @@ from interview.models import (
     Showing,
     Topic,
 )
-from interview.models.practice import ANSWER_MAX_LENGTH
-from interview.scheduling import copy_card_to, review
+from interview.scheduling import copy_card_to, local_today, review
+from interview.selectors import learning
+from interview.selectors import mentoring as see_mentoring
 from interview.selectors import practice as pick
 from interview.selectors.mentoring import assignments_of_learner
 from interview.services.mentoring import assignment_progress_update
 from interview.services.text import written_text
 
-MOCK_DEFAULT_QUESTIONS = 5
-MOCK_DEFAULT_SECONDS = 180
-MOCK_MAX_QUESTIONS = 20
-MOCK_SECONDS_RANGE = (30, 1800)
-MAX_DURATION_MS = 6 * 60 * 60 * 1000
+# An Again card comes back after this many other cards of the session (or at its end, when fewer are left).
+AGAIN_GAP = 3
 
 
 @dataclass(frozen=True)
@@ -79,19 +88,34 @@ def _check_answer_length(answer_text: str) -> None:
         )
 
 
-def _assignment_queue(user: User, assignment: Assignment | None) -> list[int]:
-    """The assignment's questions the learner still has to do (all of them again once it is complete)."""
-    if assignment is None or not assignments_of_learner(user).filter(pk=assignment.pk).exists():
+def _assignment_queue(user: User, assignment: Assignment | None, now: datetime, new_left: int) -> list[int]:
+    """The assignment's questions the learner still has to do (all of them again once it is complete).
+
+    New questions stay within the daily limit, unless the due date needs more today: the unseen ones
+    spread evenly over the days left, all of them on the due day or once it is past.
+    """
+    if assignment is None or not assignments_of_learner(user, now).filter(pk=assignment.pk).exists():
         raise ValidationError({"assignment": "Choose one of your assignments."})
-    attempts = Attempt.objects.filter(user=user, assignment=assignment)
-    if assignment.completion_rule == Assignment.CompletionRule.REACH_GOOD:
-        attempts = attempts.filter(rating__gte=Rating.GOOD)
-    done = set(attempts.values_list("question_id", flat=True))
-    active = set(
-        Question.objects.filter(pk__in=assignment.question_ids, is_active=True).values_list("pk", flat=True)
-    )
-    remaining = [pk for pk in assignment.question_ids if pk in active and pk not in done]
-    return remaining or [pk for pk in assignment.question_ids if pk in active]
+    done = set(see_mentoring.done_attempts(assignment, user).values_list("question_id", flat=True))
+    active = see_mentoring.active_question_ids(assignment)
+    queue = [pk for pk in active if pk not in done] or active
+    days_left = max(1, (assignment.due_date - local_today(user, now)).days + 1)
+    needed_today = math.ceil(pick.unseen_count(user, queue) / days_left)
+    return pick.within_new_limit(user, queue, max(new_left, needed_today))
+
+
+def _without_buried_siblings(user: User, queue: list[int], now: datetime) -> list[int]:
+    """The queue in its order, less each question whose sibling was shown today or comes earlier in it.
+
+    A left-out question keeps its schedule untouched, so it comes back on another day.
+    """
+    buried = pick.buried_question_ids(user, queue, now)
+    siblings = pick.siblings_among(queue)
+    kept: list[int] = []
+    for question_id in queue:
+        if question_id not in buried and not siblings.get(question_id, set()) & set(kept):
+            kept.append(question_id)
+    return kept
 
 
 def _queue_for(
@@ -102,23 +126,33 @@ def _queue_for(
     now: datetime,
     assignment: Assignment | None = None,
 ) -> list[int]:
+    budget = learning.daily_budget(user, now)
     if mode == PracticeMode.ASSIGNMENT:
-        return _assignment_queue(user, assignment)
-    budget = pick.daily_budget(user, now)
+        return _without_buried_siblings(user, _assignment_queue(user, assignment, now, budget.new_left), now)
+    # Modes with a limit ask for more, so that the questions siblings bury leave no gap.
+    spare = (
+        pick.sibling_link_count() if mode in {PracticeMode.DUE, PracticeMode.NEW, PracticeMode.MOCK} else 0
+    )
     if mode == PracticeMode.DUE:
-        return pick.due_question_ids(user, now, budget.reviews_left)
+        queue = pick.due_question_ids(user, now, budget.reviews_left + spare)
+        return _without_buried_siblings(user, queue, now)[: budget.reviews_left]
     if mode == PracticeMode.NEW:
-        return pick.new_question_ids(user, topic_ids, budget.new_left)
+        queue = pick.new_question_ids(user, topic_ids, budget.new_left + spare)
+        return _without_buried_siblings(user, queue, now)[: budget.new_left]
     if mode == PracticeMode.TOPIC:
         if not topic_ids:
             raise ValidationError({"topic": "Choose at least one topic."})
-        return pick.topic_question_ids(topic_ids)
+        topic_queue = _without_buried_siblings(user, pick.topic_question_ids(topic_ids), now)
+        return pick.within_new_limit(user, topic_queue, budget.new_left)
     if mode == PracticeMode.WEAKEST:
-        return pick.weakest_question_ids(user, now)
+        weakest_queue = _without_buried_siblings(user, pick.weakest_question_ids(user, now), now)
+        return pick.within_new_limit(user, weakest_queue, budget.new_left)
     if mode == PracticeMode.MISTAKES:
-        return pick.mistake_question_ids(user)
+        # Only questions already rated: nothing new to limit.
+        return _without_buried_siblings(user, pick.mistake_question_ids(user), now)
     if mode == PracticeMode.MOCK:
-        return pick.mock_question_ids(topic_ids, question_count)
+        queue = pick.mock_question_ids(user, topic_ids, question_count + spare, budget.new_left)
+        return _without_buried_siblings(user, queue, now)[:question_count]
     raise ValidationError({"mode": f"Unknown practice mode {mode!r}."})
 
 
@@ -166,8 +200,45 @@ def session_start(
 
 
 @transaction.atomic
+def api_session_open(
+    *,
+    user: User,
+    mode: str,
+    topics: list[Topic] | None = None,
+    assignment: Assignment | None = None,
+    now: datetime | None = None,
+) -> PracticeSession | None:
+    """The user's unfinished API session of this mode (same topics, same assignment) started today, else a new one.
+
+    API clients ask for "the next question" without a session id; "today" is the user's own day.
+    """
+    now = now or timezone.now()
+    topics = topics or []
+    wanted = {topic.pk for topic in topics}
+    candidates = (
+        PracticeSession.objects.select_for_update()
+        .filter(
+            user=user,
+            via_api=True,
+            mode=mode,
+            assignment=assignment,
+            finished_at__isnull=True,
+            started_at__gte=pick.today_start(user, now),
+        )
+        .order_by("started_at", "pk")
+    )
+    for session in candidates:
+        if set(session.topics.values_list("pk", flat=True)) == wanted:
+            return session
+    return session_start(user=user, mode=mode, topics=topics, assignment=assignment, via_api=True, now=now)
+
+
+@transaction.atomic
 def showing_current(*, session: PracticeSession, now: datetime | None = None) -> Showing | None:
-    """The showing of the session's current question (the same one until it is answered), or None at the end."""
+    """The showing of the session's current question (the same one until it is answered), or None at the end.
+
+    A question whose sibling was shown since the session was planned is passed over (buried until another day).
+    """
     now = now or timezone.now()
     session = PracticeSession.objects.select_for_update().get(pk=session.pk)
     while session.position < len(session.queue):
@@ -178,12 +249,14 @@ def showing_current(*, session: PracticeSession, now: datetime | None = None) ->
         )
         if showing is not None:
             return showing
-        question = Question.objects.filter(pk=session.queue[session.position], is_active=True).first()
+        question_id = session.queue[session.position]
+        offered = pick.not_buried(Question.objects.filter(is_active=True), session.user, now)
+        question = offered.filter(pk=question_id).first()
         if question is not None:
             return Showing.objects.create(
                 user=session.user, question=question, session=session, position=session.position, shown_at=now
             )
-        session.position += 1  # retired since the session was planned
+        session.position += 1  # retired, or a sibling was shown, since the session was planned
     if session.finished_at is None:
         session.finished_at = now
     session.save(update_fields=["position", "finished_at"])
@@ -202,12 +275,29 @@ def _locked_showing(user: User, token: str) -> Showing:
     return showing
 
 
+def _again_position(queue: list[int], answered: int) -> int:
+    """Where a card rated Again comes back: after AGAIN_GAP cards not yet seen in the session, or at the end.
+
+    Repeats in between do not count, and a repeat failed again goes to the end, so a run of failures
+    cannot hold back the rest of the session.
+    """
+    if queue[answered] in queue[:answered]:
+        return len(queue)
+    passed = 0
+    for index in range(answered + 1, len(queue)):
+        if queue[index] not in queue[:index]:
+            passed += 1
+            if passed == AGAIN_GAP:
+                return index + 1
+    return len(queue)
+
+
 def _advance(session: PracticeSession, position: int, now: datetime, *, again_question: int | None) -> None:
     session = PracticeSession.objects.select_for_update().get(pk=session.pk)
     if session.position == position:
         session.position += 1
     if again_question is not None:
-        session.queue.append(again_question)  # "Again" brings it back later in the same session
+        session.queue.insert(_again_position(session.queue, position), again_question)
     if session.position >= len(session.queue) and session.finished_at is None:
         session.finished_at = now
     session.save(update_fields=["position", "queue", "finished_at"])
@@ -278,7 +368,7 @@ def attempt_record(
         mode=session.mode,
         # Still theirs? A learner who left the cohort keeps practising, but no longer for its mentor.
         assignment=session.assignment
-        if session.assignment and assignments_of_learner(user).filter(pk=session.assignment_id).exists()
+        if session.assignment and assignments_of_learner(user, now).filter(pk=session.assignment_id).exists()
         else None,
         answer_text=answer_text,
         key_points_covered=assessment.covered,
@@ -288,6 +378,7 @@ def attempt_record(
         duration_ms=duration_ms,
         timed_out=showing.mock_timed_out,
         was_new=was_new,
+        was_repeat=not was_new and Attempt.objects.filter(session=session, question=question).exists(),
         due_after=outcome.due,
         created_at=now,
     )
@@ -337,7 +428,7 @@ def mock_answer_submit(
 @transaction.atomic
 def note_save(*, user: User, question: Question, text: str) -> QuestionNote | None:
     """Create, change or (with empty text) remove the user's private note on a question."""
-    text = written_text(text, field="text", max_length=5_000)
+    text = written_text(text, field="text", max_length=NOTE_MAX_LENGTH)
     if not text:
         QuestionNote.objects.filter(user=user, question=question).delete()
         return None
@@ -348,6 +439,9 @@ def note_save(*, user: User, question: Question, text: str) -> QuestionNote | No
 def flag_create(*, user: User, question: Question, reason: str) -> QuestionFlag:
     """Report a model answer that looks wrong; staff review flags in the admin."""
     reason = written_text(
-        reason, field="reason", max_length=2_000, missing="Say what looks wrong, so that staff can check it."
+        reason,
+        field="reason",
+        max_length=FLAG_REASON_MAX_LENGTH,
+        missing="Say what looks wrong, so that staff can check it.",
     )
     return QuestionFlag.objects.create(user=user, question=question, reason=reason)

@@ -31,7 +31,8 @@ def assignment_create(request: HtmxHttpRequest) -> HttpResponse:
             "cohort": request.GET.get("cohort"),
             "completion_rule": "answer_all",
         },
-        question_sets=see.question_sets_of(request.user),
+        mentor=request.user,
+        question_sets=see.question_sets_assignable_by(request.user).select_related("owner"),
         cohorts=cohorts,
         learners=see.learners_visible_to(request.user),
     )
@@ -69,4 +70,5 @@ def assignment_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     for row in grid["rows"]:
         # Overdue in the learner's own time zone, as they see it.
         row["status"] = see.status_of(row["progress"], assignment, local_today(row["progress"].learner, now))
-    return render(request, "mentor/assignment.html", {"assignment": assignment, "grid": grid})
+    context = {"assignment": assignment, "grid": grid, "total": see.active_total(assignment)}
+    return render(request, "mentor/assignment.html", context)

@@ -13,7 +13,7 @@ from interview.models import Guide, QuestionNote, Topic
 from interview.selectors.content import (
     active_questions,
     filter_questions,
-    questions_visible_to,
+    question_detail_queryset,
     topics_with_counts,
 )
 from interview.selectors.practice import attempts_of
@@ -80,7 +80,7 @@ def question_list(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_safe
 def question_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    question = get_object_or_404(questions_visible_to(request.user), pk=pk)
+    question = get_object_or_404(question_detail_queryset().visible_to(request.user), pk=pk)
     context = {"question": question}
     if request.user.is_authenticated:
         # The signed-in user's own history on this question: how their answer improved, and their note.

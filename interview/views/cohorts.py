@@ -13,11 +13,12 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from interview.forms import (
     CohortForm,
     InviteForm,
+    QuestionSetForm,
 )
 from interview.models import Membership
 from interview.scheduling import local_today
 from interview.selectors import mentoring as see
-from interview.selectors.progress import topic_mastery
+from interview.selectors.learning import TopicProgress, topic_figures
 from interview.services import mentoring as mentoring_service
 from interview.views.bank import HtmxHttpRequest
 from interview.views.mentor_common import mentored_cohort_or_404, show_errors
@@ -32,6 +33,7 @@ def mentor_home(request: HtmxHttpRequest) -> HttpResponse:
         "sets": see.question_sets_of(user),
         "assignments": see.assignments_mentored_by(user).select_related("cohort").order_by("due_date")[:20],
         "form": CohortForm(),
+        "set_form": QuestionSetForm(),
     }
     return render(request, "mentor/home.html", context)
 
@@ -136,7 +138,8 @@ def learner_detail(request: HtmxHttpRequest, pk: int, user_id: int) -> HttpRespo
     learner = get_object_or_404(see.learners_of(cohort), pk=user_id)
     now = timezone.now()
     today = local_today(learner, now)
-    progress = learner.assignments.filter(assignment__cohort=cohort).select_related("assignment")
+    progress = list(learner.assignments.filter(assignment__cohort=cohort).select_related("assignment"))
+    see.prime_active_totals([row.assignment for row in progress])
     attempts = (
         see.attempts_visible_to(request.user)
         .filter(user=learner, assignment__cohort=cohort)
@@ -147,7 +150,7 @@ def learner_detail(request: HtmxHttpRequest, pk: int, user_id: int) -> HttpRespo
     context = {
         "cohort": cohort,
         "learner": learner,
-        "topics": topic_mastery(learner, now),
+        "topics": [TopicProgress.of(figures) for figures in topic_figures(learner, now)],
         "assignments": [(row.assignment, see.status_of(row, row.assignment, today)) for row in progress],
         "attempts": attempts,
     }

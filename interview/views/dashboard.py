@@ -19,7 +19,8 @@ from interview.views.pagination import paginate
 def dashboard(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     stats = dashboard_stats(request.user, now)
-    weakest = [progress for progress in stats.topics if progress.slug in stats.weakest_topics]
+    by_slug = {progress.slug: progress for progress in stats.topics}
+    weakest = [by_slug[slug] for slug in stats.weakest_topics]
     context = {
         "stats": stats,
         "weakest": weakest,

@@ -16,14 +16,15 @@ from interview.models import Question
 from interview.services import mentoring as mentoring_service
 from interview.views.bank import HtmxHttpRequest
 from interview.views.mentor_common import show_errors
+from interview.views.pagination import paginate
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def mentor_questions(request: HtmxHttpRequest) -> HttpResponse:
+    """Write a question of one's own, or import several from a file; list them."""
     if not request.user.is_mentor:
         return redirect("interview:mentor")
-    """Write a question of one's own, or import several from a file; list them."""
     form = MentorQuestionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -38,12 +39,12 @@ def mentor_questions(request: HtmxHttpRequest) -> HttpResponse:
             messages.success(request, f"{question.label} was added to your questions.")
             return redirect("interview:mentor-questions")
     questions = (
-        Question.objects.filter(guide__owner=request.user, is_active=True)
+        Question.objects.written_by(request.user)
         .select_related("guide")
         .prefetch_related("topics")
         .order_by("guide__title", "number")
     )
-    context = {"form": form, "upload_form": GuideUploadForm(), "questions": questions}
+    context = {"form": form, "upload_form": GuideUploadForm(), "page": paginate(request, questions)}
     return render(request, "mentor/questions.html", context)
 
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
 from interview.forms import AnswerForm, FlagForm, NoteForm, PracticeStartForm, RateForm
+from interview.limits import ANSWER_MAX_LENGTH
 from interview.models import (
     PracticeMode,
     PracticeSession,
@@ -21,10 +22,10 @@ from interview.models import (
     ReviewState,
     Showing,
 )
-from interview.scheduling import humanize_interval, preview_intervals
+from interview.scheduling import preview_outcomes
 from interview.selectors import practice as pick
-from interview.selectors.content import active_questions, questions_visible_to, topics_with_counts
-from interview.selectors.progress import weakest_topics
+from interview.selectors.content import active_questions, question_detail_queryset, topics_with_counts
+from interview.selectors.learning import today_counts, weakest_topics
 from interview.services import practice as practice_service
 from interview.views.bank import HtmxHttpRequest
 
@@ -47,11 +48,12 @@ def _render(request: HtmxHttpRequest, partial: str, context: dict) -> HttpRespon
 def practice_home(request: HtmxHttpRequest) -> HttpResponse:
     now = timezone.now()
     user = request.user
-    budget = pick.daily_budget(user, now)
+    today = today_counts(user, now)
     context = {
-        "due_count": min(len(pick.due_question_ids(user, now, budget.reviews_left)), budget.reviews_left),
-        "new_count": len(pick.new_question_ids(user, [], budget.new_left)),
-        "budget": budget,
+        "start_form": PracticeStartForm(),
+        "due_count": today.due_within_limit,
+        "new_count": today.new_within_limit,
+        "budget": today.budget,
         "mistake_count": len(pick.mistake_question_ids(user)),
         "weakest": weakest_topics(user, now),
         "topics": topics_with_counts(),
@@ -80,6 +82,15 @@ def practice_start(request: HtmxHttpRequest) -> HttpResponse:
         label = PracticeMode(form.cleaned_data["mode"]).label
         messages.info(request, f"Nothing to practise in “{label}” right now.")
         return redirect("interview:practice")
+    if session.assignment is not None:
+        past = pick.new_past_daily_limit(request.user, session, timezone.now())
+        if past:
+            messages.info(
+                request,
+                f"{past} new question{'s' if past > 1 else ''} of this assignment go past your daily limit "
+                f"of new questions, so that you finish by its due date "
+                f"({session.assignment.due_date:%-d %b}). They count toward today's limit.",
+            )
     return redirect(session)
 
 
@@ -128,10 +139,9 @@ def _reveal_context(
     assessment = practice_service.answer_assess(question=question, answer_text=answer, ticked=ticked)
     now = timezone.now()
     state = ReviewState.objects.filter(user=request.user, question=question).first()
-    intervals = preview_intervals(request.user, state, question.pk, now)
+    previews = preview_outcomes(request.user, state, question.pk, now)
     ratings = [
-        {"value": value, "label": label, "interval": humanize_interval(intervals[value])}
-        for value, label in Rating.choices
+        {"value": value, "label": label, "interval": previews[value].label} for value, label in Rating.choices
     ]
     note = QuestionNote.objects.filter(user=request.user, question=question).first()
     return {
@@ -202,7 +212,7 @@ def practice_tools(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         request,
         session,
         showing,
-        request.POST.get("answer_text", "")[:10_000],
+        request.POST.get("answer_text", "")[:ANSWER_MAX_LENGTH],
         ticked=form.cleaned_data.get("key_points", []) if "key_points_sent" in request.POST else None,
     )
     return _render(request, "reveal", {**context, "tool_status": status})
@@ -227,7 +237,9 @@ def practice_rate(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     showing = _showing_or_404(session, request.POST.get("token", ""))
     form = RateForm(request.POST, question=showing.question)
     if not form.is_valid():
-        context = _reveal_context(request, session, showing, request.POST.get("answer_text", "")[:10_000])
+        context = _reveal_context(
+            request, session, showing, request.POST.get("answer_text", "")[:ANSWER_MAX_LENGTH]
+        )
         context["rate_errors"] = [error for errors in form.errors.values() for error in errors]
         return _render(request, "reveal", context)
     try:
@@ -336,7 +348,7 @@ def _use_tool(user, question: Question, tool: str, text: str) -> str:
 @require_POST
 def question_tool(request: HtmxHttpRequest, pk: int, tool: str) -> HttpResponse:
     """A note or a report from the question page: a status line for htmx, a redirect back otherwise."""
-    question = get_object_or_404(questions_visible_to(request.user), pk=pk)
+    question = get_object_or_404(question_detail_queryset().visible_to(request.user), pk=pk)
     field = "reason" if tool == "flag" else "text"
     status = _use_tool(request.user, question, tool, request.POST.get(field, ""))
     if request.htmx:

@@ -3,11 +3,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from interview.api.fields import MAX_ID
 from interview.forms import (
     QuestionFilterForm,
     QuestionSetForm,
@@ -91,7 +91,7 @@ def set_items(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         question_id = int(request.POST.get("question", ""))
     except ValueError:
         question_id = None
-    if question_id is not None and not 0 < question_id < 2**31:
+    if question_id is not None and not 0 < question_id <= MAX_ID:
         question_id = None
     if question_id is not None:
         if action == "add" and question_id not in ids:
@@ -130,13 +130,7 @@ def set_search(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     results = []
     if form.is_valid():
         chosen = question_set.items.values("question_id")
-        # The public bank and the mentor's own questions.
-        bank = (
-            Question.objects.filter(is_active=True)
-            .filter(Q(guide__owner__isnull=True) | Q(guide__owner=request.user))
-            .select_related("guide")
-            .prefetch_related("topics")
-        )
+        bank = Question.objects.assignable_by(request.user).select_related("guide").prefetch_related("topics")
         results = list(filter_questions(bank, **form.filters()).exclude(pk__in=chosen)[:SEARCH_RESULTS])
     context = {"question_set": question_set, "search_form": form, "results": results, "searched": True}
     if request.htmx:
@@ -145,6 +139,19 @@ def set_search(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         form=QuestionSetForm(initial={"title": question_set.title}), items=_set_items(question_set)
     )
     return render(request, "mentor/set.html", context)
+
+
+@login_required
+@require_POST
+def set_delete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    question_set = _own_set(request, pk)
+    try:
+        mentoring_service.question_set_delete(owner=request.user, question_set=question_set)
+    except (ValidationError, PermissionDenied) as error:
+        show_errors(request, error)
+        return redirect(question_set)
+    messages.success(request, f"“{question_set.title}” was deleted.")
+    return redirect("interview:mentor")
 
 
 @login_required

@@ -12,7 +12,8 @@
 
   function updateCounter(textarea) {
     const output = document.querySelector(`[data-counter-for="${textarea.id}"]`);
-    if (output) output.textContent = `${textarea.value.length.toLocaleString("en")} / 10,000 characters`;
+    // The limit is the textarea's own maxlength, rendered from the form field.
+    if (output) output.textContent = `${textarea.value.length.toLocaleString("en")} / ${textarea.maxLength.toLocaleString("en")} characters`;
   }
 
   function submitCard(form, extra) {

@@ -54,3 +54,24 @@ def test_search_works_without_javascript(browser, live_server, live_guide):
     page.get_by_text("Show answer").click()
     expect(page.get_by_text("This can be done using the SMOTE class in imbalanced-learn.")).to_be_visible()
     context.close()
+
+
+def test_a_question_shows_the_editors_note_under_its_answer_and_links_its_siblings(
+    page: Page, live_server, live_guide, console_errors
+):
+    q48 = live_guide.questions.get(number=48)
+    page.goto(f"{live_server.url}/questions/{q48.pk}/")
+    note = page.get_by_role("note")
+    expect(note).to_be_hidden()
+    page.get_by_text("Show answer").click()
+    expect(note.get_by_role("heading", name="Editors' note")).to_be_visible()
+    expect(note).to_contain_text("not part of the guide")
+    expect(note).to_contain_text("Plain SMOTE only oversamples")
+
+    page.goto(f"{live_server.url}/questions/{live_guide.questions.get(number=6).pk}/")
+    related = page.get_by_role("region", name="Related questions")
+    related.get_by_role("link", name="Q20. How do you handle imbalanced data?").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("How do you handle imbalanced data?")
+    expect(page.get_by_role("region", name="Related questions").get_by_role("link")).to_have_count(2)
+
+    assert console_errors == []

@@ -1,0 +1,69 @@
+"""Cross-cutting request handling: private pages stay out of caches; one log line per request."""
+
+import logging
+import re
+import time
+import uuid
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import add_never_cache_headers
+from django.utils.functional import LazyObject, empty
+
+
+class NoStoreForSignedInMiddleware:
+    """A response to a signed-in user (session or API token) may hold personal data: no cache keeps it.
+
+    A view that chose its own Cache-Control keeps it.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            add_never_cache_headers(response)
+        return response
+
+
+REQUEST_ID_HEADER = "X-Request-ID"
+# A request id from the proxy is kept when it looks like one; anything else gets a fresh id.
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+request_log = logging.getLogger("interview.requests")
+
+
+def _user_id(request: HttpRequest) -> int | None:
+    """The signed-in user's id, if the request already loaded its user (logging never queries for it)."""
+    user = request.__dict__.get("user")
+    if isinstance(user, LazyObject) and user._wrapped is empty:
+        return None
+    return user.pk if user is not None and user.is_authenticated else None
+
+
+class RequestLogMiddleware:
+    """One JSON line per request: request id, method, path (no query string), status, duration, user id."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        started = time.perf_counter()
+        offered = request.headers.get(REQUEST_ID_HEADER, "")
+        request_id = offered if _REQUEST_ID.fullmatch(offered) else uuid.uuid4().hex
+        request.META["REQUEST_ID"] = request_id  # for views and error reports that want to quote it
+        response = self.get_response(request)
+        response[REQUEST_ID_HEADER] = request_id
+        request_log.info(
+            "request",
+            extra={
+                "request_id": request_id,
+                "method": request.method,
+                "path": request.path,
+                "status": response.status_code,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                "user_id": _user_id(request),
+            },
+        )
+        return response

@@ -1,0 +1,318 @@
+"""Every learning number, defined once: recall, coverage, retention, mastery, weak topics, readiness,
+the daily budget and the due and new counts. The dashboard, /api/v1/stats/, the practice pages and the
+mentor views all read them from here; the README and the dashboard's "How is this computed?" panel state
+the same definitions in words.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Exists, F, FloatField, Func, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models.functions import Greatest, Power
+
+from accounts.models import User
+from interview.models import Attempt, Question, ReviewState, Topic
+from interview.scheduling import MemoryModel, local_midnight, local_today, memory_model_for
+from interview.selectors.content import topics_with_counts
+
+SECONDS_PER_DAY = 86_400
+# Readiness without an interview date looks this far ahead.
+READINESS_HORIZON_DAYS = 7
+# Weak topics: a topic's figures are pulled toward the learner's overall ones with this weight, counted
+# in practised questions (retention) and in answers after the first (lapse rate).
+RETENTION_PRIOR_WEIGHT = 2
+LAPSE_PRIOR_WEIGHT = 4
+WEAK_TOPIC_COUNT = 3
+
+
+def whole_percent(share: float) -> int:
+    """A share of 0-1 as a whole percentage, the way every learning number is shown."""
+    return round(100 * share)
+
+
+# Recall ------------------------------------------------------------------------------------------------
+
+
+def recall_at(
+    *, stability: float | None, last_review: datetime | None, moment: datetime, model: MemoryModel
+) -> float:
+    """Predicted recall of one question at ``moment`` (0 if never practised), with continuous elapsed time."""
+    if stability is None or last_review is None:
+        return 0.0
+    return model.recall(stability, (moment - last_review).total_seconds() / SECONDS_PER_DAY)
+
+
+class ElapsedDays(Func):
+    """Days, with their fraction, from ``start`` to ``end`` (two datetimes)."""
+
+    output_field = FloatField()
+    arity = 2
+
+    def as_sql(self, compiler, connection, **extra):  # PostgreSQL and others with EXTRACT(EPOCH)
+        template = f"(EXTRACT(EPOCH FROM (%(expressions)s)) / {SECONDS_PER_DAY}.0)"
+        return super().as_sql(compiler, connection, template=template, arg_joiner=" - ", **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        template = "(julianday(%(expressions)s))"
+        return super().as_sql(compiler, connection, template=template, arg_joiner=") - julianday(", **extra)
+
+
+def recall(moment: datetime, model: MemoryModel, prefix: str = "") -> Func:
+    """``recall_at`` computed by the database for a ReviewState (``prefix`` reaches it through a relation)."""
+    elapsed = Greatest(ElapsedDays(Value(moment), F(f"{prefix}last_review")), Value(0.0))
+    return Power(
+        Value(1.0) + Value(model.factor) * elapsed / F(f"{prefix}stability"),
+        Value(-model.decay),
+        output_field=FloatField(),
+    )
+
+
+# Topics: coverage, retention, mastery, lapse rate, weak topics --------------------------------------------
+
+
+@dataclass(frozen=True)
+class TopicFigures:
+    """One learner's figures for one topic, from the sums the database computes."""
+
+    topic: Topic = field(compare=False)
+    total: int  # active public questions of the topic
+    practised: int
+    recall_sum: float  # predicted recall now, summed over the practised ones
+    answers_after_first: int
+    lapses: int  # answers after the first rated Again
+
+    @property
+    def coverage(self) -> float:
+        return self.practised / self.total if self.total else 0.0
+
+    @property
+    def retention(self) -> float | None:
+        return self.recall_sum / self.practised if self.practised else None
+
+    @property
+    def mastery(self) -> float:
+        return self.recall_sum / self.total if self.total else 0.0
+
+    @property
+    def lapse_rate(self) -> float | None:
+        return self.lapses / self.answers_after_first if self.answers_after_first else None
+
+
+@dataclass(frozen=True)
+class TopicProgress:
+    slug: str
+    name: str
+    mastery: int  # whole percent, 0-100
+    coverage: int  # whole percent
+    retention: int | None  # whole percent; None until a question of the topic is practised
+    practised: int
+    total: int
+    topic: Topic = field(repr=False, compare=False)
+
+    @classmethod
+    def of(cls, figures: TopicFigures) -> "TopicProgress":
+        return cls(
+            slug=figures.topic.slug,
+            name=figures.topic.name,
+            mastery=whole_percent(figures.mastery),
+            coverage=whole_percent(figures.coverage),
+            retention=None if figures.retention is None else whole_percent(figures.retention),
+            practised=figures.practised,
+            total=figures.total,
+            topic=figures.topic,
+        )
+
+
+def _practised_states(users: Iterable[int]) -> QuerySet[ReviewState]:
+    return ReviewState.objects.filter(
+        user__in=users, question__in=Question.objects.public(), stability__isnull=False
+    )
+
+
+def topic_figures_for(
+    users: list[User], now: datetime
+) -> tuple[list[Topic], dict[tuple[int, int], TopicFigures]]:
+    """Every topic, and each user's figures per topic: one query for the topics, one per memory model."""
+    topics = list(topics_with_counts())
+    by_model: dict[MemoryModel, list[int]] = {}
+    for user in users:
+        by_model.setdefault(memory_model_for(user), []).append(user.pk)
+    sums: dict[tuple[int, int], dict] = {}
+    for model, user_ids in by_model.items():
+        rows = (
+            _practised_states(user_ids)
+            .values("user_id", "question__topics")
+            .annotate(
+                practised=Count("pk"),
+                recall_sum=Sum(recall(now, model)),
+                answers_after_first=Sum(Greatest(F("reviews") - 1, Value(0))),
+                lapses=Sum("lapses"),
+            )
+            .order_by()
+        )
+        sums.update({(row["user_id"], row["question__topics"]): row for row in rows})
+    figures = {}
+    for user in users:
+        for topic in topics:
+            row = sums.get((user.pk, topic.pk), {})
+            figures[user.pk, topic.pk] = TopicFigures(
+                topic=topic,
+                total=topic.question_count,
+                practised=row.get("practised", 0),
+                recall_sum=row.get("recall_sum") or 0.0,
+                answers_after_first=row.get("answers_after_first") or 0,
+                lapses=row.get("lapses") or 0,
+            )
+    return topics, figures
+
+
+def topic_figures(user: User, now: datetime) -> list[TopicFigures]:
+    """The learner's figures for every topic with active public questions, in guide order (two queries)."""
+    topics, figures = topic_figures_for([user], now)
+    return [figures[user.pk, topic.pk] for topic in topics]
+
+
+def combined(rows: list[TopicFigures], topic: Topic) -> TopicFigures:
+    """A group's figures for a topic (a cohort's): the sums of its members' figures."""
+    return TopicFigures(
+        topic=topic,
+        total=topic.question_count * len(rows),
+        practised=sum(row.practised for row in rows),
+        recall_sum=sum(row.recall_sum for row in rows),
+        answers_after_first=sum(row.answers_after_first for row in rows),
+        lapses=sum(row.lapses for row in rows),
+    )
+
+
+def shrunk(value_sum: float, count: int, prior: float, weight: int) -> float:
+    """A Bayesian average: the observed figure, pulled toward ``prior`` as if ``weight`` more were seen."""
+    return (value_sum + weight * prior) / (count + weight)
+
+
+def topic_strength(figures: TopicFigures, overall_retention: float, overall_lapse_rate: float) -> float:
+    """Retention discounted by lapses, each pulled toward the learner's overall figure: low means weak."""
+    retention = shrunk(figures.recall_sum, figures.practised, overall_retention, RETENTION_PRIOR_WEIGHT)
+    lapse_rate = shrunk(figures.lapses, figures.answers_after_first, overall_lapse_rate, LAPSE_PRIOR_WEIGHT)
+    return retention * (1 - lapse_rate)
+
+
+def weak_topics(all_figures: list[TopicFigures], count: int = WEAK_TOPIC_COUNT) -> list[TopicFigures]:
+    """Among started topics, the ``count`` with the lowest strength (ties: fewer practised first)."""
+    started = [figures for figures in all_figures if figures.practised]
+    if not started:
+        return []
+    # Overall figures over the learner's topic rows (a question in two topics counts in both).
+    overall_retention = sum(f.recall_sum for f in started) / sum(f.practised for f in started)
+    answers = sum(f.answers_after_first for f in started)
+    overall_lapse_rate = sum(f.lapses for f in started) / answers if answers else 0.0
+    ranked = sorted(
+        started,
+        key=lambda f: (
+            topic_strength(f, overall_retention, overall_lapse_rate),
+            f.practised,
+            f.topic.position,
+        ),
+    )
+    return ranked[:count]
+
+
+def weakest_topics(user: User, now: datetime, count: int = WEAK_TOPIC_COUNT) -> list[Topic]:
+    """The learner's weak topics (see ``weak_topics``), as Topic rows."""
+    return [figures.topic for figures in weak_topics(topic_figures(user, now), count)]
+
+
+# Readiness -----------------------------------------------------------------------------------------------
+
+
+def readiness_moment(user: User, now: datetime) -> datetime:
+    """The start of the interview day, or 7 days from now without a future interview date."""
+    if user.interview_date and user.interview_date > local_today(user, now):
+        return local_midnight(user.interview_date, user)
+    return now + timedelta(days=READINESS_HORIZON_DAYS)
+
+
+def expected_recall_sum(user: User, moment: datetime) -> float:
+    """Predicted recall at ``moment`` summed over the learner's practised active public questions (one query)."""
+    total = (
+        _practised_states([user.pk]).aggregate(total=Sum(recall(moment, memory_model_for(user)))).get("total")
+    )
+    return total or 0.0
+
+
+def readiness_share(recall_sum: float, total_questions: int) -> float:
+    """Expected share of the guide's questions recalled: never-practised questions count 0."""
+    return recall_sum / total_questions if total_questions else 0.0
+
+
+# Today: the daily budget, due and new counts -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DailyBudget:
+    new_left: int
+    reviews_left: int
+
+
+# What uses up the review limit: neither a first answer nor a learning-step repeat within a session.
+REVIEW_ATTEMPT = Q(was_new=False, was_repeat=False)
+
+
+def budget_from(user: User, *, new_today: int, reviews_today: int) -> DailyBudget:
+    """What the daily limits still allow, given today's first-time answers and today's reviews
+    (learning-step repeats are neither)."""
+    return DailyBudget(
+        new_left=max(0, user.daily_new_limit - new_today),
+        reviews_left=max(0, user.daily_review_limit - reviews_today),
+    )
+
+
+def today_start(user: User, now: datetime) -> datetime:
+    return local_midnight(local_today(user, now), user)
+
+
+def attempts_today(user: User, now: datetime) -> QuerySet[Attempt]:
+    return Attempt.objects.filter(user=user, created_at__gte=today_start(user, now))
+
+
+def daily_budget(user: User, now: datetime) -> DailyBudget:
+    """How many new questions and reviews the user's daily limits still allow today (one query)."""
+    counts = attempts_today(user, now).aggregate(
+        new=Count("pk", filter=Q(was_new=True)), reviews=Count("pk", filter=REVIEW_ATTEMPT)
+    )
+    return budget_from(user, new_today=counts["new"], reviews_today=counts["reviews"])
+
+
+def due_filter(now: datetime, prefix: str = "") -> Q:
+    """A ReviewState of an active question whose review is due now."""
+    return Q(**{f"{prefix}due__lte": now, f"{prefix}question__is_active": True})
+
+
+def unseen_questions(user: User) -> QuerySet[Question]:
+    """Active public questions the learner has never practised."""
+    seen = ReviewState.objects.filter(user=user, question=OuterRef("pk"))
+    return Question.objects.public().filter(~Exists(seen))
+
+
+@dataclass(frozen=True)
+class TodayCounts:
+    due_now: int  # due reviews, whatever the limit
+    unseen: int  # questions never practised
+    budget: DailyBudget
+
+    @property
+    def due_within_limit(self) -> int:
+        return min(self.due_now, self.budget.reviews_left)
+
+    @property
+    def new_within_limit(self) -> int:
+        return min(self.unseen, self.budget.new_left)
+
+
+def today_counts(user: User, now: datetime) -> TodayCounts:
+    """Due reviews, unseen questions and what is left of today's limits (three queries)."""
+    return TodayCounts(
+        due_now=ReviewState.objects.filter(due_filter(now), user=user).count(),
+        unseen=unseen_questions(user).count(),
+        budget=daily_budget(user, now),
+    )
