@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('interview', '0005_guide_owner'),
+        ('interview', '0008_merge_20261125_1750'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
