@@ -186,7 +186,8 @@ else:
 # Background tasks (django-tasks, the backport of Django 6's django.tasks): sending email and other slow
 # work leaves the request. `immediate` runs a task at once in the request (development and tests);
 # `database` keeps the queue in a table, run by `manage.py db_worker`; `rq` keeps it in Redis, run by
-# `manage.py rqworker default`. Production uses rq with REDIS_URL and database without.
+# `manage.py rqworker default --job-class django_tasks_rq.backend.Job`. Production uses rq with REDIS_URL
+# and database without.
 TASKS_BACKEND = env_str(
     "TASKS_BACKEND", default="immediate" if DEBUG else ("rq" if REDIS_URL else "database")
 )
