@@ -6,7 +6,7 @@ GUIDE := fixtures/guides/ml-engineer.txt
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev lint format guide fixture bench
+.PHONY: run test install install-dev lint typecheck format guide fixture bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,8 +43,14 @@ format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: lint
-	$(BIN)/pytest $(PYTEST_ARGS)
+# Types of the services, selectors and scheduling code (the paths are in pyproject.toml).
+typecheck: install-dev
+	$(BIN)/mypy
+
+# Tests in random order (pytest-randomly: repeat an order with PYTEST_ARGS=--randomly-seed=N),
+# with branch coverage of at least 90 %.
+test: lint typecheck
+	$(BIN)/pytest --cov --cov-report=term --cov-fail-under=90 $(PYTEST_ARGS)
 
 # Regenerate fixtures/ml-engineer.json after changing the guide or its annotations.
 fixture: guide

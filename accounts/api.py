@@ -1,8 +1,9 @@
 """API for the signed-in user: profile and preferences, data export, personal tokens."""
 
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.exceptions import Throttled
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -12,24 +13,17 @@ from accounts import services
 from accounts.authentication import UserZoneTokenAuthentication
 from accounts.models import PREFERENCE_FIELDS, User, timezone_names
 from accounts.selectors import user_data_export
+from config.api import StrictInput
+from config.bad_input import BoundedJSONParser
 
 
-class MeSerializer(serializers.ModelSerializer):
+class MeSerializer(StrictInput, serializers.ModelSerializer):
     timezone = serializers.ChoiceField(choices=timezone_names(), required=False)
 
     class Meta:
         model = User
         fields = ["email", *PREFERENCE_FIELDS]
         read_only_fields = ["email"]
-
-    def validate(self, data: dict) -> dict:
-        writable = {name for name, field in self.fields.items() if not field.read_only}
-        unknown = sorted(set(self.initial_data) - writable)
-        if unknown:
-            raise serializers.ValidationError(
-                {name: ["This field cannot be changed here."] for name in unknown}
-            )
-        return data
 
     def update(self, instance: User, validated_data: dict) -> User:
         return services.user_preferences_update(user=instance, **validated_data)
@@ -52,17 +46,95 @@ class MeView(APIView):
         return Response(serializer.data)
 
 
+# The shape of user_data_export(), for the schema: every section and every key of its rows.
+class ExportProfileSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+    display_name = serializers.CharField()
+    timezone = serializers.CharField()
+    daily_new_limit = serializers.IntegerField()
+    daily_review_limit = serializers.IntegerField()
+    desired_retention = serializers.FloatField()
+    interview_date = serializers.DateField(allow_null=True)
+    is_mentor = serializers.BooleanField()
+    date_joined = serializers.DateTimeField()
+    last_login = serializers.DateTimeField(allow_null=True)
+
+
+class ExportEmailSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+    verified = serializers.BooleanField()
+    primary = serializers.BooleanField()
+
+
+class ExportAttemptSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    question_id = serializers.IntegerField()
+    question_label = serializers.CharField()
+    question_prompt = serializers.CharField()
+    mode = serializers.CharField()
+    session_id = serializers.IntegerField(allow_null=True)
+    rating = serializers.CharField(allow_null=True, help_text="Again, Hard, Good or Easy.")
+    suggested_rating = serializers.CharField(allow_null=True)
+    coverage = serializers.FloatField(allow_null=True)
+    key_points_covered = serializers.ListField(child=serializers.IntegerField())
+    duration_ms = serializers.IntegerField(allow_null=True)
+    timed_out = serializers.BooleanField()
+    due_after = serializers.DateTimeField()
+    answer_text = serializers.CharField(allow_blank=True)
+
+
+class ExportNoteSerializer(serializers.Serializer):
+    question_id = serializers.IntegerField()
+    text = serializers.CharField()
+    updated_at = serializers.DateTimeField()
+
+
+class ExportScheduleSerializer(serializers.Serializer):
+    question_id = serializers.IntegerField()
+    due = serializers.DateTimeField()
+    last_review = serializers.DateTimeField(allow_null=True)
+    last_rating = serializers.IntegerField(allow_null=True)
+    stability = serializers.FloatField(allow_null=True)
+    difficulty = serializers.FloatField(allow_null=True)
+    reviews = serializers.IntegerField()
+    lapses = serializers.IntegerField()
+
+
+class ExportFlagSerializer(serializers.Serializer):
+    question_id = serializers.IntegerField()
+    reason = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class ExportTokenSerializer(serializers.Serializer):
+    token_key = serializers.CharField()
+    created = serializers.DateTimeField()
+    expiry = serializers.DateTimeField()
+
+
+class ExportSerializer(serializers.Serializer):
+    exported_at = serializers.DateTimeField()
+    profile = ExportProfileSerializer()
+    email_addresses = ExportEmailSerializer(many=True)
+    attempts = ExportAttemptSerializer(many=True)
+    notes = ExportNoteSerializer(many=True)
+    schedule = ExportScheduleSerializer(many=True)
+    flags = ExportFlagSerializer(many=True)
+    api_tokens = ExportTokenSerializer(many=True)
+
+
 class ExportView(APIView):
     """Everything the signed-in user owns, as JSON."""
 
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(responses=inline_serializer("Export", {"profile": serializers.DictField()}))
+    @extend_schema(responses=ExportSerializer)
     def get(self, request: Request) -> Response:
         return Response(user_data_export(request.user))
 
 
-class TokenRequestSerializer(serializers.Serializer):
+class TokenRequestSerializer(StrictInput, serializers.Serializer):
     email = serializers.EmailField()
     password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
     code = serializers.CharField(
@@ -80,6 +152,8 @@ class TokenView(APIView):
 
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "auth"
+    # Sign-in also takes a plain form (curl -d, a script's form post); every other body is JSON.
+    parser_classes = [BoundedJSONParser, FormParser, MultiPartParser]
 
     def get_permissions(self) -> list[permissions.BasePermission]:
         if self.request.method == "DELETE":

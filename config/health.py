@@ -14,7 +14,6 @@ from django.core.cache import caches
 from django.db import DatabaseError, InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.template.loader import render_to_string
-from django.views.defaults import server_error
 
 # Seconds a client should wait before trying again while the database is away.
 RETRY_AFTER_SECONDS = 30
@@ -34,15 +33,19 @@ def database_unavailable(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def server_error_or_unavailable(request: HttpRequest, template_name: str = "500.html") -> HttpResponse:
-    """The 500 handler: a database that cannot be reached is a 503 the client may retry, not a bug."""
-    error = sys.exc_info()[1]
-    if isinstance(error, DATABASE_DOWN):
-        return database_unavailable(request)
-    try:
-        return server_error(request, template_name)
-    except Exception:  # the 500 page itself must never fail
-        return HttpResponseServerError("Server error", content_type="text/plain")
+def unavailable_or(handler: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A 500 handler: a database that cannot be reached is a 503 the client may retry, not a bug;
+    anything else goes to ``handler``."""
+
+    def server_error_handler(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        if isinstance(sys.exc_info()[1], DATABASE_DOWN):
+            return database_unavailable(request)
+        try:
+            return handler(request, *args, **kwargs)
+        except Exception:  # the 500 page itself must never fail
+            return HttpResponseServerError("Server error", content_type="text/plain")
+
+    return server_error_handler
 
 
 def _database_ready() -> str:

@@ -291,12 +291,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # JSON only: the self-hosted Swagger UI at /api/docs/ is the browsable view (and keeps to the CSP).
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    # A nesting limit and no NUL characters: see config/bad_input.py.
-    "DEFAULT_PARSER_CLASSES": [
-        "config.bad_input.BoundedJSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # Request bodies are JSON (sign-in also takes a form: accounts.api.TokenView), with a nesting limit and
+    # no NUL characters: see config/bad_input.py.
+    "DEFAULT_PARSER_CLASSES": ["config.bad_input.BoundedJSONParser"],
     # Reads are cheap and public; throttles are set per view on sign-in and writes (scoped rates).
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_THROTTLE_RATES": {
@@ -323,6 +320,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {"RatingEnum": "interview.models.practice.Rating"},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.api.document_errors",
+    ],
 }
 
 # A mentor's own questions: limits that keep one account from filling the database or holding every worker

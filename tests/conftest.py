@@ -1,9 +1,6 @@
 import os
 from pathlib import Path
 
-# Playwright's sync API runs an event loop in the test thread; Django must allow ORM calls there.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 import pytest
 from django.conf import settings
 from django.db import connection
@@ -69,6 +66,23 @@ def stranger(db):
     from tests.factories import UserFactory
 
     return UserFactory(email="stranger@example.com", display_name="Sam Stranger")
+
+
+@pytest.fixture
+def mentor(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(email="mentor@example.com", display_name="Mia Mentor", is_mentor=True)
+
+
+@pytest.fixture
+def cohort(mentor, learner):
+    """The mentor's cohort, which the learner has joined through an invite."""
+    from interview.services.mentoring import cohort_create, cohort_join, invite_create
+
+    cohort = cohort_create(mentor=mentor, name="Spring cohort")
+    cohort_join(user=learner, token=invite_create(mentor=mentor, cohort=cohort).token)
+    return cohort
 
 
 @pytest.fixture

@@ -1,10 +1,10 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
 import factory
 from django.utils import timezone
 
 from accounts.models import User
-from interview.models import Attempt, Guide, KeyPoint, PracticeMode, Question, Topic
+from interview.models import Attempt, Cohort, Guide, KeyPoint, PracticeMode, Question, Rating, Topic
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -80,3 +80,23 @@ def attempt_history(user: User, count: int, days: int = 360) -> list[Question]:
         batch_size=2000,
     )
     return questions
+
+
+def assignment_with_feedback(
+    *, mentor: User, learner: User, cohort: Cohort, questions: list[Question]
+) -> dict:
+    """A set of ``questions`` assigned to the cohort, the learner's answer to its first one, and the mentor's
+    feedback on it: what the mentoring API and permission tests need to reach."""
+    from interview.services import mentoring as mentoring_service
+    from interview.services.practice import attempt_record, session_start, showing_current
+
+    question_set = mentoring_service.question_set_save(
+        owner=mentor, title="Basics", question_ids=[question.pk for question in questions]
+    )
+    assignment = mentoring_service.assignment_create(
+        mentor=mentor, question_set=question_set, cohort=cohort, due_date=date(2099, 1, 1)
+    )
+    session = session_start(user=learner, mode=PracticeMode.ASSIGNMENT, assignment=assignment)
+    attempt = attempt_record(user=learner, token=showing_current(session=session).token, rating=Rating.GOOD)
+    feedback = mentoring_service.feedback_give(mentor=mentor, attempt=attempt, text="A good start.")
+    return {"set": question_set, "assignment": assignment, "attempt": attempt, "feedback": feedback}

@@ -28,18 +28,14 @@ NOW = datetime(2026, 11, 25, 12, 0, tzinfo=dt_timezone.utc)
 
 
 @pytest.fixture
-def world(ml_guide):
+def world(ml_guide, mentor, learner, cohort):
     """Cohort A (mentor, co-mentor, learner), cohort B (another mentor), an outsider, a set assigned to A."""
-    mentor = UserFactory(email="mentor@example.com", display_name="Mia Mentor", is_mentor=True)
     co_mentor = UserFactory(email="co@example.com", display_name="Cole Co", is_mentor=True)
     other_mentor = UserFactory(email="other@example.com", display_name="Olga Other", is_mentor=True)
-    learner = UserFactory(email="learner@example.com", display_name="Lena Learner")
     outsider = UserFactory(email="outsider@example.com", display_name="Otto Outsider")
-    cohort = service.cohort_create(mentor=mentor, name="Spring cohort")
     service.cohort_join(
         user=co_mentor, token=service.invite_create(mentor=mentor, cohort=cohort, role="mentor").token
     )
-    service.cohort_join(user=learner, token=service.invite_create(mentor=mentor, cohort=cohort).token)
     other = service.cohort_create(mentor=other_mentor, name="Other cohort")
     service.cohort_join(user=outsider, token=service.invite_create(mentor=other_mentor, cohort=other).token)
     questions = list(Question.objects.filter(guide=ml_guide).order_by("number")[:3])

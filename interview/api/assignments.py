@@ -2,18 +2,48 @@
 
 from django.db.models import QuerySet
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from config.api import StrictInput
 from interview.api.fields import MAX_ID
 from interview.models import Assignment, Membership
 from interview.scheduling import local_today
 from interview.selectors import mentoring as see
 from interview.services import mentoring as mentoring_service
+
+
+class AssignmentStatusSerializer(serializers.Serializer):
+    key = serializers.ChoiceField(choices=["not_started", "in_progress", "completed", "overdue"])
+    label = serializers.CharField()
+    done = serializers.IntegerField()
+    total = serializers.IntegerField()
+    completed_at = serializers.DateTimeField(allow_null=True)
+
+
+class ProgressCellSerializer(serializers.Serializer):
+    attempt = serializers.IntegerField()
+    rating = serializers.IntegerField(allow_null=True)
+    coverage = serializers.FloatField(allow_null=True)
+
+
+class AssignmentProgressLearnerSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    display_name = serializers.CharField()
+    status = AssignmentStatusSerializer()
+    cells = serializers.ListField(
+        child=ProgressCellSerializer(allow_null=True),
+        help_text="One per question, in the order of `questions`: the latest attempt, or null.",
+    )
+
+
+class AssignmentProgressSerializer(serializers.Serializer):
+    questions = serializers.ListField(child=serializers.IntegerField(), help_text="Question ids, in order.")
+    learners = AssignmentProgressLearnerSerializer(many=True)
 
 
 class AssignmentSerializer(serializers.ModelSerializer):
@@ -44,6 +74,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
         members = self.context["cohort_learners"].get(assignment.cohort_id, set())
         return [row.learner_id for row in assignment.learners.all() if row.learner_id in members]
 
+    @extend_schema_field(AssignmentStatusSerializer(allow_null=True))
     def get_status(self, assignment: Assignment) -> dict | None:
         user = self.context["request"].user
         progress = next((row for row in assignment.learners.all() if row.learner_id == user.pk), None)
@@ -63,7 +94,7 @@ def status_data(status: see.AssignmentStatus) -> dict:
     }
 
 
-class AssignmentCreateSerializer(serializers.Serializer):
+class AssignmentCreateSerializer(StrictInput, serializers.Serializer):
     question_set = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     cohort = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     learners = serializers.ListField(
@@ -144,7 +175,7 @@ class AssignmentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         assignment = self.get_queryset().get(pk=assignment.pk)
         return Response(self.get_serializer(assignment).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses=inline_serializer("AssignmentProgress", {"questions": serializers.ListField()}))
+    @extend_schema(responses=AssignmentProgressSerializer)
     @action(detail=True, methods=["get"])
     def progress(self, request: Request, pk: str) -> Response:
         assignment = get_object_or_404(see.assignments_mentored_by(request.user), pk=pk)

@@ -4,7 +4,7 @@ from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
@@ -12,12 +12,34 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import User
+from config.api import NOT_BLANK, StrictInput
 from interview.models import Cohort, Membership
 from interview.selectors import mentoring as see
 from interview.services import mentoring as mentoring_service
 
 
-class CohortSerializer(serializers.ModelSerializer):
+class CohortProgressLearnerSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    display_name = serializers.CharField()
+    last_activity = serializers.DateTimeField(allow_null=True)
+    due_now = serializers.IntegerField()
+    mastery = serializers.DictField(
+        child=serializers.FloatField(), help_text="Mastery (percent) by topic slug, for every topic."
+    )
+
+
+class CohortProgressSerializer(serializers.Serializer):
+    topics = serializers.ListField(child=serializers.CharField(), help_text="Topic slugs, in order.")
+    weakest_topics = serializers.ListField(child=serializers.CharField())
+    learners = CohortProgressLearnerSerializer(many=True)
+
+
+class CohortMentorSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    display_name = serializers.CharField()
+
+
+class CohortSerializer(StrictInput, serializers.ModelSerializer):
     role = serializers.SerializerMethodField()
     mentors = serializers.SerializerMethodField()
     learner_count = serializers.IntegerField(read_only=True)
@@ -26,11 +48,14 @@ class CohortSerializer(serializers.ModelSerializer):
         model = Cohort
         fields = ["id", "name", "description", "role", "mentors", "learner_count", "created_at"]
         read_only_fields = ["created_at"]
+        extra_kwargs = {"name": {"validators": [NOT_BLANK]}}
 
+    @extend_schema_field(serializers.ChoiceField(choices=Membership.Role.choices, allow_null=True))
     def get_role(self, cohort: Cohort) -> str | None:
         user = self.context["request"].user
         return next((m.role for m in cohort.memberships.all() if m.user_id == user.pk), None)
 
+    @extend_schema_field(CohortMentorSerializer(many=True))
     def get_mentors(self, cohort: Cohort) -> list[dict]:
         return [
             {"id": m.user_id, "display_name": str(m.user)}
@@ -39,7 +64,7 @@ class CohortSerializer(serializers.ModelSerializer):
         ]
 
 
-class InviteRequestSerializer(serializers.Serializer):
+class InviteRequestSerializer(StrictInput, serializers.Serializer):
     role = serializers.ChoiceField(choices=Membership.Role.choices, default=Membership.Role.LEARNER)
     expires_at = serializers.DateTimeField(required=False, allow_null=True)
 
@@ -51,7 +76,7 @@ class InviteSerializer(serializers.Serializer):
     role = serializers.CharField()
 
 
-class JoinSerializer(serializers.Serializer):
+class JoinSerializer(StrictInput, serializers.Serializer):
     token = serializers.CharField(max_length=64)
 
 
@@ -164,7 +189,7 @@ class CohortViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         cohort = self.get_queryset().get(pk=membership.cohort_id)
         return Response(self.get_serializer(cohort).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses=inline_serializer("CohortProgress", {"topics": serializers.ListField()}))
+    @extend_schema(responses=CohortProgressSerializer)
     @action(detail=True, methods=["get"])
     def progress(self, request: Request, pk: str) -> Response:
         cohort = self._mentored(pk)

@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from config.api import StrictInput
 from interview.api.fields import MAX_ID
 from interview.limits import FEEDBACK_MAX_LENGTH, REPLY_MAX_LENGTH
 from interview.models import Feedback
@@ -16,7 +17,7 @@ class FeedbackSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class FeedbackWriteSerializer(serializers.Serializer):
+class FeedbackWriteSerializer(StrictInput, serializers.Serializer):
     text = serializers.CharField(
         required=False, max_length=FEEDBACK_MAX_LENGTH, help_text="The mentor's feedback."
     )

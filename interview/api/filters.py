@@ -5,7 +5,19 @@ from interview.models import Difficulty, Question, Topic
 from interview.selectors.content import filter_questions
 
 
-class QuestionFilter(django_filters.FilterSet):
+class StrictFilterSet(django_filters.FilterSet):
+    """A filter given with no value is a 400 naming it, like any other value it cannot use."""
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        for name in self.filters:
+            if name in self.data and self.data.get(name) == "":
+                self.form.add_error(name, "Give a value, or leave the filter out.")
+                valid = False
+        return valid
+
+
+class QuestionFilter(StrictFilterSet):
     topic = django_filters.ModelChoiceFilter(
         queryset=Topic.objects.all(), to_field_name="slug", method="filter_bank", label="Topic slug"
     )

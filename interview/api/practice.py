@@ -12,8 +12,10 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from config.api import StrictInput
 from interview.api.feedback import FeedbackSerializer, FeedbackWriteSerializer
 from interview.api.fields import StorableIsoDateTimeFilter
+from interview.api.filters import StrictFilterSet
 from interview.api.serializers import QuestionSerializer
 from interview.limits import ANSWER_MAX_LENGTH, MAX_DURATION_MS
 from interview.models import Attempt, PracticeMode, Question, Rating, Topic
@@ -97,7 +99,7 @@ class PracticeNextView(APIView):
         return Response({"question": QuestionSerializer(question).data, "token": showing.token, "mode": mode})
 
 
-class CheckSerializer(serializers.Serializer):
+class CheckSerializer(StrictInput, serializers.Serializer):
     question = serializers.PrimaryKeyRelatedField(queryset=Question.objects.none())
 
     def __init__(self, *args, **kwargs) -> None:
@@ -166,7 +168,7 @@ class AttemptSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AttemptCreateSerializer(serializers.Serializer):
+class AttemptCreateSerializer(StrictInput, serializers.Serializer):
     question = serializers.PrimaryKeyRelatedField(queryset=Question.objects.all())
     answer_text = serializers.CharField(
         allow_blank=True, required=False, default="", max_length=ANSWER_MAX_LENGTH, trim_whitespace=False
@@ -177,7 +179,7 @@ class AttemptCreateSerializer(serializers.Serializer):
     token = serializers.CharField(max_length=64)
 
 
-class AttemptFilter(django_filters.FilterSet):
+class AttemptFilter(StrictFilterSet):
     topic = django_filters.CharFilter(field_name="question__topics__slug", label="Topic slug")
     since = StorableIsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
     rating = django_filters.ChoiceFilter(choices=Rating.choices)
@@ -212,14 +214,20 @@ class AttemptViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return attempts_visible_to(self.request.user).order_by("-created_at", "-pk")
 
     @extend_schema(methods=["GET"], responses=FeedbackSerializer(many=True))
-    @extend_schema(methods=["POST"], request=FeedbackWriteSerializer, responses={201: FeedbackSerializer})
-    @action(detail=True, methods=["get", "post"])
+    @extend_schema(
+        methods=["POST"],
+        request=FeedbackWriteSerializer,
+        responses={200: FeedbackSerializer, 201: FeedbackSerializer},
+    )
+    # The attempt filters of the list do not apply to one attempt's feedback.
+    @action(detail=True, methods=["get", "post"], filter_backends=[], filterset_class=None)
     def feedback(self, request: Request, pk: str) -> Response:
         """The mentor POSTs {"text"}; the learner GETs the list and POSTs {"feedback", "reply"} or {"feedback", "read"}."""
         attempt = self.get_object()
-        items = attempt.feedback.select_related("mentor").order_by("created_at")
+        items = attempt.feedback.select_related("mentor").order_by("created_at", "pk")
         if request.method == "GET":
-            return Response(FeedbackSerializer(items, many=True).data)
+            page = self.paginate_queryset(items)
+            return self.get_paginated_response(FeedbackSerializer(page, many=True).data)
         payload = FeedbackWriteSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from rest_framework import permissions, serializers, viewsets
 
+from config.api import NOT_BLANK, StrictInput
 from interview.api.fields import MAX_ID
 from interview.limits import MAX_SET_QUESTIONS
 from interview.models import QuestionSet
@@ -11,11 +12,17 @@ from interview.selectors import mentoring as see
 from interview.services import mentoring as mentoring_service
 
 
-class QuestionSetSerializer(serializers.ModelSerializer):
-    questions = serializers.ListField(
+class QuestionIdsField(serializers.ListField):
+    """The set's question ids in order: read from its items, written as a list."""
+
+    def get_attribute(self, instance: QuestionSet) -> list[int]:
+        return [item.question_id for item in instance.items.all()]
+
+
+class QuestionSetSerializer(StrictInput, serializers.ModelSerializer):
+    questions = QuestionIdsField(
         child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         required=False,
-        write_only=True,
         max_length=MAX_SET_QUESTIONS,
         help_text="Question ids, in order.",
     )
@@ -24,11 +31,7 @@ class QuestionSetSerializer(serializers.ModelSerializer):
         model = QuestionSet
         fields = ["id", "title", "description", "questions", "copied_from", "created_at", "updated_at"]
         read_only_fields = ["copied_from", "created_at", "updated_at"]
-
-    def to_representation(self, question_set: QuestionSet) -> dict:
-        data = super().to_representation(question_set)
-        data["questions"] = [item.question_id for item in question_set.items.all()]
-        return data
+        extra_kwargs = {"title": {"validators": [NOT_BLANK]}}
 
 
 class QuestionSetViewSet(viewsets.ModelViewSet):

@@ -1,5 +1,6 @@
 """Writes for mentoring: cohorts, invites, membership, question sets, assignments, progress and feedback."""
 
+from collections.abc import Set as AbstractSet
 from datetime import date, datetime
 from pathlib import Path
 
@@ -149,7 +150,7 @@ def membership_remove(*, actor: User, cohort: Cohort, user: User) -> None:
     membership.delete()
 
 
-def _question_ids(question_ids: list[int], owner: User, kept: set[int] = frozenset()) -> list[int]:
+def _question_ids(question_ids: list[int], owner: User, kept: AbstractSet[int] = frozenset()) -> list[int]:
     """Check the ids of a set; questions it already holds may stay even if they were retired since."""
     if len(question_ids) > MAX_SET_QUESTIONS:
         raise ValidationError({"questions": f"A set holds at most {MAX_SET_QUESTIONS} questions."})

@@ -351,7 +351,7 @@ def attempt_record(
     state = ReviewState.objects.select_for_update().filter(user=user, question=question).first()
     outcome = review(user, state, question.pk, rating, now)
     was_new = state is None
-    if was_new:
+    if state is None:
         state = ReviewState(user=user, question=question)
     state.reviews += 1
     state.lapses += rating == Rating.AGAIN and not was_new
@@ -414,6 +414,7 @@ def mock_answer_submit(
         return showing  # already moved on: a resent form changes nothing
     elapsed = now - showing.shown_at
     limit = session.seconds_per_question
+    assert limit is not None  # every mock interview is timed (mock_start sets it)
     showing.mock_answer = answer_text
     spent = duration_ms if duration_ms is not None else int(elapsed.total_seconds() * 1000)
     showing.mock_duration_ms = min(spent, limit * 1000)

@@ -2,8 +2,9 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Page
 
-from tests.conftest import import_ml_guide
+from tests.conftest import PASSWORD, import_ml_guide
 
 # Debian's chromium by default; elsewhere point CHROMIUM_PATH at a Chromium or Chrome binary.
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
@@ -14,6 +15,16 @@ BROWSER_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+@pytest.fixture(scope="session")
+def playwright(playwright):
+    """Playwright's sync API keeps an event loop running in the test thread from its start to the end of
+    the run, so Django's ORM must be allowed there from then on. Runs without browser tests keep
+    Django's guard against ORM calls from async code."""
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield playwright
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.fixture(scope="session")
@@ -45,3 +56,11 @@ def console_errors(page):
 def _fail_fast(page):
     # A missing element should fail in seconds, not after Playwright's default 30.
     page.set_default_timeout(10_000)
+
+
+def log_in(page: Page, base_url: str, email: str, password: str = PASSWORD) -> None:
+    """Sign in through the login form, as a person would (factories give every user PASSWORD)."""
+    page.goto(base_url + "/accounts/login/")
+    page.get_by_label("Email:").fill(email)
+    page.get_by_label("Password:", exact=True).fill(password)
+    page.get_by_role("button", name="Sign In").click()

@@ -10,18 +10,12 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from accounts.models import User
+from tests.e2e.conftest import log_in
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "violet-harbour-lantern-42"
-
-
-def log_in(page: Page, base_url: str, email: str, password: str) -> None:
-    page.goto(base_url + "/accounts/login/")
-    page.get_by_label("Email:").fill(email)
-    page.get_by_label("Password:", exact=True).fill(password)
-    page.get_by_role("button", name="Sign In").click()
 
 
 def test_sign_up_set_preferences_log_out_and_back_in(page: Page, live_server, console_errors):

@@ -5,6 +5,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.conftest import log_in
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -14,10 +15,7 @@ def test_practising_three_questions_changes_the_dashboard(
     page: Page, live_server, live_guide, console_errors
 ):
     user = UserFactory(email="dee@example.com", daily_new_limit=3)
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Email:").fill(user.email)
-    page.get_by_label("Password:", exact=True).fill("correct horse battery staple")
-    page.get_by_role("button", name="Sign In").click()
+    log_in(page, live_server.url, user.email)
 
     expect(page.get_by_role("heading", name="Start your first practice session")).to_be_visible()
     page.get_by_role("button", name="Learn your first 3 questions").click()

@@ -5,20 +5,16 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from tests.e2e.conftest import log_in
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "correct horse battery staple"
 
 
 def signed_in_page(browser: Browser, base_url: str, email: str) -> Page:
     page = browser.new_context().new_page()
     page.set_default_timeout(10_000)
-    page.goto(base_url + "/accounts/login/")
-    page.get_by_label("Email:").fill(email)
-    page.get_by_label("Password:", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    log_in(page, base_url, email)
     expect(page).to_have_url(re.compile(r"/dashboard/$"))
     return page
 

@@ -6,20 +6,16 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from interview.models import Attempt, PracticeSession
+from tests.e2e.conftest import log_in
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture
 def signed_in(page: Page, live_server, live_guide):
     user = UserFactory(email="kai@example.com", daily_new_limit=5)
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Email:").fill(user.email)
-    page.get_by_label("Password:", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    log_in(page, live_server.url, user.email)
     expect(page).to_have_url(re.compile(r"/dashboard/$"))
     return user
 
