@@ -19,10 +19,7 @@ import pytest
 import redis
 from django.conf import settings
 
-from tests.test_settings import free_port, run_manage
-
-# What docker-compose's worker runs (RQ needs django-tasks' job class to run a task).
-WORKER_COMMAND = ["python", "manage.py", "rqworker", "default", "--job-class", "django_tasks_rq.backend.Job"]
+from tests.test_settings import WORKER_COMMAND, free_port, run_manage
 
 BASE_DIR = Path(settings.BASE_DIR)
 GUNICORN = str(Path(sys.executable).parent / "gunicorn")
