@@ -55,6 +55,7 @@ class ExportProfileSerializer(serializers.Serializer):
     daily_review_limit = serializers.IntegerField()
     desired_retention = serializers.FloatField()
     interview_date = serializers.DateField(allow_null=True)
+    interview_target_retention = serializers.FloatField()
     is_mentor = serializers.BooleanField()
     date_joined = serializers.DateTimeField()
     last_login = serializers.DateTimeField(allow_null=True)
@@ -113,6 +114,63 @@ class ExportTokenSerializer(serializers.Serializer):
     expiry = serializers.DateTimeField()
 
 
+class ExportMembershipSerializer(serializers.Serializer):
+    cohort_id = serializers.IntegerField()
+    cohort = serializers.CharField()
+    role = serializers.CharField()
+    joined_at = serializers.DateTimeField(allow_null=True)
+
+
+class ExportFeedbackReceivedSerializer(serializers.Serializer):
+    attempt_id = serializers.IntegerField()
+    mentor = serializers.CharField()
+    text = serializers.CharField()
+    created_at = serializers.DateTimeField(allow_null=True)
+    read_at = serializers.DateTimeField(allow_null=True)
+    reply = serializers.CharField(allow_blank=True)
+    replied_at = serializers.DateTimeField(allow_null=True)
+
+
+class ExportFeedbackGivenSerializer(serializers.Serializer):
+    attempt_id = serializers.IntegerField()
+    text = serializers.CharField()
+    created_at = serializers.DateTimeField(allow_null=True)
+
+
+class ExportQuestionSetSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    description = serializers.CharField(allow_blank=True)
+    questions = serializers.ListField(child=serializers.IntegerField())
+    created_at = serializers.DateTimeField(allow_null=True)
+
+
+class ExportKeyPointSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    terms = serializers.ListField(child=serializers.CharField())
+
+
+class ExportOwnQuestionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    guide = serializers.CharField()
+    number = serializers.IntegerField()
+    prompt = serializers.CharField()
+    answer = serializers.CharField(allow_blank=True)
+    code = serializers.ListField(child=serializers.CharField())
+    key_points = ExportKeyPointSerializer(many=True)
+    topics = serializers.ListField(child=serializers.CharField())
+    is_active = serializers.BooleanField()
+
+
+class ExportMockAnswerSerializer(serializers.Serializer):
+    session_id = serializers.IntegerField()
+    question_id = serializers.IntegerField()
+    answer_text = serializers.CharField(allow_blank=True)
+    duration_ms = serializers.IntegerField(allow_null=True)
+    timed_out = serializers.BooleanField()
+    answered_at = serializers.DateTimeField(allow_null=True)
+
+
 class ExportSerializer(serializers.Serializer):
     exported_at = serializers.DateTimeField()
     profile = ExportProfileSerializer()
@@ -122,6 +180,12 @@ class ExportSerializer(serializers.Serializer):
     schedule = ExportScheduleSerializer(many=True)
     flags = ExportFlagSerializer(many=True)
     api_tokens = ExportTokenSerializer(many=True)
+    memberships = ExportMembershipSerializer(many=True)
+    feedback_received = ExportFeedbackReceivedSerializer(many=True)
+    feedback_given = ExportFeedbackGivenSerializer(many=True)
+    question_sets = ExportQuestionSetSerializer(many=True)
+    own_questions = ExportOwnQuestionSerializer(many=True)
+    unrated_mock_answers = ExportMockAnswerSerializer(many=True)
 
 
 class ExportView(APIView):

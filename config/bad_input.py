@@ -92,7 +92,10 @@ class RejectNulMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if NUL in request.path:
             return _bad_request(request, "path")
-        for params in (request.GET, request.POST) if request.method == "POST" else (request.GET,):
+        # API bodies are JSON, checked by BoundedJSONParser; reading request.POST here would use up the
+        # stream DRF parses (and let a form body past the API's JSON-only parsers).
+        reads_form = request.method == "POST" and not request.path.startswith("/api/")
+        for params in (request.GET, request.POST) if reads_form else (request.GET,):
             for key, values in params.lists():
                 if NUL in key or any(NUL in value for value in values):
                     return _bad_request(request, key.replace(NUL, "") or "query")

@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "interview.middleware.AppNotFoundPageMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -92,6 +93,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "interview.context_processors.navigation",
             ],
         },
     },
@@ -122,7 +124,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 PASSWORD_HASHERS = [
@@ -335,6 +337,12 @@ MENTOR_IMPORTS_PER_HOUR = env_int("MENTOR_IMPORTS_PER_HOUR", default=10)
 
 # FSRS adds a little random spread to long intervals so reviews do not bunch up on one day.
 FSRS_ENABLE_FUZZING = env_bool("FSRS_ENABLE_FUZZING", default=True)
+
+# The optional LLM grader (interview/grading/llm.py): any OpenAI-compatible chat endpoint, off when no URL.
+GRADER_LLM_URL = env_str("GRADER_LLM_URL", default="")  # e.g. http://127.0.0.1:11434/v1 (Ollama)
+GRADER_LLM_MODEL = env_str("GRADER_LLM_MODEL", default="")
+GRADER_LLM_API_KEY = env_str("GRADER_LLM_API_KEY", default="")
+GRADER_LLM_TIMEOUT = env_int("GRADER_LLM_TIMEOUT", default=8)  # seconds; then the lexical check stands
 
 # Where import_guide looks for a guide's topic and key-point annotations (<slug>.yaml).
 GUIDE_ANNOTATIONS_DIR = BASE_DIR / "fixtures" / "annotations"

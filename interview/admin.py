@@ -2,7 +2,18 @@ from django.contrib import admin
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 
-from interview.models import Attempt, CodeSnippet, Cohort, Guide, KeyPoint, Question, QuestionFlag, Topic
+from interview.models import (
+    Attempt,
+    CodeSnippet,
+    Cohort,
+    GradedQuestion,
+    Guide,
+    KeyPoint,
+    Question,
+    QuestionFlag,
+    Topic,
+)
+from interview.selectors.grading import agreement_of, overall_agreement, questions_with_agreement
 
 
 @admin.register(Guide)
@@ -123,4 +134,62 @@ class AttemptAdmin(admin.ModelAdmin):
         return False
 
     def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+def _percent(share: float | None) -> str:
+    return "—" if share is None else f"{share:.0%}"
+
+
+@admin.register(GradedQuestion)
+class GradingAgreementAdmin(admin.ModelAdmin):
+    """How often learners untick the checker's ticks and tick points it missed (read-only)."""
+
+    change_list_template = "admin/interview/gradedquestion/change_list.html"
+    list_display = ["__str__", "attempts", "judgements", "agreement", "unticked", "added"]
+    list_display_links = None
+    list_filter = ["guide"]
+    search_fields = ["prompt"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Question]:
+        return questions_with_agreement()
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
+        overall = overall_agreement()
+        extra_context = {
+            **(extra_context or {}),
+            "overall": overall,
+            "overall_agreement": _percent(overall.agreement),
+            "overall_unticked": _percent(overall.unticked_share),
+            "overall_added": _percent(overall.added_share),
+        }
+        return super().changelist_view(request, extra_context=extra_context)
+
+    @admin.display(description="Graded attempts", ordering="graded_attempts")
+    def attempts(self, question: Question) -> int:
+        return question.graded_attempts
+
+    @admin.display(description="Key-point judgements", ordering="judgements")
+    def judgements(self, question: Question) -> int:
+        return question.judgements
+
+    @admin.display(description="Agreement")
+    def agreement(self, question: Question) -> str:
+        return _percent(agreement_of(question).agreement)
+
+    @admin.display(description="Automatic ticks removed")
+    def unticked(self, question: Question) -> str:
+        return _percent(agreement_of(question).unticked_share)
+
+    @admin.display(description="Missed points ticked")
+    def added(self, question: Question) -> str:
+        return _percent(agreement_of(question).added_share)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Question | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Question | None = None) -> bool:
         return False

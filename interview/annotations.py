@@ -16,6 +16,14 @@ Format (fixtures/annotations/README.md explains how to write and review them)::
         editor_note: A short correction or completion of the model answer.
         key_points:
           - {text: Supervised learning trains on labelled data., terms: [labeled, labelled]}
+          - text: A CNN is designed for grid-like data such as images.
+            concepts:                    # all must meet in one clause of the answer
+              - [cnn, convolutional]     # each concept: its synonyms and abbreviations
+              - image | picture | grid   # (a list, or one string with "|")
+            contrast: [sequence, time series]   # paired with the first concept, the statement is false
+
+A plain ``terms`` list is one concept (any term covers the point). A point whose terms are all generic
+words (interview/grading/text.py) is refused with its line, since generic words never cover a point alone.
 """
 
 from dataclasses import dataclass, field
@@ -25,6 +33,7 @@ import yaml
 from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 
+from interview.grading.text import is_generic, stems
 from interview.models import Difficulty, QuestionKind
 
 MIN_KEY_POINTS = 2
@@ -43,7 +52,26 @@ class TopicAnnotation:
 @dataclass(frozen=True)
 class KeyPointAnnotation:
     text: str
-    terms: list[str]
+    terms: list[str]  # every synonym of every concept, for display and the API
+    concepts: list[list[str]] = field(default_factory=list)
+    contrast: list[str] = field(default_factory=list)
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe loader whose mappings remember their line, so errors can name it."""
+
+
+class _LineDict(dict):
+    line: int = 0
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _LineDict:
+    mapping = _LineDict(loader.construct_mapping(node, deep=True))
+    mapping.line = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
 @dataclass(frozen=True)
@@ -139,17 +167,7 @@ def _parse_question(number: int, raw: object, topic_slugs: set[str], source: str
     kind = raw.get("kind")
     if kind is not None and kind not in QuestionKind.values:
         raise ValidationError(f"{where}: kind must be one of {', '.join(QuestionKind.values)}.")
-    key_points = []
-    for point in raw.get("key_points") or []:
-        if not isinstance(point, dict) or not str(point.get("text", "")).strip():
-            raise ValidationError(f"{where}: every key point needs a text.")
-        raw_terms = point.get("terms") or []
-        if not isinstance(raw_terms, list):
-            raise ValidationError(f"{where}: the terms of {point['text']!r} must be a list.")
-        terms = [str(term).strip().lower() for term in raw_terms if str(term).strip()]
-        if not terms:
-            raise ValidationError(f"{where}: key point {point['text']!r} needs at least one term.")
-        key_points.append(KeyPointAnnotation(text=str(point["text"]).strip(), terms=terms))
+    key_points = [_parse_key_point(point, where) for point in raw.get("key_points") or []]
     if key_points and not MIN_KEY_POINTS <= len(key_points) <= MAX_KEY_POINTS:
         raise ValidationError(
             f"{where} has {len(key_points)} key points; a question has {MIN_KEY_POINTS} to {MAX_KEY_POINTS}."
@@ -163,11 +181,49 @@ def _parse_question(number: int, raw: object, topic_slugs: set[str], source: str
     )
 
 
+def _term_list(raw: object, what: str, where: str) -> list[str]:
+    if isinstance(raw, str) and "|" in raw:
+        raw = raw.split("|")
+    if not isinstance(raw, list):
+        raise ValidationError(f"{where}: {what} must be a list.")
+    return [str(term).strip().lower() for term in raw if str(term).strip()]
+
+
+def _parse_key_point(point: object, where: str) -> KeyPointAnnotation:
+    if not isinstance(point, dict) or not str(point.get("text", "")).strip():
+        raise ValidationError(f"{where}: every key point needs a text.")
+    text = str(point["text"]).strip()
+    where = f"{where}, line {point.line}" if getattr(point, "line", 0) else where
+    if "terms" in point and "concepts" in point:
+        raise ValidationError(f"{where}: key point {text!r} has both terms and concepts; keep one.")
+    if "concepts" in point:
+        raw_concepts = point["concepts"]
+        if not isinstance(raw_concepts, list):
+            raise ValidationError(f"{where}: the concepts of {text!r} must be a list.")
+        concepts = [_term_list(concept, f"each concept of {text!r}", where) for concept in raw_concepts]
+        concepts = [concept for concept in concepts if concept]
+    else:
+        terms = _term_list(point.get("terms") or [], f"the terms of {text!r}", where)
+        concepts = [terms] if terms else []
+    if not concepts:
+        raise ValidationError(f"{where}: key point {text!r} needs at least one term.")
+    contrast = _term_list(point.get("contrast") or [], f"the contrast of {text!r}", where)
+    every_term = [term for concept in concepts for term in concept]
+    if all(is_generic(stems(term)) for term in every_term):
+        raise ValidationError(
+            f"{where}: key point {text!r} has only generic words ({', '.join(every_term)}), "
+            "which any answer may use; add a term specific to the point."
+        )
+    return KeyPointAnnotation(
+        text=text, terms=list(dict.fromkeys(every_term)), concepts=concepts, contrast=contrast
+    )
+
+
 def load_annotations(path: Path) -> GuideAnnotations:
     """Read and validate an annotations file; raise ValidationError naming what is wrong."""
     source = path.name
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader) or {}  # a SafeLoader
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         raise _fail(source, f"cannot be read: {error}") from error
     if not isinstance(raw, dict):

@@ -115,6 +115,7 @@ class _Run:
         while card.state != State.Review and card.due < self.day_end(at):
             card, _ = self.scheduler.review_card(card, Rating.Good, card.due)
             answers += 1
+        assert card.last_review is not None  # review_card() sets it
         self.schedule(card, 1.0, card.last_review)
         return answers
 
@@ -136,7 +137,7 @@ def schedule_forecast(
     None without an interview date ahead.
     """
     start = interview_start(user, now)
-    if start is None:
+    if start is None or user.interview_date is None:  # a start implies an interview date
         return None
     run = _Run(user, now)
     for state in states:
@@ -157,7 +158,7 @@ def schedule_forecast(
         day_end = local_midnight(day + timedelta(days=1), user)
         answers = 0.0
         # Due reviews first, most overdue first, within the day's review limit (weights are expected cards).
-        limit = reviews_left if offset == 0 else user.daily_review_limit
+        limit: float = reviews_left if offset == 0 else user.daily_review_limit
         due = sorted(
             (branch for branch in run.pending if branch.card.due < day_end), key=lambda b: b.card.due
         )

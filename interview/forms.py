@@ -148,12 +148,17 @@ class AssignmentForm(forms.Form):
     question_set = forms.ModelChoiceField(label="Question set", queryset=None)
     cohort = forms.ModelChoiceField(label="Cohort", queryset=None)
     learners = forms.ModelMultipleChoiceField(
-        label="Only these learners (none chosen: the whole cohort)", queryset=None, required=False
+        label="Only these learners (none ticked: the whole cohort)",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     start_date = forms.DateField(
-        label="Start date", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="Start date", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    due_date = forms.DateField(label="Due date", widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = forms.DateField(
+        label="Due date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     completion_rule = forms.ChoiceField(label="Complete when", choices=Assignment.CompletionRule.choices)
 
     def __init__(self, *args, mentor, question_sets, cohorts, learners, **kwargs) -> None:

@@ -10,7 +10,12 @@ from interview.models import Attempt, Cohort, Feedback, QuestionFlag, QuestionNo
 
 
 def max_length_of(model: type[models.Model], field: str) -> int:
-    return model._meta.get_field(field).max_length
+    model_field = model._meta.get_field(field)
+    # Every limit here is a concrete field's: neither a relation nor a field without a max_length.
+    assert isinstance(model_field, models.Field) and model_field.max_length is not None, (
+        f"{model.__name__}.{field}"
+    )
+    return model_field.max_length
 
 
 ANSWER_MAX_LENGTH = max_length_of(Attempt, "answer_text")

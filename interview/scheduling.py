@@ -5,6 +5,7 @@ the code never touches fsrs directly.
 """
 
 import zoneinfo
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -40,8 +41,9 @@ DEFAULT_MODEL = MemoryModel()
 
 def memory_model_for(user: User) -> MemoryModel:
     """The learner's memory model: fitted parameters where they beat the defaults, else FSRS-6's defaults."""
-    if getattr(user, "memory_parameters", None):
-        return MemoryModel(parameters=tuple(user.memory_parameters))
+    parameters = getattr(user, "memory_parameters", None)
+    if parameters:
+        return MemoryModel(parameters=tuple(parameters))
     return DEFAULT_MODEL
 
 
@@ -119,10 +121,11 @@ class InterviewPlan:
 
     def slots(self) -> list[datetime]:
         """The mornings of the last three days before the interview, far enough ahead of now."""
-        if self.start is None:
+        interview_date = self.user.interview_date
+        if self.start is None or interview_date is None:  # a start implies an interview date
             return []
         zone = zoneinfo.ZoneInfo(self.user.timezone)
-        days = [self.user.interview_date - timedelta(days=n) for n in range(FINAL_REVIEW_DAYS, 0, -1)]
+        days = [interview_date - timedelta(days=n) for n in range(FINAL_REVIEW_DAYS, 0, -1)]
         mornings = [
             datetime.combine(day, time(FINAL_REVIEW_HOUR), tzinfo=zone).astimezone(UTC) for day in days
         ]
@@ -131,7 +134,7 @@ class InterviewPlan:
     def local_day(self, moment: datetime) -> date:
         return moment.astimezone(zoneinfo.ZoneInfo(self.user.timezone)).date()
 
-    def loads(self, slots: list[datetime]) -> list[int]:
+    def loads(self, slots: list[datetime]) -> Sequence[float]:
         """How many of the user's other questions fall due on each slot's local day (one query)."""
         if self._loads is None:
             days = {
@@ -154,7 +157,7 @@ class InterviewPlan:
 
     def due_for(self, card: Card) -> tuple[datetime, bool]:
         """The card's due date under the rule, and whether the rule moved it before the interview."""
-        if self.start is None or card.due < self.start or card.stability is None:
+        if self.start is None or card.due < self.start or card.stability is None or card.last_review is None:
             return card.due, False
         elapsed = (self.start - card.last_review).total_seconds() / 86_400
         recall_on_day = memory_model_for(self.user).recall(card.stability, elapsed)

@@ -2,6 +2,7 @@ from django.urls import path
 
 from interview.views import (
     assignments,
+    attempts,
     bank,
     cohorts,
     dashboard,
@@ -17,6 +18,7 @@ urlpatterns = [
     path("", bank.home, name="home"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("history/", dashboard.history, name="history"),
+    path("history/<int:pk>/", attempts.attempt_detail, name="attempt-detail"),
     path("guides/<slug:slug>/", bank.guide_detail, name="guide-detail"),
     path("topics/", bank.topic_list, name="topic-list"),
     path("topics/<slug:slug>/", bank.topic_detail, name="topic-detail"),
@@ -29,6 +31,7 @@ urlpatterns = [
     path("practice/<int:pk>/", practice.practice_session, name="practice-session"),
     path("practice/<int:pk>/reveal/", practice.practice_reveal, name="practice-reveal"),
     path("practice/<int:pk>/check/", practice.practice_check, name="practice-check"),
+    path("practice/<int:pk>/llm-check/", practice.practice_llm_check, name="practice-llm-check"),
     path("practice/<int:pk>/rate/", practice.practice_rate, name="practice-rate"),
     path("practice/<int:pk>/tools/", practice.practice_tools, name="practice-tools"),
     path("practice/<int:pk>/answer/", practice.practice_mock_answer, name="practice-mock-answer"),

@@ -26,6 +26,7 @@ def staff(db) -> Client:
         "/admin/interview/keypoint/",
         "/admin/interview/questionflag/",
         "/admin/interview/attempt/",
+        "/admin/interview/gradedquestion/",
         "/admin/interview/cohort/",
         "/admin/accounts/user/",
         "/admin/accounts/user/add/",

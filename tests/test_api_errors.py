@@ -55,7 +55,7 @@ def test_an_oversized_body_is_a_json_400_and_writes_nothing(api, settings):
 
 def test_a_form_body_is_refused_as_unsupported(api):
     response = api.post("/api/v1/cohorts/", {"name": "Form"})
-    assert response.status_code == 415
+    assert response.status_code == 415, response.content
     assert set(response.json()) == {"detail"}
     assert not Cohort.objects.filter(name="Form").exists()
 

@@ -49,9 +49,9 @@ API_CORPUS = [
         "answer_text",
     ),
     (
-        "NUL in a form-encoded PATCH",
+        "NUL in a JSON PATCH",
         lambda c: c.patch(
-            "/api/v1/me/", "display_name=a%00b", content_type="application/x-www-form-urlencoded"
+            "/api/v1/me/", json.dumps({"display_name": "a\u0000b"}), content_type="application/json"
         ),
         "display_name",
     ),

@@ -58,7 +58,8 @@ def test_question_page_hides_the_answer_in_a_disclosure_and_highlights_code(
         response = client.get(f"/questions/{question.pk}/")
     html = response.content.decode()
     assert '<h1 id="question-heading">How do you handle imbalanced data using SMOTE?</h1>' in html
-    details = html[html.index('<details class="answer">') : html.index("</details>")]
+    details = html[html.index('<details class="answer">') :]
+    details = details[: details.index("</details>")]
     assert "<summary>Show answer</summary>" in details
     assert "This can be done using the SMOTE class in imbalanced-learn." in details
     assert '<div class="highlight">' in details
@@ -86,7 +87,7 @@ def test_unknown_question_is_404(client, ml_guide):
 def test_search_finds_smote_in_prompts_and_answers(client, ml_guide):
     html = client.get("/questions/", {"q": "SMOTE"}).content.decode()
     assert "1 question matching “SMOTE”" in html
-    assert "How do you handle imbalanced data using SMOTE?" in html
+    assert "How do you handle imbalanced data using <mark>SMOTE</mark>?" in html
 
 
 def test_search_matches_words_in_answers_only(client, ml_guide):
@@ -137,7 +138,7 @@ def test_htmx_search_gets_only_the_results_partial(client, ml_guide):
     html = response.content.decode()
     assert html.lstrip().startswith('<section id="results"')
     assert "<html" not in html
-    assert "How do you handle imbalanced data using SMOTE?" in html
+    assert "How do you handle imbalanced data using <mark>SMOTE</mark>?" in html
 
 
 def test_plain_search_gets_the_full_page(client, ml_guide):

@@ -31,7 +31,8 @@ def test_the_question_page_shows_the_note_under_the_model_answer_marked_as_the_e
     with django_assert_max_num_queries(7):
         html = client.get(f"/questions/{q48.pk}/").content.decode()
 
-    answer = html[html.index('<details class="answer">') : html.index("</details>")]
+    answer = html[html.index('<details class="answer">') :]
+    answer = answer[: answer.index("</details>")]
     assert answer.index("This can be done using the SMOTE class") < answer.index("editor-note")
     assert answer.index("editor-note") < answer.index("Key points a good answer covers")
     box = note_box(html)

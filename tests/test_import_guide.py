@@ -164,7 +164,7 @@ def test_annotations_for_questions_the_guide_lacks_are_refused():
         ("questions:\n  1: {topics: [missing]}\n", "Q1 names unknown topics: missing"),
         ("questions:\n  1: {difficulty: impossible}\n", "difficulty must be one of"),
         (
-            "questions:\n  1:\n    key_points:\n      - {text: Only one, terms: [one]}\n",
+            "questions:\n  1:\n    key_points:\n      - {text: Only one, terms: [smote]}\n",
             "has 1 key points; a question has 2 to 5",
         ),
         (

@@ -397,6 +397,18 @@ def test_questions_written_with_missing_parts_are_explained(world):
     assert set(error.value.message_dict) == {"prompt", "answer", "key_points"}
 
 
+def test_a_mentors_key_point_of_generic_words_only_is_refused(world):
+    with pytest.raises(ValidationError) as error:
+        service.mentor_question_create(
+            mentor=world["mentor"],
+            prompt="What is a canary release?",
+            answer="Release to a few users first.",
+            topics=[],
+            key_points=[("It depends", ["depends", "mix"]), ("Few users first", ["canary"])],
+        )
+    assert "“It depends” has only generic words" in error.value.message_dict["key_points"][0]
+
+
 def test_the_mentor_questions_page_writes_and_imports(world):
     from django.core.files.uploadedfile import SimpleUploadedFile
 

@@ -55,6 +55,7 @@ def site(ml_guide):
             "/mentor/assignments/<id>/": f"/mentor/assignments/{assignment.pk}/",
             "/mentor/cohorts/<id>/learners/<user id>/": f"/mentor/cohorts/{cohort.pk}/learners/{learner.pk}/",
             "/mentor/attempts/<id>/": f"/mentor/attempts/{attempt.pk}/",
+            "/history/<id>/": f"/history/{attempt.pk}/",
             "/join/<token>/": f"/join/{service.invite_create(mentor=mentor, cohort=other).token}/",
         },
     }

@@ -109,6 +109,7 @@ MATRIX: dict[str, list[Case]] = {
     "interview:home": [Case("GET", lambda w: "/", public())],
     "interview:dashboard": [Case("GET", lambda w: "/dashboard/", signed_in())],
     "interview:history": [Case("GET", lambda w: "/history/", signed_in())],
+    "interview:attempt-detail": [Case("GET", lambda w: f"/history/{w['attempt'].pk}/", owner())],
     "interview:guide-detail": [Case("GET", lambda w: "/guides/ml-engineer/", public())],
     "interview:topic-list": [Case("GET", lambda w: "/topics/", public())],
     "interview:topic-detail": [Case("GET", lambda w: "/topics/time-series/", public())],
@@ -218,6 +219,9 @@ MATRIX: dict[str, list[Case]] = {
     ],
     "interview:mentor-set-search": [
         Case("GET", lambda w: f"/mentor/sets/{w['set'].pk}/search/?q=data", mentor_of_cohort())
+    ],
+    "interview:mentor-set-delete": [
+        Case("POST", lambda w: f"/mentor/sets/{w['spare_set'].pk}/delete/", mentor_of_cohort(302))
     ],
     "interview:mentor-set-copy": [
         Case("POST", lambda w: f"/mentor/sets/{w['set'].pk}/copy/", mentor_of_cohort(302))

@@ -59,6 +59,8 @@ def test_a_recorded_attempt_is_201_with_its_id_and_due(api, learner, ml_guide):
     assert body["id"] == attempt.pk
     assert body["due"].startswith(attempt.due_after.date().isoformat())
     assert body["key_points"] == [key_point]
+    assert body["automatic_key_points"] == [key_point]  # "supervised ... labelled" is the first point
+    assert body["grader"] == "lexical"
     assert body["rating"] == 3 and body["duration_ms"] == 42_000
     assert ReviewState.objects.get(user=learner, question_id=shown["question"]["id"]).last_rating == 3
     assert next_question(api).json()["question"]["number"] == 2
@@ -187,10 +189,3 @@ def test_polling_an_empty_mode_stores_nothing(api, ml_guide):
     for _ in range(5):
         assert api.get("/api/v1/practice/next/", {"mode": "due"}).status_code == 204
     assert not PracticeSession.objects.exists()
-
-
-def test_key_points_match_words_in_any_script(ml_guide):
-    from interview.matching import stems, term_matches
-
-    assert term_matches("naïve", stems("A naïve Bayes classifier"))
-    assert not term_matches("na", stems("A naïve Bayes classifier"))

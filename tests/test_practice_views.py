@@ -96,18 +96,19 @@ def test_rating_without_javascript_records_and_redirects_to_the_next_question(
     url = start(learner_client)
     token = token_on(learner_client.get(url).content.decode())
     response = learner_client.post(
-        url + "rate/", {"token": token, "rating": "4", "answer_text": "labelled", "key_points_sent": "1"}
+        url + "rate/",
+        {"token": token, "rating": "4", "answer_text": "supervised: labelled", "key_points_sent": "1"},
     )
     assert response["Location"] == url
     attempt = Attempt.objects.get(user=learner)
     assert (attempt.rating, attempt.answer_text, attempt.key_points_covered, attempt.coverage) == (
         4,
-        "labelled",
+        "supervised: labelled",
         [],
         0,
     )
     # The typed answer covered a point, but the user unticked it: their ticks decide, as on the page.
-    assert answer_assess(question=attempt.question, answer_text="labelled").covered
+    assert answer_assess(question=attempt.question, answer_text="supervised: labelled").covered
     assert attempt.suggested_rating == Rating.AGAIN
 
 

@@ -31,12 +31,17 @@ class ProgressCellSerializer(serializers.Serializer):
     coverage = serializers.FloatField(allow_null=True)
 
 
+@extend_schema_field(ProgressCellSerializer(allow_null=True))
+class OptionalProgressCellField(serializers.DictField):
+    """A progress cell, or null where the learner has not answered the question (schema: nullable)."""
+
+
 class AssignmentProgressLearnerSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     display_name = serializers.CharField()
     status = AssignmentStatusSerializer()
     cells = serializers.ListField(
-        child=ProgressCellSerializer(allow_null=True),
+        child=OptionalProgressCellField(allow_null=True),
         help_text="One per question, in the order of `questions`: the latest attempt, or null.",
     )
 

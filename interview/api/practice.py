@@ -147,6 +147,9 @@ class AttemptSerializer(serializers.ModelSerializer):
         source="key_points_covered", child=serializers.IntegerField(), read_only=True
     )
     due = serializers.DateTimeField(source="due_after", read_only=True)
+    automatic_key_points = serializers.ListField(
+        source="auto_key_points", child=serializers.IntegerField(), read_only=True
+    )
 
     class Meta:
         model = Attempt
@@ -157,6 +160,8 @@ class AttemptSerializer(serializers.ModelSerializer):
             "session",
             "answer_text",
             "key_points",
+            "automatic_key_points",
+            "grader",
             "coverage",
             "suggested_rating",
             "rating",

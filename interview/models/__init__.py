@@ -20,6 +20,7 @@ from interview.models.mentoring import (
 )
 from interview.models.practice import (
     Attempt,
+    GradedQuestion,
     MemoryModelFit,
     PracticeMode,
     PracticeSession,
@@ -36,6 +37,7 @@ __all__ = [
     "Attempt",
     "Cohort",
     "Feedback",
+    "GradedQuestion",
     "Invite",
     "Membership",
     "MemoryModelFit",

@@ -248,6 +248,10 @@ class KeyPoint(models.Model):
     terms = models.JSONField(
         default=list, help_text="Words or phrases; any one of them in an answer covers the point."
     )
+    # Structured rule (interview/grading): concepts that must meet in one clause, each a list of synonyms,
+    # and the contrast that makes the statement false. Empty concepts: the terms are the one concept.
+    concepts = models.JSONField(default=list, blank=True, help_text="Lists of synonyms that must co-occur.")
+    contrast = models.JSONField(default=list, blank=True, help_text="Words that make the statement false.")
 
     objects = KeyPointManager()
 

@@ -114,6 +114,8 @@ class Showing(models.Model):
     mock_duration_ms = models.PositiveIntegerField(null=True, blank=True)
     mock_timed_out = models.BooleanField(default=False)
     mock_answered_at = models.DateTimeField(null=True, blank=True)
+    # The grader's verdict, stored once at reveal (or mock submit) for the answer it was given.
+    assessment = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["session", "position"]
@@ -150,6 +152,16 @@ class Attempt(models.Model):
     )
     answer_text = models.TextField(blank=True, max_length=10_000)
     key_points_covered = models.JSONField(default=list, help_text="Ids of the key points ticked.")
+    auto_key_points = models.JSONField(default=list, help_text="Ids of the key points the checker ticked.")
+    assessment = models.JSONField(default=dict, blank=True, help_text="The checker's verdict and evidence.")
+    grader = models.CharField(max_length=20, blank=True, help_text="Which checker assessed the answer.")
+    # Kept by attempt_record so agreement with learners is an aggregate, not a loop over JSON.
+    points_judged = models.PositiveSmallIntegerField(default=0, help_text="Key points the checker judged.")
+    auto_ticked = models.PositiveSmallIntegerField(default=0, help_text="Key points the checker ticked.")
+    ticks_removed = models.PositiveSmallIntegerField(
+        default=0, help_text="Automatic ticks the learner removed."
+    )
+    ticks_added = models.PositiveSmallIntegerField(default=0, help_text="Points the learner ticked, missed.")
     coverage = models.FloatField(help_text="Share of the question's key points covered, 0 to 1.")
     suggested_rating = models.PositiveSmallIntegerField(choices=Rating)
     rating = models.PositiveSmallIntegerField(choices=Rating)
@@ -173,6 +185,15 @@ class Attempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.question.label} · {self.get_rating_display()}"
+
+
+class GradedQuestion(Question):
+    """A question seen through the checker's agreement with learners (an admin page; no table of its own)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "grading agreement"
+        verbose_name_plural = "grading agreement"
 
 
 class QuestionNote(models.Model):

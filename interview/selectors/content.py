@@ -1,5 +1,7 @@
 """Reads of the question bank: lists, search and filters shared by pages and the API."""
 
+from typing import TYPE_CHECKING, TypedDict
+
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core import serializers
 from django.db import connection
@@ -8,6 +10,18 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from interview.models import CodeSnippet, Guide, KeyPoint, Question, Topic
 
 SEARCH_CONFIG = "english"
+
+
+class TopicCounts(TypedDict):
+    """What topics_with_counts() annotates on each topic."""
+
+    question_count: int
+
+
+if TYPE_CHECKING:  # django-stubs-ext is a development dependency: the alias exists for the type checker only
+    from django_stubs_ext import WithAnnotations
+
+    TopicWithCount = WithAnnotations[Topic, TopicCounts]
 
 
 def active_questions() -> QuerySet[Question]:
@@ -29,7 +43,7 @@ def question_detail_queryset() -> QuerySet[Question]:
     )
 
 
-def topics_with_counts() -> QuerySet[Topic]:
+def topics_with_counts() -> "QuerySet[TopicWithCount]":
     """Topics with active public questions, each with ``question_count``, its number of them.
 
     The one definition of a topic's total: the bank's lists, the API, mastery and the cohort grid use it.

@@ -2,8 +2,10 @@
 
 import math
 import zoneinfo
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.db.models import Avg, Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate, TruncWeek
@@ -92,7 +94,7 @@ class DashboardStats:
         return data
 
 
-def _activity_by_day(user: User, since: datetime) -> dict[date, dict]:
+def _activity_by_day(user: User, since: datetime) -> dict[date, Mapping[str, Any]]:
     """Attempts (and first-time ones) per local day since ``since``: one grouped query on (user, created_at)."""
     rows = (
         Attempt.objects.filter(user=user, created_at__gte=since)
@@ -138,7 +140,7 @@ def _forecast(user: User, today: date, now: datetime) -> list[dict]:
 def _trend(user: User, now: datetime) -> list[WeekTrend]:
     since = now - timedelta(weeks=TREND_WEEKS)
     rating_counts = {label.lower(): Count("pk", filter=Q(rating=value)) for value, label in Rating.choices}
-    rows = (
+    rows: Iterable[Mapping[str, Any]] = (  # the rating counts are keys the ORM's typing does not list
         Attempt.objects.filter(user=user, created_at__gte=since)
         .annotate(week=TruncWeek("created_at", tzinfo=zoneinfo.ZoneInfo(user.timezone)))
         .values("week")
@@ -162,7 +164,6 @@ def dashboard_stats(user: User, now: datetime) -> DashboardStats:
     model = memory_model_for(user)
     states = ReviewState.objects.filter(user=user, question__is_active=True)
 
-    has_interview = bool(user.interview_date and user.interview_date > today)
     moment = readiness_moment(user, now)
     public_practised = Q(stability__isnull=False, question__in=Question.objects.public())
     schedule = states.annotate(day_recall=recall(moment, model)).aggregate(
@@ -189,7 +190,7 @@ def dashboard_stats(user: User, now: datetime) -> DashboardStats:
     total = counts["total"]
     readiness = whole_percent(readiness_share(schedule["recall_on_day"] or 0.0, total))
     readiness_forecast = reviews_needed = days_left = None
-    if has_interview:
+    if user.interview_date is not None and user.interview_date > today:
         days_left = (user.interview_date - today).days
         forecast = schedule_forecast(
             user=user,
@@ -200,6 +201,7 @@ def dashboard_stats(user: User, now: datetime) -> DashboardStats:
             new_left=today_counts.budget.new_left,
             reviews_left=today_counts.budget.reviews_left,
         )
+        assert forecast is not None  # an interview date after today is always ahead of now
         readiness_forecast = whole_percent(forecast.readiness)
         reviews_needed = math.ceil(forecast.answers_per_day_mean)
 

@@ -4,9 +4,10 @@ mentor views all read them from here; the README and the dashboard's "How is thi
 the same definitions in words.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Exists, F, FloatField, Func, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import Greatest, Power
@@ -15,6 +16,12 @@ from accounts.models import User
 from interview.models import Attempt, Question, ReviewState, Topic
 from interview.scheduling import MemoryModel, local_midnight, local_today, memory_model_for
 from interview.selectors.content import topics_with_counts
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.models.sql.compiler import SQLCompiler, _AsSqlType
+
+    from interview.selectors.content import TopicWithCount
 
 SECONDS_PER_DAY = 86_400
 # Readiness without an interview date looks this far ahead.
@@ -49,9 +56,20 @@ class ElapsedDays(Func):
     output_field = FloatField()
     arity = 2
 
-    def as_sql(self, compiler, connection, **extra):  # PostgreSQL and others with EXTRACT(EPOCH)
+    def as_sql(  # PostgreSQL and others with EXTRACT(EPOCH)
+        self,
+        compiler: "SQLCompiler",
+        connection: "BaseDatabaseWrapper",
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra: Any,
+    ) -> "_AsSqlType":
+        # Func's signature, but the template and the joiner are always this function's own.
         template = f"(EXTRACT(EPOCH FROM (%(expressions)s)) / {SECONDS_PER_DAY}.0)"
-        return super().as_sql(compiler, connection, template=template, arg_joiner=" - ", **extra)
+        return super().as_sql(
+            compiler, connection, function=function, template=template, arg_joiner=" - ", **extra
+        )
 
     def as_sqlite(self, compiler, connection, **extra):
         template = "(julianday(%(expressions)s))"
@@ -131,14 +149,14 @@ def _practised_states(users: Iterable[int]) -> QuerySet[ReviewState]:
 
 
 def topic_figures_for(
-    users: list[User], now: datetime
-) -> tuple[list[Topic], dict[tuple[int, int], TopicFigures]]:
+    users: Sequence[User], now: datetime
+) -> "tuple[list[TopicWithCount], dict[tuple[int, int], TopicFigures]]":
     """Every topic, and each user's figures per topic: one query for the topics, one per memory model."""
     topics = list(topics_with_counts())
     by_model: dict[MemoryModel, list[int]] = {}
     for user in users:
         by_model.setdefault(memory_model_for(user), []).append(user.pk)
-    sums: dict[tuple[int, int], dict] = {}
+    sums: dict[tuple[int, int], Mapping[str, Any]] = {}
     for model, user_ids in by_model.items():
         rows = (
             _practised_states(user_ids)
@@ -173,7 +191,7 @@ def topic_figures(user: User, now: datetime) -> list[TopicFigures]:
     return [figures[user.pk, topic.pk] for topic in topics]
 
 
-def combined(rows: list[TopicFigures], topic: Topic) -> TopicFigures:
+def combined(rows: list[TopicFigures], topic: "TopicWithCount") -> TopicFigures:
     """A group's figures for a topic (a cohort's): the sums of its members' figures."""
     return TopicFigures(
         topic=topic,

@@ -77,7 +77,14 @@ def _save_annotation(question: Question, annotation: QuestionAnnotation, topics:
     question.topics.set([topics[slug] for slug in annotation.topics])
     for position, point in enumerate(annotation.key_points):
         KeyPoint.objects.update_or_create(
-            question=question, position=position, defaults={"text": point.text, "terms": point.terms}
+            question=question,
+            position=position,
+            defaults={
+                "text": point.text,
+                "terms": point.terms,
+                "concepts": point.concepts if len(point.concepts) > 1 or point.contrast else [],
+                "contrast": point.contrast,
+            },
         )
     question.key_points.filter(position__gte=len(annotation.key_points)).delete()
 

@@ -1,6 +1,7 @@
 """Fitting memory models to the review logs: site-wide and personal FSRS-6 parameters, used only where better."""
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -31,7 +32,7 @@ class FitReport:
 
 
 def _choose(
-    held_out: list, candidates: list[tuple[str, list[float], int]]
+    held_out: list, candidates: Sequence[tuple[str, list[float], int]]
 ) -> tuple[str, list[float], int, Evaluation, Evaluation] | None:
     """The candidate with the lowest held-out log loss, with its evaluation and the defaults'."""
     if not held_out or not candidates:

@@ -14,6 +14,7 @@ from django.utils.text import slugify
 
 from accounts.models import User
 from interview.annotations import MAX_KEY_POINTS, MIN_KEY_POINTS
+from interview.grading.text import is_generic, stems
 from interview.limits import (
     COHORT_DESCRIPTION_MAX_LENGTH,
     COHORT_NAME_MAX_LENGTH,
@@ -65,7 +66,7 @@ def _require_mentor_of(user: User, cohort: Cohort) -> None:
 
 @transaction.atomic
 def cohort_create(*, mentor: User, name: str, description: str = "") -> Cohort:
-    """A new cohort, mentored by its creator."""
+    """A new cohort, mentored by its creator, with its first invite link for learners ready to share."""
     _require_mentor(mentor)
     name = written_text(
         name, field="name", max_length=COHORT_NAME_MAX_LENGTH, missing="Give the cohort a name."
@@ -73,6 +74,7 @@ def cohort_create(*, mentor: User, name: str, description: str = "") -> Cohort:
     description = written_text(description, field="description", max_length=COHORT_DESCRIPTION_MAX_LENGTH)
     cohort = Cohort.objects.create(name=name, description=description)
     Membership.objects.create(cohort=cohort, user=mentor, role=MENTOR)
+    Invite.objects.create(cohort=cohort, role=LEARNER, created_by=mentor)
     return cohort
 
 
@@ -430,6 +432,11 @@ def mentor_question_create(
         errors["key_points"] = f"Give {MIN_KEY_POINTS} to {MAX_KEY_POINTS} key points, or none."
     if any(not terms for _, terms in key_points):
         errors["key_points"] = "Every key point needs at least one term after a “|”."
+    generic = [text for text, terms in key_points if terms and all(is_generic(stems(term)) for term in terms)]
+    if generic:
+        errors["key_points"] = (
+            f"“{generic[0]}” has only generic words as terms, which any answer may use: add a specific term."
+        )
     text_limit = int(KeyPoint._meta.get_field("text").max_length or 0)
     too_long = [number for number, (text, _) in enumerate(key_points, start=1) if len(text) > text_limit]
     if too_long:

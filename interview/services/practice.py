@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from interview.grading import answer_digest, grade
+from interview.grading.assessment import Assessment, coverage_of, suggested_rating_from_ticks
 from interview.limits import (
     ANSWER_MAX_LENGTH,
     FLAG_REASON_MAX_LENGTH,
@@ -19,7 +21,6 @@ from interview.limits import (
     MOCK_SECONDS_RANGE,
     NOTE_MAX_LENGTH,
 )
-from interview.matching import coverage_of, covered_key_points, suggested_rating
 from interview.models import (
     Assignment,
     Attempt,
@@ -38,6 +39,7 @@ from interview.selectors import learning
 from interview.selectors import mentoring as see_mentoring
 from interview.selectors import practice as pick
 from interview.selectors.mentoring import assignments_of_learner
+from interview.services.grading import showing_assess
 from interview.services.mentoring import assignment_progress_update
 from interview.services.text import written_text
 
@@ -46,28 +48,39 @@ AGAIN_GAP = 3
 
 
 @dataclass(frozen=True)
-class Assessment:
+class Coverage:
     covered: list[int]
     coverage: float
     suggested_rating: int
+    contradicted: int = 0  # points the grader found negated or swapped (each cancels a covered one)
 
 
-def answer_assess(*, question: Question, answer_text: str, ticked: list[int] | None = None) -> Assessment:
-    """Key points the answer covers (or the user ticked), the coverage and the rating it suggests."""
+def answer_assess(
+    *, question: Question, answer_text: str, ticked: list[int] | None = None, graded: Assessment | None = None
+) -> Coverage:
+    """Key points the answer covers (by the grader, or as the user ticked them), the coverage and the suggestion."""
     answer_text = normalize_answer(answer_text)
     _check_answer_length(answer_text)
-    key_points = list(question.key_points.all())
     if ticked is None:
-        covered = covered_key_points(answer_text, key_points)
-    else:
-        known = {point.pk for point in key_points}
-        unknown = sorted(set(ticked) - known)
-        if unknown:
-            raise ValidationError({"key_points": f"Not key points of this question: {unknown}."})
-        covered = [point.pk for point in key_points if point.pk in set(ticked)]
+        graded = graded or grade(question, answer_text)
+        return Coverage(
+            covered=graded.covered,
+            coverage=graded.coverage,
+            suggested_rating=graded.suggested_rating,
+            contradicted=sum(point.contradicted for point in graded.points),
+        )
+    key_points = list(question.key_points.all())
+    known = {point.pk for point in key_points}
+    unknown = sorted(set(ticked) - known)
+    if unknown:
+        raise ValidationError({"key_points": f"Not key points of this question: {unknown}."})
+    covered = [point.pk for point in key_points if point.pk in set(ticked)]
+    if not key_points and graded is not None:  # nothing to tick: the grader's verdict on the model answer
+        return Coverage(covered=[], coverage=graded.coverage, suggested_rating=graded.suggested_rating)
     coverage = coverage_of(len(covered), len(key_points))
-    suggestion = suggested_rating(coverage) if key_points else Rating.GOOD
-    return Assessment(covered=covered, coverage=coverage, suggested_rating=int(suggestion))
+    return Coverage(
+        covered=covered, coverage=coverage, suggested_rating=suggested_rating_from_ticks(coverage)
+    )
 
 
 def normalize_answer(answer_text: str) -> str:
@@ -303,7 +316,6 @@ def _advance(session: PracticeSession, position: int, now: datetime, *, again_qu
     session.save(update_fields=["position", "queue", "finished_at"])
 
 
-@transaction.atomic
 def attempt_record(
     *,
     user: User,
@@ -317,9 +329,46 @@ def attempt_record(
 ) -> Attempt:
     """Record a rated answer for a showing and reschedule the question, once per showing.
 
-    The showing and the schedule row are locked, so a double click, a resent form or a second tab
-    cannot record twice or interleave two updates of one schedule.
+    The answer is graded first (or its stored assessment reused), outside the transaction; then the
+    showing and the schedule row are locked, so a double click, a resent form or a second tab cannot
+    record twice or interleave two updates of one schedule.
     """
+    showing = (
+        Showing.objects.select_related("question", "session", "attempt")
+        .filter(token=token, user=user)
+        .first()
+    )
+    graded = None
+    if showing is not None and not hasattr(showing, "attempt"):
+        text = showing.mock_answer if showing.session.is_mock else normalize_answer(answer_text)
+        if len(text) <= ANSWER_MAX_LENGTH:
+            graded = showing_assess(showing=showing, answer_text=text)
+    return _attempt_record_locked(
+        user=user,
+        token=token,
+        rating=rating,
+        answer_text=answer_text,
+        key_points=key_points,
+        duration_ms=duration_ms,
+        question_id=question_id,
+        now=now,
+        graded=graded,
+    )
+
+
+@transaction.atomic
+def _attempt_record_locked(
+    *,
+    user: User,
+    token: str,
+    rating: int,
+    answer_text: str,
+    key_points: list[int] | None,
+    duration_ms: int | None,
+    question_id: int | None,
+    now: datetime | None,
+    graded: Assessment | None,
+) -> Attempt:
     now = now or timezone.now()
     if rating not in Rating.values:
         raise ValidationError({"rating": "The rating must be 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy)."})
@@ -342,7 +391,10 @@ def attempt_record(
     if session.is_mock:
         answer_text = showing.mock_answer
         duration_ms = showing.mock_duration_ms
-    assessment = answer_assess(question=question, answer_text=answer_text, ticked=key_points)
+    if graded is None or graded.digest != answer_digest(answer_text):
+        graded = grade(question, answer_text)  # a race with an edit of the showing: grade what is recorded
+    assessment = answer_assess(question=question, answer_text=answer_text, ticked=key_points, graded=graded)
+    automatic, final = set(graded.covered), set(assessment.covered)
     if duration_ms is None:
         duration_ms = int((now - showing.shown_at).total_seconds() * 1000)
     # A question left open for hours keeps its answer: the time counted is capped instead.
@@ -368,10 +420,17 @@ def attempt_record(
         mode=session.mode,
         # Still theirs? A learner who left the cohort keeps practising, but no longer for its mentor.
         assignment=session.assignment
-        if session.assignment and assignments_of_learner(user, now).filter(pk=session.assignment_id).exists()
+        if session.assignment and assignments_of_learner(user, now).filter(pk=session.assignment.pk).exists()
         else None,
         answer_text=answer_text,
         key_points_covered=assessment.covered,
+        auto_key_points=graded.covered,
+        assessment=graded.to_json(),
+        grader=graded.grader,
+        points_judged=len(graded.points) if graded.has_key_points else 0,
+        auto_ticked=len(automatic),
+        ticks_removed=len(automatic - final),
+        ticks_added=len(final - automatic),
         coverage=assessment.coverage,
         suggested_rating=assessment.suggested_rating,
         rating=rating,
@@ -392,7 +451,6 @@ def attempt_record(
     return attempt
 
 
-@transaction.atomic
 def mock_answer_submit(
     *,
     user: User,
@@ -402,7 +460,25 @@ def mock_answer_submit(
     timed_out: bool = False,
     now: datetime | None = None,
 ) -> Showing:
-    """Keep a mock-interview answer (hidden until the review) and move on; answers past the time are marked."""
+    """Keep a mock-interview answer (hidden until the review), grade it once, and move on."""
+    showing = _mock_answer_keep(
+        user=user, token=token, answer_text=answer_text, duration_ms=duration_ms, timed_out=timed_out, now=now
+    )
+    showing_assess(showing=showing, answer_text=showing.mock_answer)  # after the lock is released
+    return showing
+
+
+@transaction.atomic
+def _mock_answer_keep(
+    *,
+    user: User,
+    token: str,
+    answer_text: str,
+    duration_ms: int | None,
+    timed_out: bool,
+    now: datetime | None,
+) -> Showing:
+    """Answers past the time are marked; a resent form changes nothing."""
     now = now or timezone.now()
     answer_text = normalize_answer(answer_text)
     _check_answer_length(answer_text)

@@ -1,4 +1,7 @@
+import re
+
 from django import template
+from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
@@ -32,3 +35,20 @@ def duration(milliseconds: int | None) -> str:
     if minutes:
         return f"{minutes} min {seconds} s"
     return f"{seconds} s"
+
+
+@register.filter
+def highlight_terms(text: str, query: str) -> SafeString:
+    """The text, escaped, with each search word in it wrapped in <mark> (case-insensitive)."""
+    text = str(text)
+    words = sorted({word for word in str(query or "").split() if len(word) >= 2}, key=len, reverse=True)
+    if not words:
+        return conditional_escape(text)
+    pattern = re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE)
+    pieces, start = [], 0
+    for match in pattern.finditer(text):
+        pieces.append(escape(text[start : match.start()]))
+        pieces.append(format_html("<mark>{}</mark>", match.group()))
+        start = match.end()
+    pieces.append(escape(text[start:]))
+    return mark_safe("".join(pieces))

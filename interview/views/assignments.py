@@ -1,5 +1,7 @@
 """Mentor pages for assignments: assign a set, follow its progress."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -24,11 +26,14 @@ def assignment_create(request: HtmxHttpRequest) -> HttpResponse:
     if not request.user.is_mentor:
         return redirect("interview:mentor")
     cohorts = see.cohorts_mentored_by(request.user)
+    only_cohort = list(cohorts[:2]) if not request.GET.get("cohort") and not request.POST else []
     form = AssignmentForm(
         request.POST or None,
         initial={
             "question_set": request.GET.get("set"),
-            "cohort": request.GET.get("cohort"),
+            # The only cohort is chosen for you; the due date proposed is a week from your today.
+            "cohort": request.GET.get("cohort") or (only_cohort[0].pk if len(only_cohort) == 1 else None),
+            "due_date": local_today(request.user, timezone.now()) + timedelta(days=7),
             "completion_rule": "answer_all",
         },
         mentor=request.user,

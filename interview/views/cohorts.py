@@ -51,7 +51,9 @@ def cohort_create(request: HtmxHttpRequest) -> HttpResponse:
     except (ValidationError, PermissionDenied) as error:
         show_errors(request, error)
         return redirect("interview:mentor")
-    messages.success(request, f"Cohort “{cohort.name}” created. Copy its invite link for your learners.")
+    messages.success(
+        request, f"Cohort “{cohort.name}” created with an invite link: copy it for your learners."
+    )
     return redirect(cohort)
 
 
@@ -91,15 +93,24 @@ def invite_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     cohort = mentored_cohort_or_404(request, pk)
     form = InviteForm(request.POST)
     if form.is_valid():
-        days = form.cleaned_data.get("expires_in_days")
+        days, role, now = form.cleaned_data.get("expires_in_days"), form.cleaned_data["role"], timezone.now()
+        had_link = see.active_invite(cohort, role, now) is not None
         try:
             mentoring_service.invite_create(
                 mentor=request.user,
                 cohort=cohort,
-                role=form.cleaned_data["role"],
-                expires_at=timezone.now() + timedelta(days=days) if days else None,
+                role=role,
+                expires_at=now + timedelta(days=days) if days else None,
+                now=now,
             )
-            messages.success(request, "A new invite link is ready; the previous one no longer works.")
+            messages.success(
+                request,
+                "A new invite link is ready; the previous one no longer works."
+                if had_link
+                else "An invite link is ready: copy it for your learners."
+                if role == Membership.Role.LEARNER
+                else "An invite link is ready: copy it for your co-mentor.",
+            )
         except ValidationError as error:
             show_errors(request, error)
     else:

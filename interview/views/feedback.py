@@ -5,12 +5,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from interview.forms import (
     FeedbackForm,
     ReplyForm,
 )
+from interview.grading.assessment import Assessment
+from interview.grading.evidence import evidence_rows, highlighted_answer
 from interview.selectors import mentoring as see
 from interview.services import mentoring as mentoring_service
 from interview.views.bank import HtmxHttpRequest
@@ -39,7 +42,16 @@ def attempt_feedback(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Your feedback was sent.")
             return redirect("interview:mentor-attempt", pk=attempt.pk)
     feedback = attempt.feedback.select_related("mentor").order_by("created_at")
-    return render(request, "mentor/attempt.html", {"attempt": attempt, "form": form, "feedback": feedback})
+    graded = Assessment.from_json(attempt.assessment) if attempt.assessment else None
+    context = {
+        "attempt": attempt,
+        "form": form,
+        "feedback": feedback,
+        "graded": graded,
+        "evidence": evidence_rows(graded),
+        "highlighted_answer": highlighted_answer(attempt.answer_text, graded),
+    }
+    return render(request, "mentor/attempt.html", context)
 
 
 @login_required
@@ -51,6 +63,14 @@ def feedback_list(request: HtmxHttpRequest) -> HttpResponse:
 
 def _own_feedback(request: HtmxHttpRequest, pk: int):
     return get_object_or_404(see.feedback_for_learner(request.user), pk=pk)
+
+
+def _back_to_feedback(request: HtmxHttpRequest) -> HttpResponse:
+    """Back to the page the form was on (the attempt page), or to the feedback list."""
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return redirect("interview:feedback")
+    return redirect(target)
 
 
 @login_required
@@ -69,7 +89,7 @@ def feedback_reply(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     else:
         for errors in form.errors.values():
             messages.error(request, " ".join(errors))
-    return redirect("interview:feedback")
+    return _back_to_feedback(request)
 
 
 @login_required
@@ -77,4 +97,4 @@ def feedback_reply(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def feedback_read(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     feedback = _own_feedback(request, pk)
     mentoring_service.feedback_mark_read(learner=request.user, feedback=feedback)
-    return redirect("interview:feedback")
+    return _back_to_feedback(request)

@@ -12,6 +12,8 @@ from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
 from interview.forms import AnswerForm, FlagForm, NoteForm, PracticeStartForm, RateForm
+from interview.grading import llm
+from interview.grading.evidence import evidence_rows, highlighted_answer
 from interview.limits import ANSWER_MAX_LENGTH
 from interview.models import (
     PracticeMode,
@@ -27,6 +29,7 @@ from interview.selectors import practice as pick
 from interview.selectors.content import active_questions, question_detail_queryset, topics_with_counts
 from interview.selectors.learning import today_counts, weakest_topics
 from interview.services import practice as practice_service
+from interview.services.grading import showing_assess, showing_assess_with_llm
 from interview.views.bank import HtmxHttpRequest
 
 TEMPLATE = "interview/practice.html"
@@ -136,7 +139,14 @@ def _reveal_context(
         active_questions().prefetch_related("snippets", "key_points").filter(pk=showing.question_id).first()
         or showing.question
     )
-    assessment = practice_service.answer_assess(question=question, answer_text=answer, ticked=ticked)
+    answer = practice_service.normalize_answer(answer)
+    graded = None
+    if len(answer) <= ANSWER_MAX_LENGTH:  # longer is refused by answer_assess below, with its message
+        showing.question = question
+        graded = showing_assess(showing=showing, answer_text=answer)
+    assessment = practice_service.answer_assess(
+        question=question, answer_text=answer, ticked=ticked, graded=graded
+    )
     now = timezone.now()
     state = ReviewState.objects.filter(user=request.user, question=question).first()
     previews = preview_outcomes(request.user, state, question.pk, now)
@@ -150,12 +160,23 @@ def _reveal_context(
         "question": question,
         "answer_text": answer,
         "assessment": assessment,
+        "graded": graded,
+        "ask_llm": llm.is_enabled() and graded is not None and not graded.extra.get("llm_asked"),
+        "evidence": evidence_rows(graded),
+        "highlighted_answer": highlighted_answer(answer, graded),
         "ratings": ratings,
         "key_points": list(question.key_points.all()),
+        "key_point_rows": _rows_by_point(question, graded),
         "note_form": NoteForm(initial={"text": note.text if note else ""}),
         "flag_form": FlagForm(),
         "progress": {"done": showing.position, "total": len(session.queue)},
     }
+
+
+def _rows_by_point(question: Question, graded) -> list[tuple]:
+    """Each key point with the grader's verdict on it (None if the verdict predates the point)."""
+    rows = {row.key_point_id: row for row in evidence_rows(graded)}
+    return [(point, rows.get(point.pk)) for point in question.key_points.all()]
 
 
 @login_required
@@ -191,6 +212,20 @@ def practice_check(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         if not request.htmx
         else render(request, f"{TEMPLATE}#assessment", context)
     )
+
+
+@login_required
+@require_POST
+def practice_llm_check(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """The LLM grader's verdict swapped in for the lexical one (htmx, right after the reveal)."""
+    session = _session_or_404(request, pk)
+    showing = _showing_or_404(session, request.POST.get("token", ""))
+    answer = practice_service.normalize_answer(request.POST.get("answer_text", ""))[:ANSWER_MAX_LENGTH]
+    showing_assess_with_llm(showing=showing, answer_text=answer)
+    context = _reveal_context(request, session, showing, answer)
+    if not request.htmx:
+        return _render(request, "reveal", context)
+    return render(request, f"{TEMPLATE}#llm_verdict", {**context, "oob": True})
 
 
 @login_required
@@ -296,10 +331,16 @@ def _mock_review(request: HtmxHttpRequest, session: PracticeSession) -> HttpResp
         return redirect("interview:practice-summary", pk=session.pk)
     reviews = []
     for showing in showings:
-        assessment = practice_service.answer_assess(
-            question=showing.question, answer_text=showing.mock_answer
+        graded = showing_assess(showing=showing, answer_text=showing.mock_answer)  # stored at submit
+        reviews.append(
+            {
+                "showing": showing,
+                "assessment": graded,
+                "evidence": evidence_rows(graded),
+                "highlighted_answer": highlighted_answer(showing.mock_answer, graded),
+                "rated": _attempt_of(showing),
+            }
         )
-        reviews.append({"showing": showing, "assessment": assessment, "rated": _attempt_of(showing)})
     return _render(
         request, "mock_review", {"session": session, "reviews": reviews, "ratings": Rating.choices}
     )

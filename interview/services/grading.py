@@ -1,0 +1,44 @@
+"""Grading answers once per showing: the stored assessment behind the reveal, the mock review and the attempt."""
+
+from dataclasses import replace
+
+from interview.grading import answer_digest, grade
+from interview.grading.assessment import LLM, Assessment
+from interview.grading.llm import grade_with_llm
+from interview.models import Attempt, Showing
+
+
+def showing_assess(*, showing: Showing, answer_text: str) -> Assessment:
+    """The showing's assessment of this answer: graded once and stored, reused while the answer is the same.
+
+    Called outside the transaction that records the attempt, so a slow grader never holds the showing's
+    or the schedule's row lock.
+    """
+    stored = showing.assessment
+    if stored and stored.get("digest") == answer_digest(answer_text):
+        return Assessment.from_json(stored)
+    assessment = grade(showing.question, answer_text)
+    Showing.objects.filter(pk=showing.pk).update(assessment=assessment.to_json())
+    showing.assessment = assessment.to_json()
+    return assessment
+
+
+def showing_assess_with_llm(*, showing: Showing, answer_text: str) -> Assessment:
+    """The LLM grader's verdict for a revealed answer, stored in place of the lexical one.
+
+    Outside any transaction (the call waits on the network). Once the showing is rated its assessment
+    is history and stays as recorded; a failed call keeps the lexical verdict with a note saying why.
+    """
+    stored = Assessment.from_json(showing.assessment) if showing.assessment else None
+    digest = answer_digest(answer_text)
+    if stored and stored.digest == digest and stored.extra.get("llm_asked"):
+        return stored  # already asked for this answer
+    if Attempt.objects.filter(showing=showing).exists():
+        return stored or grade(showing.question, answer_text)
+    assessment = grade_with_llm(showing.question, answer_text)
+    if assessment.grader != LLM and not assessment.note:
+        assessment = replace(assessment, note="The lexical check is shown: the LLM grader is off.")
+    assessment = replace(assessment, extra={**assessment.extra, "llm_asked": True})
+    Showing.objects.filter(pk=showing.pk, attempt__isnull=True).update(assessment=assessment.to_json())
+    showing.assessment = assessment.to_json()
+    return assessment
