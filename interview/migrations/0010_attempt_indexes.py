@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('interview', '0008_merge_20261125_1750'),
+        ('interview', '0009_i12_merge_main'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
