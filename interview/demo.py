@@ -30,6 +30,7 @@ from interview.models import (
     QuestionSetItem,
     ReviewState,
 )
+from interview.selectors.mentoring import active_total
 
 DEMO_DOMAIN = "demo.invalid"
 DEMO_PASSWORD = "demo-password-1"
@@ -330,7 +331,7 @@ def _rebuild_assignment_progress(assignments: list[Assignment]) -> None:
                     answered=answered,
                     reached_good=tally.get("reached_good", 0),
                     last_activity=tally.get("last"),
-                    completed_at=tally.get("last") if answered == assignment.total else None,
+                    completed_at=tally.get("last") if answered == active_total(assignment) else None,
                 )
             )
     AssignmentLearner.objects.bulk_create(rows, batch_size=2000)
