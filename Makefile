@@ -6,7 +6,7 @@ GUIDE := fixtures/guides/ml-engineer.txt
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev lint typecheck format guide fixture
+.PHONY: run test install install-dev lint typecheck format guide fixture bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +16,10 @@ $(BIN)/python:
 $(VENV)/.installed: requirements.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements.txt
 	touch $@
+
+$(VENV)/.installed-bench: requirements.txt requirements-dev.txt requirements-bench.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-bench.txt
+	touch $@ $(VENV)/.installed-dev $(VENV)/.installed
 
 $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
@@ -51,3 +55,8 @@ test: lint typecheck
 # Regenerate fixtures/ml-engineer.json after changing the guide or its annotations.
 fixture: guide
 	$(BIN)/python manage.py export_guide_fixture ml-engineer -o fixtures/ml-engineer.json
+
+# Load and scale figures on PostgreSQL (never part of `make test`): see bench/load.py and docs/performance.md.
+# BENCH_ARGS=--quick for a short trial run.
+bench: $(VENV)/.installed-bench
+	$(BIN)/python bench/load.py $(BENCH_ARGS)

@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.usersessions",
     "knox",
+    "django_tasks",
+    "django_tasks_db",
+    "django_rq",
     "accounts",
     "interview",
 ]
@@ -57,6 +60,9 @@ MIDDLEWARE = [
     "config.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages compress well (the dashboard's SVG charts above all). Safe from BREACH for the CSRF token,
+    # which Django masks anew on every response.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -96,16 +102,22 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", default=0),
+        # A new PostgreSQL connection per request costs more than most of our queries: keep connections
+        # open in production, and check them before reuse so a restarted database is not an error.
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", default=0 if DEBUG else 60),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A database that hangs must not hold every worker: give up connecting after a few seconds, and cancel
-    # any statement that runs longer than the limit (the request then gets a 503 it can retry).
+    # any statement that runs longer than the limit (the request then gets a 503 it can retry). JIT
+    # compilation pays off for long analytical queries; ours are short, and a plan whose cost crosses
+    # jit_above_cost (the topic aggregates do) spends more time compiling than running.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "connect_timeout": env_int("DATABASE_CONNECT_TIMEOUT", default=5),
-            "options": f"-c statement_timeout={env_int('DATABASE_STATEMENT_TIMEOUT_MS', default=30_000)}",
+            "options": f"-c statement_timeout={env_int('DATABASE_STATEMENT_TIMEOUT_MS', default=30_000)}"
+            " -c jit=off",
         }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -128,6 +140,7 @@ LOGIN_REDIRECT_URL = "interview:dashboard"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupExtraForm"
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
@@ -151,13 +164,49 @@ ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Interview Trainer"
 
-# Rate limits and other shared state live in the database cache, so every gunicorn worker sees them.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "interview_trainer_cache",
+# Rate limits, throttles and other shared state live in a cache every gunicorn worker and every app
+# server sees: Redis when REDIS_URL is set (production), else a table in the database (no extra service).
+REDIS_URL = env_str("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "interview-trainer",
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 2, "SOCKET_TIMEOUT": 2},
+        }
     }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "interview_trainer_cache",
+            # The default 300 entries would evict live throttle and login-limit counters under load.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
+# Background tasks (django-tasks, the backport of Django 6's django.tasks): sending email and other slow
+# work leaves the request. `immediate` runs a task at once in the request (development and tests);
+# `database` keeps the queue in a table, run by `manage.py db_worker`; `rq` keeps it in Redis, run by
+# `manage.py rqworker default --job-class django_tasks_rq.backend.Job`. Production uses rq with REDIS_URL
+# and database without.
+TASKS_BACKEND = env_str(
+    "TASKS_BACKEND", default="immediate" if DEBUG else ("rq" if REDIS_URL else "database")
+)
+_TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
 }
+if TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND must be one of {', '.join(_TASK_BACKENDS)}, not {TASKS_BACKEND!r}."
+    )
+if TASKS_BACKEND == "rq" and not REDIS_URL:
+    raise ImproperlyConfigured("TASKS_BACKEND=rq needs REDIS_URL.")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND], "QUEUES": ["default"]}}
+RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 600}}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

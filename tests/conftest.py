@@ -89,3 +89,25 @@ def cohort(mentor, learner):
 def learner_client(client, learner):
     client.force_login(learner)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _fresh_shared_cache():
+    """Redis is not rolled back with the test's transaction: start each test with empty counters."""
+    if "redis" in settings.CACHES["default"]["BACKEND"].lower():
+        from django.core.cache import cache
+
+        cache.clear()
+
+
+@pytest.fixture(scope="session")
+def production_static_root(tmp_path_factory) -> Path:
+    """collectstatic as the image runs it (hashed names, Brotli and gzip), once per test run: it is slow."""
+    from tests.test_settings import run_manage
+
+    root = tmp_path_factory.mktemp("static")
+    result = run_manage(
+        "collectstatic", "--noinput", DEBUG="false", SECRET_KEY="x" * 50, STATIC_ROOT=str(root)
+    )
+    assert result.returncode == 0, result.stderr
+    return root

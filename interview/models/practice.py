@@ -130,7 +130,10 @@ class Showing(models.Model):
 class Attempt(models.Model):
     """One rated answer: history that practice never edits or deletes."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts")
+    # The composite indexes below lead with user and with assignment: separate ones would only slow writes.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts", db_index=False
+    )
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="attempts")
     session = models.ForeignKey(
         PracticeSession, on_delete=models.SET_NULL, null=True, blank=True, related_name="attempts"
@@ -140,7 +143,12 @@ class Attempt(models.Model):
     )
     mode = models.CharField(max_length=20, choices=PracticeMode)
     assignment = models.ForeignKey(
-        "interview.Assignment", on_delete=models.SET_NULL, null=True, blank=True, related_name="attempts"
+        "interview.Assignment",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="attempts",
+        db_index=False,
     )
     answer_text = models.TextField(blank=True, max_length=10_000)
     key_points_covered = models.JSONField(default=list, help_text="Ids of the key points ticked.")
@@ -165,7 +173,7 @@ class Attempt(models.Model):
         help_text="A learning step: the question came back in the same session after Again (not a review).",
     )
     due_after = models.DateTimeField(help_text="When the question is due again after this attempt.")
-    created_at = models.DateTimeField(db_index=True)
+    created_at = models.DateTimeField()
 
     class Meta:
         ordering = ["-created_at"]
