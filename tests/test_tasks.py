@@ -18,6 +18,9 @@ def ask_for_a_password_reset(client, email: str) -> None:
     assert response.status_code == 302
 
 
+# The worker closes its database connection after each task, as a long-running process should: the test
+# cannot run inside a transaction that the connection would take with it.
+@pytest.mark.django_db(transaction=True)
 def test_a_password_reset_email_waits_in_the_queue_until_a_worker_sends_it(client):
     user = UserFactory(email="ada@example.com")
     with override_settings(TASKS=DATABASE_QUEUE):
