@@ -13,7 +13,7 @@ from interview.demo import DEMO_DOMAIN, attempt_counts
 from interview.models import AssignmentLearner, Attempt, Cohort, Membership, ReviewState
 from interview.selectors.mentoring import active_total
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.usefixtures("ml_guide")
 
 
 def seed(*args: str) -> str:
