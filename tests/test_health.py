@@ -146,8 +146,9 @@ def test_a_stopped_database_in_production_mode_gives_503s_while_static_files_and
 def test_docker_compose_checks_the_app_through_readyz():
     import yaml
 
-    web = yaml.safe_load((BASE_DIR / "docker-compose.yml").read_text())["services"]["web"]
-    assert "http://127.0.0.1:8000/readyz" in " ".join(web["healthcheck"]["test"])
+    services = yaml.safe_load((BASE_DIR / "docker-compose.yml").read_text())["services"]
+    for web in (services["web1"], services["web2"]):
+        assert "http://127.0.0.1:8000/readyz" in " ".join(web["healthcheck"]["test"])
 
 
 def test_a_hung_database_costs_a_request_the_connect_timeout_not_a_worker(tmp_path):

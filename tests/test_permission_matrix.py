@@ -147,6 +147,9 @@ MATRIX: dict[str, list[Case]] = {
     "interview:practice-check": [
         Case("POST", lambda w: f"/practice/{w['session'].pk}/check/", owner(), token_data)
     ],
+    "interview:practice-llm-check": [
+        Case("POST", lambda w: f"/practice/{w['session'].pk}/llm-check/", owner(), token_data)
+    ],
     "interview:practice-rate": [
         Case("POST", lambda w: f"/practice/{w['session'].pk}/rate/", owner(302), token_data)
     ],

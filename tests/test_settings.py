@@ -9,6 +9,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
 import yaml
 from django.conf import settings
 
@@ -217,10 +218,15 @@ def test_redis_url_puts_the_cache_in_redis():
     assert result.stdout.strip() == "RedisCache 42"
 
 
-def test_pages_are_compressed_for_clients_that_accept_gzip(client):
+@pytest.mark.django_db
+def test_pages_are_compressed_for_clients_that_accept_gzip_and_the_api_is_not(client):
     response = client.get("/", HTTP_ACCEPT_ENCODING="gzip")
     assert response.status_code == 200
     assert response["Content-Encoding"] == "gzip"
+    api = client.get("/api/v1/topics/", HTTP_ACCEPT_ENCODING="gzip")
+    assert api.status_code == 200
+    assert "Content-Encoding" not in api
+    assert api.json()["count"] > 0
 
 
 def test_tasks_run_in_the_request_in_development_and_in_a_queue_in_production():
