@@ -189,3 +189,27 @@ def test_polling_an_empty_mode_stores_nothing(api, ml_guide):
     for _ in range(5):
         assert api.get("/api/v1/practice/next/", {"mode": "due"}).status_code == 204
     assert not PracticeSession.objects.exists()
+
+
+def test_asking_again_for_the_question_on_screen_reads_without_locks_or_writes(
+    api, ml_guide, django_assert_num_queries
+):
+    first = next_question(api).json()
+    # Session and user (2); the open API sessions and their topics (2); the showing (1); the question
+    # with its guide, then its topics, snippets, key points and siblings (5). No lock, savepoint or write.
+    with django_assert_num_queries(10) as captured:
+        again = next_question(api).json()
+    assert again == first
+    statements = [query["sql"] for query in captured.captured_queries]
+    assert not [sql for sql in statements if "FOR UPDATE" in sql or not sql.startswith("SELECT")]
+
+
+def test_a_topic_session_on_screen_is_not_taken_for_a_session_without_topics(api, ml_guide):
+    topic = Topic.objects.get(slug="model-evaluation")
+    in_topic = api.get("/api/v1/practice/next/", {"mode": "topic", "topic": "model-evaluation"}).json()
+    assert Question.objects.get(pk=in_topic["question"]["id"]).topics.filter(pk=topic.pk).exists()
+    plain = next_question(api).json()
+    assert plain["token"] != in_topic["token"]
+    assert next_question(api).json()["token"] == plain["token"]
+    again = api.get("/api/v1/practice/next/", {"mode": "topic", "topic": "model-evaluation"}).json()
+    assert again["token"] == in_topic["token"]

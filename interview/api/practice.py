@@ -21,7 +21,7 @@ from interview.limits import ANSWER_MAX_LENGTH, MAX_DURATION_MS
 from interview.models import Attempt, PracticeMode, Question, Rating, Topic
 from interview.selectors.content import question_detail_queryset
 from interview.selectors.mentoring import assignments_of_learner, attempts_visible_to
-from interview.selectors.practice import attempts_of
+from interview.selectors.practice import api_showing_on_screen, attempts_of
 from interview.services import mentoring as mentoring_service
 from interview.services import practice as practice_service
 
@@ -89,10 +89,20 @@ class PracticeNextView(APIView):
         query.is_valid(raise_exception=True)
         mode = query.validated_data["mode"]
         topics = [query.validated_data["topic"]] if "topic" in query.validated_data else []
-        session = practice_service.api_session_open(
-            user=request.user, mode=mode, topics=topics, assignment=query.validated_data.get("assignment")
+        assignment = query.validated_data.get("assignment")
+        # Asked again for the question on screen: a read, without the session's lock or a write.
+        showing = api_showing_on_screen(
+            request.user,
+            mode=mode,
+            topic_ids={topic.pk for topic in topics},
+            assignment=assignment,
+            now=timezone.now(),
         )
-        showing = practice_service.showing_current(session=session) if session else None
+        if showing is None:
+            session = practice_service.api_session_open(
+                user=request.user, mode=mode, topics=topics, assignment=assignment
+            )
+            showing = practice_service.showing_current(session=session) if session else None
         if showing is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
         question = question_detail_queryset().get(pk=showing.question_id)

@@ -7,7 +7,16 @@ from datetime import datetime, timedelta
 from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery, Sum
 
 from accounts.models import User
-from interview.models import Attempt, PracticeSession, Question, Rating, ReviewState, Showing, Topic
+from interview.models import (
+    Assignment,
+    Attempt,
+    PracticeSession,
+    Question,
+    Rating,
+    ReviewState,
+    Showing,
+    Topic,
+)
 from interview.selectors.learning import (
     daily_budget,
     due_filter,
@@ -182,3 +191,36 @@ def sessions_of(user: User) -> QuerySet[PracticeSession]:
 def attempts_of(user: User) -> QuerySet[Attempt]:
     """The attempts a user may see here: their own."""
     return Attempt.objects.filter(user=user)
+
+
+def showing_on_screen(session: PracticeSession) -> Showing | None:
+    """The showing of the session's current question if it is already shown (a plain read: no lock, no write).
+
+    Pages and clients ask again and again for the question on screen; only a question not shown yet needs
+    services.practice.showing_current, which locks the session and may pass over buried questions.
+    """
+    return (
+        Showing.objects.filter(session=session, position=session.position).select_related("question").first()
+    )
+
+
+def api_showing_on_screen(
+    user: User, *, mode: str, topic_ids: set[int], assignment: Assignment | None, now: datetime
+) -> Showing | None:
+    """The showing on screen in the API session that services.practice.api_session_open would reopen, if any."""
+    sessions = (
+        PracticeSession.objects.filter(
+            user=user,
+            via_api=True,
+            mode=mode,
+            assignment=assignment,
+            finished_at__isnull=True,
+            started_at__gte=today_start(user, now),
+        )
+        .prefetch_related("topics")
+        .order_by("started_at", "pk")
+    )
+    for session in sessions:
+        if {topic.pk for topic in session.topics.all()} == topic_ids:
+            return Showing.objects.filter(session=session, position=session.position).first()
+    return None

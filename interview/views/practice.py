@@ -118,7 +118,8 @@ def practice_session(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     session = _session_or_404(request, pk)
     if session.is_mock and session.remaining == 0:
         return _mock_review(request, session)
-    showing = practice_service.showing_current(session=session)
+    # The question on screen is a plain read; only a question not shown yet needs the locking service.
+    showing = pick.showing_on_screen(session) or practice_service.showing_current(session=session)
     if showing is None:
         return redirect("interview:practice-summary", pk=session.pk)
     return _render(request, "card", _question_context(session, showing))
