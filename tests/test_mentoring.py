@@ -681,4 +681,131 @@ def test_the_mentors_assignment_page_counts_only_active_questions(world):
     client = Client()
     client.force_login(world["mentor"])
     page = client.get(f"/mentor/assignments/{world['assignment'].pk}/").content.decode()
-    assert "· 2 questions</p>" in page
+    assert "· 2 questions · 0 of 1 completed</p>" in page
+
+
+# Completion counts, previous/next answers and the "Good at 0 % coverage" flag --------------------------------
+
+
+def join(world, email: str):
+    newcomer = UserFactory(email=email, display_name=email.split("@")[0].title())
+    token = service.invite_create(mentor=world["mentor"], cohort=world["cohort"]).token
+    service.cohort_join(user=newcomer, token=token)
+    return newcomer
+
+
+def answer(world, user, question, *, rating, coverage, at, assignment="assignment"):
+    return Attempt.objects.create(
+        user=user,
+        question=question,
+        assignment=world[assignment] if assignment else None,
+        mode=PracticeMode.ASSIGNMENT if assignment else PracticeMode.NEW,
+        coverage=coverage,
+        suggested_rating=rating,
+        rating=rating,
+        due_after=at,
+        created_at=at,
+    )
+
+
+def test_each_assignment_says_how_many_of_its_learners_completed_it(world, django_assert_max_num_queries):
+    # Hand-made: Lena and Finn completed it, Pia has not, Lou completed it and then left the cohort.
+    # Counted over current learners: 2 of 3 completed.
+    finn, lou = join(world, "finn@example.com"), join(world, "lou@example.com")
+    join(world, "pia@example.com")
+    AssignmentLearner.objects.filter(learner__in=[world["learner"], finn, lou]).update(completed_at=NOW)
+    service.membership_remove(actor=lou, cohort=world["cohort"], user=lou)
+    counted = see.with_completion(Assignment.objects.filter(pk=world["assignment"].pk)).get()
+    assert (counted.completed_count, counted.learner_count) == (2, 3)
+    # An assignment nobody has yet: 0 of 0, not an error.
+    empty = Assignment.objects.create(
+        cohort=world["cohort"],
+        question_set=world["set"],
+        title="Empty",
+        due_date=date(2026, 12, 1),
+        question_ids=world["assignment"].question_ids,
+    )
+    assert see.with_completion(Assignment.objects.filter(pk=empty.pk)).get().learner_count == 0
+
+    client = client_for(world, "mentor")
+    for url in (
+        "/mentor/",
+        f"/mentor/cohorts/{world['cohort'].pk}/",
+        f"/mentor/assignments/{world['assignment'].pk}/",
+    ):
+        with django_assert_max_num_queries(16):
+            page = client.get(url).content.decode()
+        assert "2 of 3 completed" in page, url
+    assert "0 of 0 completed" in client.get("/mentor/").content.decode()
+
+
+def test_more_assignments_do_not_add_queries_to_the_mentor_home(world, django_assert_num_queries):
+    client = client_for(world, "mentor")
+    client.get("/mentor/")  # warm the session
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as one:
+        client.get("/mentor/")
+    for number in range(4):
+        service.assignment_create(
+            mentor=world["mentor"],
+            question_set=world["set"],
+            cohort=world["cohort"],
+            due_date=date(2026, 12, 2 + number),
+        )
+    with django_assert_num_queries(len(one.captured_queries)):
+        assert client.get("/mentor/").content.decode().count("completed") == 5
+
+
+def test_a_mentor_steps_through_a_learners_answers_in_the_assignment(world):
+    q3, q2, q1 = (world["questions"][i] for i in (2, 1, 0))
+    learner = world["learner"]
+    first = answer(world, learner, q3, rating=Rating.GOOD, coverage=0.5, at=NOW)
+    answer(
+        world, learner, q2, rating=Rating.GOOD, coverage=0.5, at=NOW + timedelta(minutes=1), assignment=None
+    )
+    second = answer(world, learner, q2, rating=Rating.HARD, coverage=0.5, at=NOW + timedelta(minutes=2))
+    # Same moment as the second: the id breaks the tie.
+    third = answer(world, learner, q1, rating=Rating.GOOD, coverage=0.5, at=NOW + timedelta(minutes=2))
+    someone_else = join(world, "sam@example.com")
+    answer(world, someone_else, q1, rating=Rating.GOOD, coverage=0.5, at=NOW + timedelta(minutes=1))
+
+    assert see.neighbouring_answers(first, world["mentor"]) == (None, second)
+    assert see.neighbouring_answers(second, world["co_mentor"]) == (first, third)
+    assert see.neighbouring_answers(third, world["mentor"]) == (second, None)
+
+    client = client_for(world, "mentor")
+    page = client.get(f"/mentor/attempts/{second.pk}/").content.decode()
+    assert f'href="/mentor/attempts/{first.pk}/" rel="prev"' in page
+    assert f'href="/mentor/attempts/{third.pk}/" rel="next"' in page
+    assert "Lena Learner's answers in this assignment" in page
+    first_page = client.get(f"/mentor/attempts/{first.pk}/").content.decode()
+    assert 'rel="prev"' not in first_page and f'href="/mentor/attempts/{second.pk}/" rel="next"' in first_page
+    # Once the learner left, the mentor sees none of it (and no links to it).
+    service.membership_remove(actor=learner, cohort=world["cohort"], user=learner)
+    assert client.get(f"/mentor/attempts/{second.pk}/").status_code == 404
+
+
+def test_good_at_zero_coverage_is_flagged_for_the_mentor(world):
+    q3, q2, q1 = (world["questions"][i] for i in (2, 1, 0))
+    learner = world["learner"]
+    flagged = answer(world, learner, q3, rating=Rating.EASY, coverage=0.0, at=NOW)
+    honest_hard = answer(world, learner, q2, rating=Rating.HARD, coverage=0.0, at=NOW)
+    covered = answer(world, learner, q1, rating=Rating.GOOD, coverage=0.25, at=NOW)
+    assert [see.rated_good_without_coverage(a) for a in (flagged, honest_hard, covered)] == [
+        True,
+        False,
+        False,
+    ]
+
+    client = client_for(world, "mentor")
+    page = client.get(f"/mentor/attempts/{flagged.pk}/").content.decode()
+    assert "Good at 0 % coverage." in page and "rated this answer Easy" in page
+    for quiet in (honest_hard, covered):
+        assert "Good at 0 % coverage" not in client.get(f"/mentor/attempts/{quiet.pk}/").content.decode()
+
+    grid = client.get(f"/mentor/assignments/{world['assignment'].pk}/").content.decode()
+    assert grid.count('Check<span class="visually-hidden">: rated Good or Easy at 0 % coverage</span>') == 1
+    cells = see.assignment_progress_grid(world["assignment"])["rows"][0]["cells"]
+    assert [cell.good_without_coverage for cell in cells] == [True, False, False]

@@ -208,6 +208,47 @@ def learner_assignments(user: User, now: datetime) -> list[tuple[Assignment, Ass
     return [(row.assignment, status_of(row, row.assignment, today)) for row in progress]
 
 
+def with_completion(assignments: QuerySet[Assignment]) -> QuerySet[Assignment]:
+    """Each assignment with `learner_count` and `completed_count` ("12 of 30 completed"), in the same query.
+
+    Counted over the learners given the assignment who are still in its cohort (those the progress grid shows);
+    completed means the learner's `completed_at` is set, as in `status_of`.
+    """
+    current = AssignmentLearner.objects.filter(assignment=OuterRef("pk")).filter(
+        Exists(
+            Membership.objects.filter(
+                cohort=OuterRef("assignment__cohort"), user=OuterRef("learner"), role=LEARNER
+            )
+        )
+    )
+
+    def count_of(rows: QuerySet[AssignmentLearner]) -> Coalesce:
+        counted = rows.order_by().values("assignment").annotate(n=Count("pk")).values("n")
+        return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+    return assignments.annotate(
+        learner_count=count_of(current), completed_count=count_of(current.filter(completed_at__isnull=False))
+    )
+
+
+def rated_good_without_coverage(attempt: Attempt) -> bool:
+    """The learner rated the answer Good or Easy though it covered none of the key points: worth a mentor's look."""
+    return attempt.rating >= Rating.GOOD and attempt.coverage == 0
+
+
+def neighbouring_answers(attempt: Attempt, viewer: User) -> tuple[Attempt | None, Attempt | None]:
+    """The learner's previous and next answers (by time) in the same assignment that the viewer may see."""
+    if attempt.assignment_id is None:
+        return None, None
+    siblings = attempts_visible_to(viewer).filter(user=attempt.user_id, assignment=attempt.assignment_id)
+    moment = attempt.created_at
+    earlier = Q(created_at__lt=moment) | Q(created_at=moment, pk__lt=attempt.pk)
+    later = Q(created_at__gt=moment) | Q(created_at=moment, pk__gt=attempt.pk)
+    previous = siblings.filter(earlier).select_related("question").order_by("-created_at", "-pk").first()
+    following = siblings.filter(later).select_related("question").order_by("created_at", "pk").first()
+    return previous, following
+
+
 # The mentor's views ----------------------------------------------------------------------------------------
 
 
@@ -282,6 +323,8 @@ def assignment_progress_grid(assignment: Assignment) -> dict:
             "pk", "user_id", "question_id", "rating", "coverage"
         )
     }
+    for attempt in latest.values():
+        attempt.good_without_coverage = rated_good_without_coverage(attempt)  # type: ignore[attr-defined]
     return {
         "questions": ordered,
         "rows": [

@@ -13,7 +13,6 @@ from django.views.decorators.http import require_http_methods, require_safe
 from interview.forms import (
     AssignmentForm,
 )
-from interview.models import Assignment
 from interview.scheduling import local_today
 from interview.selectors import mentoring as see
 from interview.services import mentoring as mentoring_service
@@ -62,14 +61,12 @@ def assignment_create(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "mentor/assignment_new.html", {"form": form})
 
 
-def _mentored_assignment(request: HtmxHttpRequest, pk: int) -> Assignment:
-    return get_object_or_404(see.assignments_mentored_by(request.user).select_related("cohort"), pk=pk)
-
-
 @login_required
 @require_safe
 def assignment_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    assignment = _mentored_assignment(request, pk)
+    assignment = get_object_or_404(
+        see.with_completion(see.assignments_mentored_by(request.user)).select_related("cohort"), pk=pk
+    )
     grid = see.assignment_progress_grid(assignment)
     now = timezone.now()
     for row in grid["rows"]:

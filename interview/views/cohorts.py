@@ -31,7 +31,9 @@ def mentor_home(request: HtmxHttpRequest) -> HttpResponse:
     context = {
         "cohorts": see.cohorts_mentored_by(user).prefetch_related("memberships"),
         "sets": see.question_sets_of(user),
-        "assignments": see.assignments_mentored_by(user).select_related("cohort").order_by("due_date")[:20],
+        "assignments": see.with_completion(see.assignments_mentored_by(user))
+        .select_related("cohort")
+        .order_by("due_date")[:20],
         "form": CohortForm(),
         "set_form": QuestionSetForm(),
     }
@@ -82,7 +84,7 @@ def cohort_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "learner_invite": invites["learner"],
         "mentor_invite": invites["mentor"],
         "invite_form": InviteForm(),
-        "assignments": cohort.assignments.order_by("due_date"),
+        "assignments": see.with_completion(cohort.assignments.all()).order_by("due_date"),
     }
     return render(request, "mentor/cohort.html", context)
 

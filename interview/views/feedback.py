@@ -42,6 +42,7 @@ def attempt_feedback(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Your feedback was sent.")
             return redirect("interview:mentor-attempt", pk=attempt.pk)
     feedback = attempt.feedback.select_related("mentor").order_by("created_at")
+    previous_answer, next_answer = see.neighbouring_answers(attempt, request.user)
     graded = Assessment.from_json(attempt.assessment) if attempt.assessment else None
     context = {
         "attempt": attempt,
@@ -50,6 +51,9 @@ def attempt_feedback(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "graded": graded,
         "evidence": evidence_rows(graded),
         "highlighted_answer": highlighted_answer(attempt.answer_text, graded),
+        "previous_answer": previous_answer,
+        "next_answer": next_answer,
+        "good_without_coverage": see.rated_good_without_coverage(attempt),
     }
     return render(request, "mentor/attempt.html", context)
 

@@ -63,4 +63,4 @@ def log_in(page: Page, base_url: str, email: str, password: str = PASSWORD) -> N
     page.goto(base_url + "/accounts/login/")
     page.get_by_label("Email:").fill(email)
     page.get_by_label("Password:", exact=True).fill(password)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()

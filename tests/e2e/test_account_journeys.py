@@ -25,7 +25,7 @@ def test_sign_up_set_preferences_log_out_and_back_in(page: Page, live_server, co
     page.get_by_label("Display name:").fill("Ada")
     page.get_by_label("Password:", exact=True).fill(PASSWORD)
     page.get_by_label("Password (again):").fill(PASSWORD)
-    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_role("button", name="Sign up").click()
 
     expect(page).to_have_url(re.compile(r"/dashboard/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, Ada")
@@ -62,14 +62,14 @@ def test_reset_a_forgotten_password_by_email(page: Page, live_server):
     page.goto(live_server.url + "/accounts/login/")
     page.get_by_role("link", name="Forgot your password?").click()
     page.get_by_label("Email:").fill("bo@example.com")
-    page.get_by_role("button", name="Reset My Password").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Password Reset")
+    page.get_by_role("button", name="Reset my password").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Password reset")
 
     link = re.search(r"http://\S+/accounts/password/reset/key/\S+/", mail.outbox[-1].body)[0]
     page.goto(link)
     page.get_by_label("New Password:", exact=True).fill(PASSWORD)
     page.get_by_label("New Password (again):").fill(PASSWORD)
-    page.get_by_role("button", name="Change Password").click()
+    page.get_by_role("button", name="Change password").click()
     expect(page.get_by_text("Your password is now changed.")).to_be_visible()
 
     log_in(page, live_server.url, "bo@example.com", PASSWORD)
