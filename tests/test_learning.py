@@ -259,7 +259,7 @@ def answer_everything(client: Client, learner, rating: int, times: int) -> None:
 
 
 @pytest.fixture
-def api(learner) -> Client:
+def api(learner, ml_guide) -> Client:
     learner.daily_new_limit = 50
     learner.save()
     # Siblings are buried for the rest of the day; these tests answer the whole guide in one day.
