@@ -218,8 +218,7 @@ def test_redis_url_puts_the_cache_in_redis():
     assert result.stdout.strip() == "RedisCache 42"
 
 
-@pytest.mark.django_db
-def test_pages_are_compressed_for_clients_that_accept_gzip_and_the_api_is_not(client):
+def test_pages_are_compressed_for_clients_that_accept_gzip_and_the_api_is_not(client, ml_guide):
     response = client.get("/", HTTP_ACCEPT_ENCODING="gzip")
     assert response.status_code == 200
     assert response["Content-Encoding"] == "gzip"
