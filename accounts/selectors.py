@@ -94,6 +94,8 @@ def user_data_export(user: User) -> dict[str, Any]:
             {"email": address.email, "verified": address.verified, "primary": address.primary}
             for address in EmailAddress.objects.filter(user=user).order_by("email")
         ],
+        # The per-day activity rollup (DailyActivity) is left out: it is derived from these attempts
+        # (rebuild_activity recomputes it), so it holds nothing the user gave us that is not here.
         "attempts": list(attempt_rows(user)),
         "notes": [
             {"question_id": note.question_id, "text": note.text, "updated_at": note.updated_at.isoformat()}

@@ -19,6 +19,7 @@ from knox.models import AuthToken
 from knox.settings import knox_settings
 
 from accounts.models import PREFERENCE_FIELDS, User
+from interview.services.activity import activity_rebuild
 from interview.services.mentoring import mentor_account_retire
 
 
@@ -34,6 +35,7 @@ def user_preferences_update(*, user: User, **changes: Any) -> User:
         zone = zoneinfo.ZoneInfo(changes.get("timezone") or fresh.timezone)
         if new_date < timezone.now().astimezone(zone).date():
             raise ValidationError({"interview_date": "The interview date is in the past."})
+    zone_changed = "timezone" in changes and changes["timezone"] != fresh.timezone
     for field, value in changes.items():
         setattr(fresh, field, value)
     untouched = [field.name for field in User._meta.concrete_fields if field.name not in changes]
@@ -41,6 +43,8 @@ def user_preferences_update(*, user: User, **changes: Any) -> User:
     fresh.save(update_fields=list(changes))
     for field in changes:
         setattr(user, field, getattr(fresh, field))
+    if zone_changed:  # the rollup's days are the user's local days
+        activity_rebuild(users=[fresh])
     return user
 
 

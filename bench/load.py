@@ -82,8 +82,19 @@ def prepare(learners: int, attempts: int, heavy: int) -> Fixture:
     from knox.models import AuthToken
 
     from accounts.models import User
-    from interview.demo import DEMO_DOMAIN, bulk_insert, simulate_learner
-    from interview.models import Assignment, Attempt, Cohort, Membership, Question, ReviewState, Topic
+    from interview.bulk import bulk_insert
+    from interview.demo import DEMO_DOMAIN, simulate_learner
+    from interview.models import (
+        Assignment,
+        Attempt,
+        Cohort,
+        DailyActivity,
+        Membership,
+        Question,
+        ReviewState,
+        Topic,
+    )
+    from interview.services.activity import activity_rebuild
 
     call_command("migrate", verbosity=0)
     call_command("import_guide", "fixtures/guides/ml-engineer.txt", slug="ml-engineer", verbosity=0)
@@ -94,6 +105,8 @@ def prepare(learners: int, attempts: int, heavy: int) -> Fixture:
         began = time.perf_counter()
         call_command("seed_demo", learners=learners, attempts=attempts, heavy=heavy, stdout=sys.stderr)
         fixture.seed_seconds = time.perf_counter() - began
+    elif not DailyActivity.objects.filter(user__in=demo).exists():  # seeded before the rollup existed
+        activity_rebuild(users=demo)
 
     now = timezone.now()
     question_ids = list(Question.objects.public().values_list("pk", flat=True))
@@ -119,6 +132,7 @@ def prepare(learners: int, attempts: int, heavy: int) -> Fixture:
             )
             bulk_insert(Attempt, history.attempts)
             bulk_insert(ReviewState, history.states)
+            activity_rebuild(users=[user])
 
     def session_for(user: User) -> str:
         store = SessionStore()

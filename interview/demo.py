@@ -9,15 +9,15 @@ Rows go in with bulk inserts (PostgreSQL's COPY where available): a million atte
 import heapq
 import math
 import random
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.contrib.auth.hashers import make_password
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from fsrs import Card, Rating, Scheduler, State
 
 from accounts.models import User
+from interview.bulk import bulk_insert
 from interview.models import (
     Assignment,
     AssignmentLearner,
@@ -31,6 +31,7 @@ from interview.models import (
     ReviewState,
 )
 from interview.selectors.mentoring import active_total
+from interview.services.activity import activity_rebuild
 
 DEMO_DOMAIN = "demo.invalid"
 DEMO_PASSWORD = "demo-password-1"
@@ -257,6 +258,7 @@ def demo_data_seed(
     total_attempts += bulk_insert(Attempt, batch_attempts)
     total_states += bulk_insert(ReviewState, batch_states)
     _rebuild_assignment_progress(assignments)
+    activity_rebuild(users=people)
     return SeedReport(
         learners=len(people),
         mentors=len(mentors),
@@ -335,24 +337,3 @@ def _rebuild_assignment_progress(assignments: list[Assignment]) -> None:
                 )
             )
     AssignmentLearner.objects.bulk_create(rows, batch_size=2000)
-
-
-def bulk_insert(model: type[models.Model], objects: list[models.Model]) -> int:
-    """Insert unsaved rows fast: COPY on PostgreSQL, batched INSERTs elsewhere."""
-    if not objects:
-        return 0
-    if connection.vendor != "postgresql":
-        model.objects.bulk_create(objects, batch_size=2000)
-        return len(objects)
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    table = connection.ops.quote_name(model._meta.db_table)
-    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-        for row in _rows(objects, fields):
-            copy.write_row(row)
-    return len(objects)
-
-
-def _rows(objects: Iterable[models.Model], fields: list[models.Field]) -> Iterator[list]:
-    for obj in objects:
-        yield [field.get_db_prep_save(getattr(obj, field.attname), connection) for field in fields]

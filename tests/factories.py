@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from interview.models import Attempt, Cohort, Guide, KeyPoint, PracticeMode, Question, Rating, Topic
+from interview.services.activity import activity_rebuild
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -79,6 +80,7 @@ def attempt_history(user: User, count: int, days: int = 360) -> list[Question]:
         ),
         batch_size=2000,
     )
+    activity_rebuild(users=[user])  # the daily rollup, as attempt_record would have kept it
     return questions
 
 

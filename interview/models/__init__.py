@@ -20,6 +20,7 @@ from interview.models.mentoring import (
 )
 from interview.models.practice import (
     Attempt,
+    DailyActivity,
     GradedQuestion,
     MemoryModelFit,
     PracticeMode,
@@ -36,6 +37,7 @@ __all__ = [
     "AssignmentLearner",
     "Attempt",
     "Cohort",
+    "DailyActivity",
     "Feedback",
     "GradedQuestion",
     "Invite",

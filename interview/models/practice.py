@@ -187,6 +187,40 @@ class Attempt(models.Model):
         return f"{self.user} · {self.question.label} · {self.get_rating_display()}"
 
 
+class DailyActivity(models.Model):
+    """One learner's attempts on one local day, summed: what the heatmap, the streak and the weekly trend read.
+
+    Derived from Attempt (attempt_record keeps it in the same transaction; `manage.py rebuild_activity`
+    recomputes it), so the dashboard never reads the attempts table and costs the same at any history size.
+    The day is in the user's time zone; changing the zone rebuilds the user's rows.
+    """
+
+    # The unique (user, day) index serves every lookup by user.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    day = models.DateField()
+    attempts = models.PositiveIntegerField(default=0)
+    new = models.PositiveIntegerField(default=0, help_text="First answers to a question.")
+    reviews = models.PositiveIntegerField(
+        default=0, help_text="Neither first answers nor learning-step repeats."
+    )
+    again = models.PositiveIntegerField(default=0)
+    hard = models.PositiveIntegerField(default=0)
+    good = models.PositiveIntegerField(default=0)
+    easy = models.PositiveIntegerField(default=0)
+    coverage_sum = models.FloatField(
+        default=0.0, help_text="Coverage summed over the day's attempts, 0 to 1 each."
+    )
+
+    class Meta:
+        verbose_name_plural = "daily activity"
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="daily_activity_user_day")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.day}: {self.attempts}"
+
+
 class GradedQuestion(Question):
     """A question seen through the checker's agreement with learners (an admin page; no table of its own)."""
 

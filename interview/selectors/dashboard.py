@@ -1,4 +1,9 @@
-"""Everything the dashboard shows, computed by the database; the page and /api/v1/stats/ both call this."""
+"""Everything the dashboard shows, computed by the database; the page and /api/v1/stats/ both call this.
+
+Mastery and readiness read the schedule rows (at most one per question); activity, streak and trend read
+the per-day rollup (at most one row per day). Nothing here reads the attempts table, so the cost does not
+grow with the history.
+"""
 
 import math
 import zoneinfo
@@ -7,15 +12,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Avg, Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate, TruncWeek
 
 from accounts.models import User
 from interview.forecast import schedule_forecast
-from interview.models import Attempt, Question, Rating, ReviewState
+from interview.models import Attempt, DailyActivity, Question, Rating, ReviewState
 from interview.scheduling import local_midnight, local_today
 from interview.selectors.learning import (
-    REVIEW_ATTEMPT,
     TodayCounts,
     TopicProgress,
     budget_from,
@@ -94,17 +98,11 @@ class DashboardStats:
         return data
 
 
-def _activity_by_day(user: User, since: datetime) -> dict[date, Mapping[str, Any]]:
-    """Attempts (and first-time ones) per local day since ``since``: one grouped query on (user, created_at)."""
+def _activity_by_day(user: User, since: date) -> dict[date, Mapping[str, Any]]:
+    """Attempts (and first-time ones, and reviews) per local day from ``since``: rows of the daily rollup."""
     rows = (
-        Attempt.objects.filter(user=user, created_at__gte=since)
-        .annotate(day=TruncDate("created_at", tzinfo=zoneinfo.ZoneInfo(user.timezone)))
-        .values("day")
-        .annotate(
-            count=Count("pk"),
-            new=Count("pk", filter=Q(was_new=True)),
-            reviews=Count("pk", filter=REVIEW_ATTEMPT),
-        )
+        DailyActivity.objects.filter(user=user, day__gte=since)
+        .values("day", "new", "reviews", count=F("attempts"))
         .order_by("day")
     )
     return {row["day"]: row for row in rows}
@@ -138,20 +136,21 @@ def _forecast(user: User, today: date, now: datetime) -> list[dict]:
 
 
 def _trend(user: User, now: datetime) -> list[WeekTrend]:
-    since = now - timedelta(weeks=TREND_WEEKS)
-    rating_counts = {label.lower(): Count("pk", filter=Q(rating=value)) for value, label in Rating.choices}
-    rows: Iterable[Mapping[str, Any]] = (  # the rating counts are keys the ORM's typing does not list
-        Attempt.objects.filter(user=user, created_at__gte=since)
-        .annotate(week=TruncWeek("created_at", tzinfo=zoneinfo.ZoneInfo(user.timezone)))
+    """Attempts, mean coverage and ratings per local week (Monday first), over whole days of the last 8 weeks."""
+    since = local_today(user, now - timedelta(weeks=TREND_WEEKS))
+    ratings = {label.lower(): Sum(label.lower()) for _, label in Rating.choices}
+    rows: Iterable[Mapping[str, Any]] = (  # the rating sums are keys the ORM's typing does not list
+        DailyActivity.objects.filter(user=user, day__gte=since)
+        .annotate(week=TruncWeek("day"))
         .values("week")
-        .annotate(attempts=Count("pk"), coverage=Avg("coverage"), **rating_counts)
+        .annotate(total=Sum("attempts"), coverage_sum=Sum("coverage_sum"), **ratings)
         .order_by("week")
     )
     return [
         WeekTrend(
             week=row["week"].date() if isinstance(row["week"], datetime) else row["week"],
-            attempts=row["attempts"],
-            coverage=round(100 * (row["coverage"] or 0), 1),
+            attempts=row["total"],
+            coverage=round(100 * row["coverage_sum"] / row["total"], 1) if row["total"] else 0.0,
             ratings={label: row[label.lower()] for _, label in Rating.choices},
         )
         for row in rows
@@ -174,8 +173,7 @@ def dashboard_stats(user: User, now: datetime) -> DashboardStats:
     counts = Question.objects.public().aggregate(
         total=Count("pk"), unseen=Count("pk", filter=Q(pk__in=unseen_questions(user).values("pk")))
     )
-    activity_start = local_midnight(today - timedelta(weeks=ACTIVITY_WEEKS) + timedelta(days=1), user)
-    per_day = _activity_by_day(user, activity_start)
+    per_day = _activity_by_day(user, today - timedelta(weeks=ACTIVITY_WEEKS) + timedelta(days=1))
     today_row = per_day.get(today, {"count": 0, "new": 0, "reviews": 0})
     today_count = today_row["count"]
     reviews_today = today_row["reviews"]

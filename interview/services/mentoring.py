@@ -30,6 +30,7 @@ from interview.models import (
     Attempt,
     CodeSnippet,
     Cohort,
+    DailyActivity,
     Difficulty,
     Feedback,
     Guide,
@@ -548,6 +549,7 @@ def mentor_account_retire(*, mentor: User) -> None:
             question_set.save(update_fields=["owner"])
     QuestionSet.objects.filter(owner=mentor).delete()
     Attempt.objects.filter(user=mentor).delete()
+    DailyActivity.objects.filter(user=mentor).delete()
     placeholder = None
     guides = list(Guide.objects.filter(owner=mentor))
     # Assignments keep their question lists as ids: a question still listed there must stay.

@@ -39,6 +39,7 @@ from interview.selectors import learning
 from interview.selectors import mentoring as see_mentoring
 from interview.selectors import practice as pick
 from interview.selectors.mentoring import assignments_of_learner
+from interview.services.activity import activity_add
 from interview.services.grading import showing_assess
 from interview.services.mentoring import assignment_progress_update
 from interview.services.text import written_text
@@ -442,6 +443,7 @@ def _attempt_record_locked(
         created_at=now,
     )
     assignment_progress_update(attempt=attempt)
+    activity_add(attempt=attempt)
     if not session.is_mock:
         again = question.pk if rating == Rating.AGAIN else None
         _advance(session, showing.position, now, again_question=again)
