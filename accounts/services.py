@@ -49,7 +49,8 @@ def user_preferences_update(*, user: User, **changes: Any) -> User:
 
 
 def api_token_create(*, user: User) -> tuple[AuthToken, str]:
-    """A new personal API token; the clear token is returned once and only its hash is kept."""
+    """A new personal API token (the user's expired ones are cleared); the clear token is returned once and only its hash is kept."""
+    AuthToken.objects.filter(user=user, expiry__lt=timezone.now()).delete()
     limit = knox_settings.TOKEN_LIMIT_PER_USER
     if limit and AuthToken.objects.filter(user=user, expiry__gt=timezone.now()).count() >= limit:
         raise ValidationError(f"You already have {limit} active tokens: revoke one before creating another.")

@@ -8,6 +8,8 @@ authentication, one indexed read) measured in the same round, so the figures sur
 
     .venv/bin/python bench/load.py                 # the full run (about 25 minutes with seeding)
     .venv/bin/python bench/load.py --quick         # a smaller database and shorter runs, to try it
+    .venv/bin/python bench/load.py --growth-only   # only the dashboard and stats growth curve
+    REDIS_URL=redis://127.0.0.1:6379/0 ...         # throttles in Redis, as in production
     BENCH_DATABASE_URL=postgres://... .venv/bin/python bench/load.py
 
 Only 127.0.0.1 is ever contacted. Each locust run is bounded in time.
@@ -380,6 +382,9 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3, help="Rounds; each reports the median.")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--quick", action="store_true", help="A small database and short runs.")
+    parser.add_argument(
+        "--growth-only", action="store_true", help="Only the ceilings and the dashboard/stats growth curve."
+    )
     args = parser.parse_args()
     if args.quick:
         args.learners, args.attempts, args.heavy, args.seconds, args.repeats = 60, 20_000, 2_000, 5, 1
@@ -387,6 +392,8 @@ def main() -> None:
     ensure_database()
     fixture = prepare(args.learners, args.attempts, args.heavy)
     main_targets, growth = targets(fixture), growth_targets(fixture)
+    if args.growth_only:
+        main_targets = [target for target in main_targets if target["name"].startswith("ceiling")]
     with tempfile.TemporaryDirectory() as workdir:
         server = start_server(args.port, str(Path(workdir) / "static"))
         try:
@@ -415,7 +422,8 @@ def main() -> None:
     print(
         f"\ndatabase  {DATABASE_URL.rsplit('@', 1)[-1]}  ·  {args.learners:,} learners, "
         f"{args.attempts + args.heavy:,} seeded attempts  ·  gunicorn 2 sync workers  ·  "
-        f"{args.users} users  ·  {args.repeats}×{args.seconds}s each  ·  {os.cpu_count()} CPUs"
+        f"{args.users} users  ·  {args.repeats}×{args.seconds}s each  ·  {os.cpu_count()} CPUs  ·  "
+        f"cache: {'Redis' if os.environ.get('REDIS_URL') else 'database (set REDIS_URL for Redis)'}"
     )
     if fixture.seed_seconds is not None:
         print(f"seeding took {fixture.seed_seconds:.0f} s")

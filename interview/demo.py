@@ -17,7 +17,7 @@ from django.db import models, transaction
 from fsrs import Card, Rating, Scheduler, State
 
 from accounts.models import User
-from interview.bulk import bulk_insert
+from interview.bulk import bulk_insert, unsaved
 from interview.models import (
     Assignment,
     AssignmentLearner,
@@ -104,13 +104,14 @@ def simulate_learner(
         heapq.heappush(due_heap, (simulated.card.due, question_id))
         coverage = _coverage(rng, rating)
         history.attempts.append(
-            Attempt(
-                user=user,
+            unsaved(
+                Attempt,
+                user_id=user.pk,
                 question_id=question_id,
-                mode=mode,
+                mode=mode.value,
                 coverage=coverage,
                 suggested_rating=max(1, min(3, rating + rng.choice((-1, 0, 0, 0, 1)))),
-                rating=rating,
+                rating=int(rating),
                 duration_ms=rng.randint(20_000, 240_000),
                 was_new=was_new,
                 due_after=simulated.card.due,

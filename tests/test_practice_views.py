@@ -318,7 +318,7 @@ def test_reloading_the_question_on_screen_reads_without_locks_or_writes(
 ):
     url = start(learner_client)
     token = token_on(learner_client.get(url).content.decode())
-    with django_assert_num_queries(6) as captured:
+    with django_assert_num_queries(5) as captured:
         html = learner_client.get(url).content.decode()
     assert token_on(html) == token
     statements = [query["sql"] for query in captured.captured_queries]

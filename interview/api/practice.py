@@ -21,7 +21,7 @@ from interview.limits import ANSWER_MAX_LENGTH, MAX_DURATION_MS
 from interview.models import Attempt, PracticeMode, Question, Rating, Topic
 from interview.selectors.content import question_detail_queryset
 from interview.selectors.mentoring import assignments_of_learner, attempts_visible_to
-from interview.selectors.practice import api_showing_on_screen, attempts_of
+from interview.selectors.practice import api_session_reopened, attempts_of
 from interview.services import mentoring as mentoring_service
 from interview.services import practice as practice_service
 
@@ -90,8 +90,9 @@ class PracticeNextView(APIView):
         mode = query.validated_data["mode"]
         topics = [query.validated_data["topic"]] if "topic" in query.validated_data else []
         assignment = query.validated_data.get("assignment")
-        # Asked again for the question on screen: a read, without the session's lock or a write.
-        showing = api_showing_on_screen(
+        # Asked again for the question on screen: a read, without the session's lock or a write. A session
+        # already open today only needs its next question shown (showing_current locks and rechecks it).
+        session, showing = api_session_reopened(
             request.user,
             mode=mode,
             topic_ids={topic.pk for topic in topics},
@@ -99,9 +100,10 @@ class PracticeNextView(APIView):
             now=timezone.now(),
         )
         if showing is None:
-            session = practice_service.api_session_open(
-                user=request.user, mode=mode, topics=topics, assignment=assignment
-            )
+            if session is None:
+                session = practice_service.api_session_open(
+                    user=request.user, mode=mode, topics=topics, assignment=assignment
+                )
             showing = practice_service.showing_current(session=session) if session else None
         if showing is None:
             return Response(status=status.HTTP_204_NO_CONTENT)

@@ -204,10 +204,11 @@ def showing_on_screen(session: PracticeSession) -> Showing | None:
     )
 
 
-def api_showing_on_screen(
+def api_session_reopened(
     user: User, *, mode: str, topic_ids: set[int], assignment: Assignment | None, now: datetime
-) -> Showing | None:
-    """The showing on screen in the API session that services.practice.api_session_open would reopen, if any."""
+) -> tuple[PracticeSession | None, Showing | None]:
+    """The API session that services.practice.api_session_open would reopen, if any, and the showing on
+    screen in it (None when its current question is not shown yet)."""
     sessions = (
         PracticeSession.objects.filter(
             user=user,
@@ -222,5 +223,5 @@ def api_showing_on_screen(
     )
     for session in sessions:
         if {topic.pk for topic in session.topics.all()} == topic_ids:
-            return Showing.objects.filter(session=session, position=session.position).first()
-    return None
+            return session, Showing.objects.filter(session=session, position=session.position).first()
+    return None, None

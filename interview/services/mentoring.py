@@ -310,12 +310,14 @@ def _cohort_of_learners(mentor: User, learners: list[User] | None) -> Cohort:
     return shared
 
 
-@transaction.atomic
 def assignment_progress_update(*, attempt: Attempt) -> None:
     """Recount one learner's progress on the attempt's assignment (called when an attempt is recorded)."""
-    assignment = attempt.assignment
-    if assignment is None:
-        return
+    if attempt.assignment is not None:  # checked first: most attempts need no savepoint round trips
+        _assignment_progress_recount(attempt=attempt, assignment=attempt.assignment)
+
+
+@transaction.atomic
+def _assignment_progress_recount(*, attempt: Attempt, assignment: Assignment) -> None:
     # Lock first, then count: a count taken before the lock would miss an answer committed meanwhile by a
     # second session of the same assignment, and the later write would overwrite the earlier one.
     progress, _ = AssignmentLearner.objects.select_for_update().get_or_create(

@@ -254,7 +254,10 @@ def showing_current(*, session: PracticeSession, now: datetime | None = None) ->
     A question whose sibling was shown since the session was planned is passed over (buried until another day).
     """
     now = now or timezone.now()
-    session = PracticeSession.objects.select_for_update().get(pk=session.pk)
+    # The user comes along (not_buried needs their day); only the session row is locked.
+    session = (
+        PracticeSession.objects.select_for_update(of=("self",)).select_related("user").get(pk=session.pk)
+    )
     while session.position < len(session.queue):
         showing = (
             Showing.objects.filter(session=session, position=session.position)

@@ -1,0 +1,95 @@
+"""The practice loop (API and pages) runs a small, fixed number of queries: the figures of docs/performance.md."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from knox.models import AuthToken
+
+from accounts.services import api_token_create
+from interview.models import PracticeMode, Topic
+from interview.services.practice import session_start, showing_current
+
+pytestmark = pytest.mark.django_db
+
+ANSWER = "Bias is error from simple assumptions; variance is sensitivity to the training data."
+
+
+@pytest.fixture(autouse=True)
+def _cache_without_queries(settings):
+    # Production keeps throttles in Redis: counting the database cache's queries would measure the wrong thing.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+def counted(request, *args, **kwargs) -> tuple:
+    """The response of ``request(*args, **kwargs)`` and how many queries it ran."""
+    with CaptureQueriesContext(connection) as queries:
+        response = request(*args, **kwargs)
+    return response, len(queries)
+
+
+def test_the_api_practice_loop_stays_within_its_queries(client, learner, ml_guide):
+    token = AuthToken.objects.create(user=learner)[1]
+    auth = {"HTTP_AUTHORIZATION": f"Token {token}"}
+    topic = Topic.objects.filter(questions__isnull=False).order_by("position").first()
+    next_url = f"/api/v1/practice/next/?mode=topic&topic={topic.slug}"
+    client.get(next_url, **auth)  # the day's first call plans the session
+    for _ in range(3):
+        shown, queries = counted(client.get, next_url, **auth)
+        assert shown.status_code == 200 and queries <= 10  # the question on screen: a plain read
+        question = shown.json()["question"]["id"]
+        checked, queries = counted(
+            client.post,
+            "/api/v1/practice/check/",
+            {"question": question, "answer_text": ANSWER},
+            content_type="application/json",
+            **auth,
+        )
+        assert checked.status_code == 200 and queries <= 3
+        body = {"question": question, "answer_text": ANSWER, "rating": 3, "token": shown.json()["token"]}
+        recorded, queries = counted(
+            client.post, "/api/v1/attempts/", body, content_type="application/json", **auth
+        )
+        assert recorded.status_code == 201 and queries <= 16
+        following, queries = counted(client.get, next_url, **auth)
+        assert following.status_code == 200 and queries <= 16  # shows the session's next question
+
+
+def test_the_practice_page_loop_stays_within_its_queries(client, learner, ml_guide):
+    client.force_login(learner)
+    session = session_start(user=learner, mode=PracticeMode.NEW)
+    client.get(f"/practice/{session.pk}/")
+    for _ in range(3):
+        page, queries = counted(client.get, f"/practice/{session.pk}/", HTTP_HX_REQUEST="true")
+        assert page.status_code == 200 and queries <= 5
+        token = showing_current(session=session).token
+        form = {"token": token, "answer_text": ANSWER}
+        revealed, queries = counted(
+            client.post, f"/practice/{session.pk}/reveal/", form, HTTP_HX_REQUEST="true"
+        )
+        assert revealed.status_code == 200 and queries <= 12
+        rated, queries = counted(
+            client.post, f"/practice/{session.pk}/rate/", {**form, "rating": 3}, HTTP_HX_REQUEST="true"
+        )
+        assert rated.status_code == 200 and queries <= 25
+
+
+def test_a_token_call_reads_only_its_own_token(client, learner, ml_guide):
+    for _ in range(5):
+        AuthToken.objects.create(user=learner)
+    token = AuthToken.objects.create(user=learner)[1]
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/api/v1/stats/", HTTP_AUTHORIZATION=f"Token {token}").status_code == 200
+    assert sum("knox_authtoken" in query["sql"] for query in queries.captured_queries) == 1
+
+
+def test_an_expired_token_is_refused_and_a_new_one_clears_the_expired(client, learner):
+    old, clear = AuthToken.objects.create(user=learner, expiry=timedelta(seconds=-1))
+    assert client.get("/api/v1/stats/", HTTP_AUTHORIZATION=f"Token {clear}").status_code == 401
+    assert not AuthToken.objects.filter(pk=old.pk).exists()
+    stale, _ = AuthToken.objects.create(user=learner, expiry=timedelta(seconds=-1))
+    api_token_create(user=learner)
+    assert not AuthToken.objects.filter(pk=stale.pk).exists()
+    assert AuthToken.objects.filter(user=learner, expiry__gt=timezone.now()).count() == 1
