@@ -281,8 +281,10 @@ def showing_current(*, session: PracticeSession, now: datetime | None = None) ->
 
 
 def _locked_showing(user: User, token: str) -> Showing:
+    # The showing and its session are locked (two answers in one session queue one after the other); the
+    # question is not, so learners answering the same question do not wait for each other.
     showing = (
-        Showing.objects.select_for_update()
+        Showing.objects.select_for_update(of=("self", "session"))
         .select_related("question", "session")
         .filter(token=token, user=user)
         .first()
@@ -310,7 +312,8 @@ def _again_position(queue: list[int], answered: int) -> int:
 
 
 def _advance(session: PracticeSession, position: int, now: datetime, *, again_question: int | None) -> None:
-    session = PracticeSession.objects.select_for_update().get(pk=session.pk)
+    """Move past the answered position; ``session`` was locked with its showing (by _locked_showing), so it
+    is current and no other transaction can change it before this one ends."""
     if session.position == position:
         session.position += 1
     if again_question is not None:
