@@ -245,3 +245,16 @@ def test_the_daily_goal_counts_only_new_questions_that_are_left(learner, ml_guid
     for question in Question.objects.filter(guide=ml_guide).order_by("number")[:45]:
         schedule(learner, question, days_ago=0)
     assert dashboard_stats(learner, NOW).daily_goal == 3  # 3 unseen questions, nothing due
+
+
+def test_the_stats_api_reads_neither_attempts_nor_the_weekly_trend(client, learner, ml_guide):
+    from knox.models import AuthToken
+
+    bulk_history(learner, 300)
+    token = AuthToken.objects.create(user=learner)[1]
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/api/v1/stats/", HTTP_AUTHORIZATION=f"Token {token}")
+    assert response.status_code == 200 and response.json()["activity"]
+    statements = [query["sql"] for query in queries.captured_queries]
+    assert not [sql for sql in statements if "interview_attempt" in sql]
+    assert len(statements) <= 7  # the token, then six aggregates over schedule rows, topics and days

@@ -157,8 +157,12 @@ def _trend(user: User, now: datetime) -> list[WeekTrend]:
     ]
 
 
-def dashboard_stats(user: User, now: datetime) -> DashboardStats:
-    """The numbers of the dashboard, in a fixed number of queries whatever the history size."""
+def dashboard_stats(user: User, now: datetime, *, with_trend: bool = True) -> DashboardStats:
+    """The numbers of the dashboard, in a fixed number of queries whatever the history size.
+
+    ``with_trend=False`` leaves the weekly trend empty (one query less) for callers that do not show it:
+    /api/v1/stats/ does not return it.
+    """
     today = local_today(user, now)
     model = memory_model_for(user)
     states = ReviewState.objects.filter(user=user, question__is_active=True)
@@ -220,7 +224,7 @@ def dashboard_stats(user: User, now: datetime) -> DashboardStats:
         reviews_per_day_needed=reviews_needed,
         days_to_interview=days_left,
         activity=[{"date": day.isoformat(), "count": row["count"]} for day, row in sorted(per_day.items())],
-        trend=_trend(user, now),
+        trend=_trend(user, now) if with_trend else [],
         has_practised=bool(schedule["practised"]) or bool(per_day),
     )
 
