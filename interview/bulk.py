@@ -1,6 +1,5 @@
 """Fast inserts of many unsaved rows, for the demo data and the rebuilt rollups."""
 
-import copy
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 
@@ -20,7 +19,7 @@ def unsaved(model: type[models.Model], **values: object) -> models.Model:
     instance.__dict__.update(defaults)
     for name, value in defaults.items():
         if isinstance(value, list | dict):  # a mutable default (JSON): each row its own
-            instance.__dict__[name] = copy.copy(value)
+            instance.__dict__[name] = value.copy()
     instance.__dict__.update(values)
     instance._state = ModelState()
     return instance
@@ -50,18 +49,14 @@ PLAIN_TYPES = frozenset({int, float, str, bool, type(None), datetime, date})
 
 
 def _rows(objects: Iterable[models.Model], fields: list[models.Field]) -> Iterator[list]:
-    empty: dict[tuple[models.Field, type], object] = {}  # empty JSON lists and objects, converted once
     for obj in objects:
         row = []
         for field in fields:
             value = getattr(obj, field.attname)
             if type(value) in PLAIN_TYPES:
                 row.append(value)
-            elif type(value) in (list, dict) and not value:
-                key = (field, type(value))
-                if key not in empty:
-                    empty[key] = field.get_db_prep_save(value, connection)
-                row.append(empty[key])
+            elif isinstance(field, models.JSONField) and type(value) in (list, dict) and not value:
+                row.append("[]" if type(value) is list else "{}")  # COPY's text form of an empty JSON value
             else:
                 row.append(field.get_db_prep_save(value, connection))
         yield row
