@@ -75,6 +75,7 @@ def prepare(learners: int, attempts: int, heavy: int) -> Fixture:
     django.setup()
     import random
 
+    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
@@ -139,7 +140,7 @@ def prepare(learners: int, attempts: int, heavy: int) -> Fixture:
     def session_for(user: User) -> str:
         store = SessionStore()
         store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         store.create()
         return store.session_key
@@ -402,6 +403,9 @@ def main() -> None:
                 for target in main_targets + growth:
                     result = run_locust(args.port, target, args.users, args.seconds, Path(workdir))
                     results.setdefault(target["name"], []).append(result)
+            # Kept before the single-client pass, so that a failure there does not lose the load figures.
+            Path(workdir, "results.json").write_text(json.dumps(results))
+            print(f"load figures: {json.dumps(results)}", file=sys.stderr)
             singles = {target["name"]: single_client(args.port, target) for target in main_targets + growth}
             rss = worker_rss_mib(server)
         finally:
