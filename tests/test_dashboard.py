@@ -13,6 +13,7 @@ from django.utils import timezone
 from interview.forecast import schedule_forecast
 from interview.models import Attempt, PracticeMode, Question, Rating, ReviewState
 from interview.selectors.dashboard import dashboard_stats, streak_from
+from interview.templatetags.interview_tags import ago, percent
 from tests.factories import attempt_history
 
 pytestmark = pytest.mark.django_db
@@ -134,13 +135,15 @@ def test_a_busy_users_dashboard_shows_every_part(learner_client, learner, ml_gui
         "Mastery by topic",
         "Reviews due in the next 14 days",
         "Activity in the last 52 weeks",
-        '<svg class="heatmap"',
+        '<svg class="chart heatmap"',
+        '<svg class="chart forecast-chart"',
+        '<svg class="chart trend-chart"',
         "Ratings and coverage by week",
         "Recent attempts",
         "How is this computed?",
     ]:
         assert text in html, text
-    assert re.search(r"<title>\w{3} \d+ \w{3} \d{4}: 1</title>", html)
+    assert re.search(r"<title>\w{3} \d+ \w{3} \d{4}: 1 attempt</title>", html)
     assert "<script" not in html.split("</head>")[1]
 
 
@@ -160,13 +163,77 @@ def test_the_page_and_the_api_show_the_same_numbers(learner_client, learner, ml_
     assert f"<dd>{api['today_count']} <small" in html
     assert f"<strong>{api['readiness_forecast']}%</strong>" in html
     for topic in api["topics"]:
-        assert f"{topic['mastery']}% · {topic['practised']}/{topic['total']}" in html
+        assert (
+            f"<strong>{topic['mastery']}%</strong> "
+            f'<span class="muted">· {topic["practised"]} of {topic["total"]} practised</span>'
+        ) in html
     names = [topic["name"] for topic in api["topics"]]
     assert re.findall(r'mastery-name"><a href="[^"]+">([^<]+)</a>', html) == names
     assert set(api) >= {
         "due_now", "new_available", "forecast", "streak_days", "today_count", "topics",
         "weakest_topics", "readiness", "readiness_forecast", "activity",
     }  # fmt: skip
+
+
+# How numbers and times read ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("share", "shown"), [(0.104, "10%"), (0.523, "52%"), (1, "100%"), (0, "0%"), (None, "0%")]
+)
+def test_a_share_is_shown_as_a_whole_percentage(share, shown):
+    assert percent(share) == shown
+
+
+@pytest.mark.parametrize(
+    ("before", "shown"),
+    [
+        (timedelta(0), "just now"),
+        (timedelta(seconds=59), "just now"),
+        (timedelta(minutes=5, seconds=10), "5\xa0minutes ago"),
+        (timedelta(hours=19, minutes=53), "19\xa0hours ago"),
+        (timedelta(days=1, hours=10), "1\xa0day ago"),
+    ],
+)
+def test_a_moment_reads_just_now_then_in_its_largest_unit(before, shown):
+    assert ago(NOW - before, NOW) == shown
+
+
+def test_the_dashboard_shows_whole_percentages_and_just_now(learner_client, learner, ml_guide):
+    first, second = Question.objects.filter(guide=ml_guide).order_by("number")[:2]
+    schedule(learner, first)
+    attempt(learner, first, timezone.now() - timedelta(minutes=3), coverage=0.523)
+    attempt(learner, second, timezone.now(), coverage=0.104)
+    html = learner_client.get("/dashboard/").content.decode()
+
+    assert ": Good, 10% covered, just now</li>" in html
+    assert ": Good, 52% covered, 3\xa0minutes ago</li>" in html
+    assert "<td>31%</td>" in html  # the week's average coverage, 31.35%
+    assert not re.search(r"\d[.,]\d+\s?%", html), "a percentage with decimals"
+    assert "0 minutes" not in html and "0\xa0minutes" not in html
+
+
+def test_practise_again_is_named_by_its_visible_label_then_the_assignment(
+    learner_client, learner, mentor, cohort, ml_guide
+):
+    from interview.models import AssignmentLearner
+    from interview.services.mentoring import assignment_create, question_set_save
+
+    questions = Question.objects.filter(guide=ml_guide).order_by("number")[:2]
+    question_set = question_set_save(owner=mentor, title="Basics", question_ids=[q.pk for q in questions])
+    assignment = assignment_create(
+        mentor=mentor,
+        question_set=question_set,
+        cohort=cohort,
+        due_date=timezone.localdate() + timedelta(days=7),
+    )
+    AssignmentLearner.objects.filter(assignment=assignment, learner=learner).update(
+        completed_at=timezone.now()
+    )
+    html = learner_client.get("/dashboard/").content.decode()
+    # The accessible name, "Practise again Basics", starts with the words on the button (WCAG 2.5.3).
+    assert '<button type="submit">Practise again<span class="visually-hidden"> Basics</span></button>' in html
+    assert 'aria-label="Practise Basics"' not in html
 
 
 def test_stats_need_authentication(client):

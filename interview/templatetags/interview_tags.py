@@ -1,13 +1,17 @@
 import re
+from datetime import datetime, timedelta
 
 from django import template
+from django.utils import timezone
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.timesince import timesince
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 
 from interview.models import CodeSnippet
+from interview.selectors.learning import whole_percent
 
 register = template.Library()
 
@@ -35,6 +39,21 @@ def duration(milliseconds: int | None) -> str:
     if minutes:
         return f"{minutes} min {seconds} s"
     return f"{seconds} s"
+
+
+@register.filter
+def percent(share: float | None) -> str:
+    """A share of 0-1 as the whole percentage every page shows: '42%'."""
+    return f"{whole_percent(share or 0)}%"
+
+
+@register.filter
+def ago(moment: datetime, now: datetime | None = None) -> str:
+    """'just now' within the first minute, then the largest unit only: '5 minutes ago', '2 days ago'."""
+    now = now or timezone.now()
+    if now - moment < timedelta(minutes=1):
+        return "just now"
+    return f"{timesince(moment, now, depth=1)} ago"
 
 
 @register.filter
