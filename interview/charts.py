@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 from django.utils.safestring import SafeString, mark_safe
 
-from interview.selectors.dashboard import ACTIVITY_WEEKS, WeekTrend
+from interview.selectors.dashboard import ACTIVITY_WEEKS, TREND_WEEKS, WeekTrend
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -229,10 +229,10 @@ def attempts_axis_top(busiest: int) -> int:
 
 @dataclass(frozen=True)
 class TrendWeek:
-    week: date
+    week: date  # its Monday
     label: str  # "28 Sep"
     attempts: int
-    coverage: int  # whole percent
+    coverage: int | None  # whole percent; None in a week without answers
     ratings: dict[str, int]  # Again, Hard, Good, Easy
 
 
@@ -241,46 +241,50 @@ class TrendChart:
     svg: SafeString
     width: int
     height: int
-    weeks: list[TrendWeek]
+    weeks: list[TrendWeek]  # every week of the chart, oldest first, those without answers too
     axis_top: int  # attempts at the top gridline
 
 
-def trend_chart(trend: list[WeekTrend]) -> TrendChart | None:
-    """A column per week stacking its answers by rating (Again at the bottom) against the left axis, and
-    the week's average coverage of key points as a line against the right axis (0-100%). None without
-    weeks."""
+def trend_chart(trend: list[WeekTrend], today: date) -> TrendChart | None:
+    """The week of today and the 8 before it: a column per week stacking its answers by rating (Again at
+    the bottom) against the left axis, and the weeks' average coverage of key points as a line against the
+    right axis (0-100%), broken where a week has no answers. None without answers."""
     if not trend:
         return None
-    top = attempts_axis_top(max(week.attempts for week in trend))
+    first = today - timedelta(days=today.weekday(), weeks=TREND_WEEKS)
+    by_week = {row.week: row for row in trend}
+    top = attempts_axis_top(max(row.attempts for row in trend))
     baseline = TREND_TOP + TREND_PLOT
-    plot_right = TREND_LEFT + len(trend) * TREND_PITCH
+    plot_right = TREND_LEFT + (TREND_WEEKS + 1) * TREND_PITCH
     grid = []
     for share, attempts, coverage in ((0, 0, "0%"), (0.5, top // 2, "50%"), (1, top, "100%")):
         y = baseline - TREND_PLOT * share
         grid.append(
             f'<line x1="{TREND_LEFT}" y1="{y:g}" x2="{plot_right}" y2="{y:g}" class="grid"/>'
             f'<text x="{TREND_LEFT - 6}" y="{y + 4:g}" class="axis axis-left">{attempts}</text>'
-            f'<text x="{plot_right + 6}" y="{y + 4:g}" class="axis">{coverage}</text>'
+            f'<text x="{plot_right + 8}" y="{y + 4:g}" class="axis">{coverage}</text>'
         )
     weeks: list[TrendWeek] = []
     bars: list[str] = []
-    points: list[tuple[float, float]] = []
-    for index, row in enumerate(trend):
+    runs: list[list[tuple[float, float]]] = [[]]  # the coverage line's pieces, between weeks without answers
+    for index in range(TREND_WEEKS + 1):
+        monday = first + timedelta(weeks=index)
+        row = by_week.get(monday)
         week = TrendWeek(
-            week=row.week,
-            label=f"{row.week.day} {MONTHS[row.week.month - 1]}",
-            attempts=row.attempts,
-            coverage=round(row.coverage),
-            ratings={rating: row.ratings.get(rating, 0) for rating in RATINGS},
+            week=monday,
+            label=f"{monday.day} {MONTHS[monday.month - 1]}",
+            attempts=row.attempts if row else 0,
+            coverage=round(row.coverage) if row else None,
+            ratings={rating: row.ratings.get(rating, 0) if row else 0 for rating in RATINGS},
         )
         weeks.append(week)
         x = TREND_LEFT + index * TREND_PITCH + (TREND_PITCH - TREND_COLUMN) / 2
         middle = x + TREND_COLUMN / 2
         mix = ", ".join(f"{count} {rating}" for rating, count in week.ratings.items() if count)
-        bars.append(
-            f"<g><title>Week of {week.label} {row.week.year}: {_plural(week.attempts, 'answer')}"
-            f"{f' ({mix})' if mix else ''}, coverage {week.coverage}%</title>"
+        what = (
+            f"{_plural(week.attempts, 'answer')} ({mix}), coverage {week.coverage}%" if row else "no answers"
         )
+        bars.append(f"<g><title>Week of {week.label} {monday.year}: {what}</title>")
         below = 0  # answers stacked so far; each edge is rounded once, so the segments meet exactly
         for rating, count in week.ratings.items():
             if not count:
@@ -292,17 +296,21 @@ def trend_chart(trend: list[WeekTrend]) -> TrendChart | None:
                 f'<rect x="{x:g}" y="{top_y:g}" width="{TREND_COLUMN}" height="{round(bottom_y - top_y, 1):g}" '
                 f'class="rating-{rating.lower()}"/>'
             )
-        bars.append(f'<text x="{middle:g}" y="{baseline + 13}" class="axis">{row.week.day}</text>')
-        if index == 0 or row.week.month != trend[index - 1].week.month:
+        bars.append(f'<text x="{middle:g}" y="{baseline + 13}" class="axis">{monday.day}</text>')
+        if index == 0 or monday.day <= 7:
             bars.append(
-                f'<text x="{middle:g}" y="{baseline + 26}" class="axis">{MONTHS[row.week.month - 1]}</text>'
+                f'<text x="{middle:g}" y="{baseline + 26}" class="axis">{MONTHS[monday.month - 1]}</text>'
             )
         bars.append("</g>")
-        points.append((middle, round(baseline - TREND_PLOT * week.coverage / 100, 1)))
-    polyline = " ".join(f"{x:g},{y:g}" for x, y in points)
-    dots = "".join(f'<circle cx="{x:g}" cy="{y:g}" r="3"/>' for x, y in points)
-    line = f'<g class="coverage-line"><polyline points="{polyline}"/>{dots}</g>'
-    svg = f"{''.join(grid)}{''.join(bars)}{line}"
+        if week.coverage is None:
+            runs.append([])
+        else:
+            runs[-1].append((middle, round(baseline - TREND_PLOT * week.coverage / 100, 1)))
+    lines = "".join(
+        f'<polyline points="{" ".join(f"{x:g},{y:g}" for x, y in run)}"/>' for run in runs if len(run) > 1
+    )
+    dots = "".join(f'<circle cx="{x:g}" cy="{y:g}" r="3"/>' for run in runs for x, y in run)
+    svg = f'{"".join(grid)}{"".join(bars)}<g class="coverage-line">{lines}{dots}</g>'
     return TrendChart(
         svg=mark_safe(svg),  # numbers and fixed names only
         width=plot_right + TREND_RIGHT,

@@ -209,45 +209,69 @@ def two_weeks() -> list[WeekTrend]:
     ]
 
 
-def test_each_week_stacks_its_ratings_again_at_the_bottom_against_the_axis():
-    chart = trend_chart(two_weeks())
+def test_the_trend_spans_the_week_of_today_and_the_eight_before_it():
+    chart = trend_chart(two_weeks(), TODAY)
     assert chart is not None
-    # Axis top 10 answers over 120 px from the baseline at 8 + 120 = 128: 12 px an answer.
-    # Week 1 (x = 30 + 6): Again 1 (116-128), Hard 2 (92-116), Good 5 (32-92), Easy 2 (8-32).
-    assert '<rect x="36" y="116" width="22" height="12" class="rating-again"/>' in chart.svg
-    assert '<rect x="36" y="92" width="22" height="24" class="rating-hard"/>' in chart.svg
-    assert '<rect x="36" y="32" width="22" height="60" class="rating-good"/>' in chart.svg
-    assert '<rect x="36" y="8" width="22" height="24" class="rating-easy"/>' in chart.svg
-    # Week 2, one column (34 px) on: Good 4 only.
-    assert '<rect x="70" y="80" width="22" height="48" class="rating-good"/>' in chart.svg
-    assert chart.svg.count("<rect") == 5
-    assert (chart.width, chart.height, chart.axis_top) == (30 + 2 * 34 + 38, 128 + 30, 10)
+    assert [week.label for week in chart.weeks] == [
+        "28 Sep", "5 Oct", "12 Oct", "19 Oct", "26 Oct", "2 Nov", "9 Nov", "16 Nov", "23 Nov",
+    ]  # fmt: skip
+    assert [week.attempts for week in chart.weeks] == [0] * 7 + [10, 4]
+    assert chart.weeks[0].coverage is None  # no answers, no coverage
+    assert (chart.width, chart.height) == (30 + 9 * 34 + 38, 8 + 120 + 30) == (374, 158)
     well_formed(chart.svg, chart.width, chart.height)
 
 
+def test_each_week_stacks_its_ratings_again_at_the_bottom_against_the_axis():
+    chart = trend_chart(two_weeks(), TODAY)
+    # Axis top 10 answers over 120 px from the baseline at 8 + 120 = 128: 12 px an answer.
+    # Week of 16 Nov, the eighth (x = 30 + 7 * 34 + 6): Again 1 (116-128), Hard 2 (92-116), Good 5 (32-92),
+    # Easy 2 (8-32).
+    assert '<rect x="274" y="116" width="22" height="12" class="rating-again"/>' in chart.svg
+    assert '<rect x="274" y="92" width="22" height="24" class="rating-hard"/>' in chart.svg
+    assert '<rect x="274" y="32" width="22" height="60" class="rating-good"/>' in chart.svg
+    assert '<rect x="274" y="8" width="22" height="24" class="rating-easy"/>' in chart.svg
+    # The week of today, one column (34 px) on: Good 4 only.
+    assert '<rect x="308" y="80" width="22" height="48" class="rating-good"/>' in chart.svg
+    assert chart.svg.count("<rect") == 5
+    assert chart.axis_top == 10
+
+
 def test_coverage_is_a_whole_percent_drawn_against_the_right_axis():
-    chart = trend_chart(two_weeks())
-    assert [week.coverage for week in chart.weeks] == [53, 75]
-    # Column middles 47 and 81; 53% is 63.6 px above the baseline, 75% is 90 px.
-    assert '<polyline points="47,64.4 81,38"/>' in chart.svg
-    assert '<circle cx="47" cy="64.4" r="3"/>' in chart.svg
+    chart = trend_chart(two_weeks(), TODAY)
+    assert [week.coverage for week in chart.weeks[-2:]] == [53, 75]
+    # Column middles 285 and 319; 53% is 63.6 px above the baseline, 75% is 90 px.
+    assert '<polyline points="285,64.4 319,38"/>' in chart.svg
+    assert '<circle cx="285" cy="64.4" r="3"/>' in chart.svg
+
+
+def test_the_coverage_line_breaks_at_a_week_without_answers():
+    weeks = [
+        WeekTrend(date(2026, 11, 2), 2, 50.0, {"Again": 0, "Hard": 0, "Good": 2, "Easy": 0}),
+        WeekTrend(date(2026, 11, 16), 2, 100.0, {"Again": 0, "Hard": 0, "Good": 2, "Easy": 0}),
+        WeekTrend(date(2026, 11, 23), 2, 0.0, {"Again": 2, "Hard": 0, "Good": 0, "Easy": 0}),
+    ]
+    chart = trend_chart(weeks, TODAY)
+    # 2 Nov stands alone (a dot); 16 and 23 Nov are joined. Middles: 30 + 34 * index + 17.
+    assert re.findall(r'<polyline points="([^"]+)"/>', chart.svg) == ["285,8 319,128"]
+    assert re.findall(r"<circle cx=\"(\d+)\"", chart.svg) == ["217", "285", "319"]
+    assert "<title>Week of 9 Nov 2026: no answers</title>" in chart.svg
 
 
 def test_the_axes_label_zero_half_and_top_in_answers_and_coverage():
-    labels = texts(trend_chart(two_weeks()).svg)
+    labels = texts(trend_chart(two_weeks(), TODAY).svg)
     assert labels[:6] == ["0", "0%", "5", "50%", "10", "100%"]
-    assert labels[6:] == ["16", "Nov", "23"]  # week days, with the month under the first week of it
+    # Each week's Monday, with the month under the first week and each first week of a month.
+    assert labels[6:] == ["28", "Sep", "5", "Oct", "12", "19", "26", "2", "Nov", "9", "16", "23"]
 
 
 def test_each_week_is_titled_with_its_answers_ratings_and_coverage():
-    chart = trend_chart(two_weeks())
+    chart = trend_chart(two_weeks(), TODAY)
     assert (
         "<title>Week of 16 Nov 2026: 10 answers (1 Again, 2 Hard, 5 Good, 2 Easy), coverage 53%</title>"
         in chart.svg
     )
     assert "<title>Week of 23 Nov 2026: 4 answers (4 Good), coverage 75%</title>" in chart.svg
-    assert [(week.label, week.attempts) for week in chart.weeks] == [("16 Nov", 10), ("23 Nov", 4)]
 
 
-def test_no_weeks_no_trend_chart():
-    assert trend_chart([]) is None
+def test_no_answers_no_trend_chart():
+    assert trend_chart([], TODAY) is None

@@ -25,7 +25,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "stats": stats,
         "weakest": weakest,
         "heatmap": heatmap(stats.activity, stats.today),
-        "trend": trend_chart(stats.trend),
+        "trend": trend_chart(stats.trend, stats.today),
         "forecast": forecast_chart(stats.forecast),
         "recent": recent_attempts(request.user),
         "assignments": learner_assignments(request.user, now),
