@@ -93,7 +93,10 @@ STATS = {
     "topics",
     "weakest_topics",
     "readiness",
+    "days_to_interview",
     "readiness_forecast",
+    "new_per_day_planned",
+    "new_days_planned",
     "reviews_per_day_needed",
     "activity",
 }

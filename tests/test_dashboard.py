@@ -1,6 +1,5 @@
 """Dashboard definitions on hand-built histories, the page, the stats API and their agreement, and scale."""
 
-import math
 import re
 from datetime import date, datetime, timedelta
 from datetime import timezone as dt_timezone
@@ -69,7 +68,9 @@ def test_with_an_interview_date_readiness_is_forecast_with_reviews_a_day(learner
         reviews_left=100,
     )
     assert stats["readiness_forecast"] == round(100 * expected.readiness)
-    assert stats["reviews_per_day_needed"] == math.ceil(expected.answers_per_day_mean)
+    assert stats["reviews_per_day_needed"] == round(expected.reviews_per_day_mean)
+    assert (stats["new_per_day_planned"], stats["new_days_planned"]) == (2, 10)
+    assert stats["days_to_interview"] == 10
 
 
 def test_forecast_counts_overdue_reviews_today_and_spans_14_days(learner, ml_guide):
@@ -300,3 +301,101 @@ def test_the_daily_goal_counts_only_new_questions_that_are_left(learner, ml_guid
     for question in Question.objects.filter(guide=ml_guide).order_by("number")[:45]:
         schedule(learner, question, days_ago=0)
     assert dashboard_stats(learner, NOW).daily_goal == 3  # 3 unseen questions, nothing due
+
+
+# The daily goal -------------------------------------------------------------------------------------------
+
+
+def practised_yesterday(user, question, *, due):
+    """A question answered Good yesterday at noon: its schedule row and the attempt that gave it ``due``."""
+    yesterday = NOW - timedelta(days=1)
+    schedule(user, question, stability=1.0, days_ago=1, due_in=due - NOW)
+    Attempt.objects.create(
+        user=user,
+        question=question,
+        mode=PracticeMode.DUE,
+        coverage=1,
+        suggested_rating=Rating.GOOD,
+        rating=Rating.GOOD,
+        was_new=True,
+        due_after=due,
+        created_at=yesterday,
+    )
+
+
+def answer_a_session(user, mode, now, rating=Rating.GOOD):
+    from interview.services.practice import attempt_record, session_start, showing_current
+
+    session = session_start(user=user, mode=mode, now=now)
+    answered = 0
+    while session is not None and (showing := showing_current(session=session, now=now)) is not None:
+        attempt_record(user=user, token=showing.token, rating=rating, now=now)
+        answered += 1
+    return answered
+
+
+def test_the_daily_goal_is_fixed_when_the_day_begins(learner, ml_guide):
+    """Goal = the daily new limit (3) + the reviews due by the end of today as the day began (2)."""
+    learner.daily_new_limit = 3
+    learner.save()
+    q1, q2, q3 = Question.objects.filter(guide=ml_guide).order_by("number")[:3]
+    today_at = lambda hour, minute=0: NOW.replace(hour=hour, minute=minute)  # noqa: E731
+    practised_yesterday(learner, q1, due=today_at(10))  # due this morning
+    practised_yesterday(learner, q2, due=today_at(18))  # due this evening
+    practised_yesterday(learner, q3, due=today_at(9) + timedelta(days=1))  # due tomorrow: not today's
+    assert dashboard_stats(learner, today_at(8)).daily_goal == 3 + 2
+
+    # Noon: the due review (q1) and three new questions, each rated Good (a learning step due 10 minutes on).
+    assert answer_a_session(learner, "due", NOW) == 1
+    assert answer_a_session(learner, "new", NOW) == 3
+    stats = dashboard_stats(learner, NOW)
+    assert (stats.today_count, stats.daily_goal) == (4, 5)
+    # 12:30: the three learning steps are due and answered; 18:30: q2 is due and answered.
+    assert answer_a_session(learner, "due", today_at(12, 30)) == 3
+    assert answer_a_session(learner, "due", today_at(18, 30)) == 1
+    stats = dashboard_stats(learner, today_at(18, 31))
+    assert (stats.today_count, stats.daily_goal) == (8, 5)
+
+
+def test_the_daily_goal_keeps_to_the_review_limit(learner, ml_guide):
+    learner.daily_new_limit, learner.daily_review_limit = 0, 1
+    for question in Question.objects.filter(guide=ml_guide).order_by("number")[:3]:
+        practised_yesterday(learner, question, due=NOW)
+    assert dashboard_stats(learner, NOW).daily_goal == 0 + 1
+
+
+# The plan for a learner with an interview date -----------------------------------------------------------
+
+
+def test_a_new_learner_with_an_interview_date_sees_a_plan(learner_client, learner, ml_guide):
+    """48 questions, 10 new a day: 10 a day for 5 days (10, 10, 10, 10, 8); the reviews come from the forecast."""
+    learner.daily_new_limit = 10
+    learner.interview_date = timezone.localdate() + timedelta(days=21)
+    learner.save()
+    stats = learner_client.get("/api/v1/stats/").json()
+    assert (stats["days_to_interview"], stats["new_per_day_planned"], stats["new_days_planned"]) == (
+        21,
+        10,
+        5,
+    )
+    assert stats["reviews_per_day_needed"] >= 1
+    html = learner_client.get("/dashboard/").content.decode()
+    assert "Start your first practice session" in html
+    plan = re.search(r'<p class="notice plan" id="plan">(.*?)</p>', html, re.S).group(1)
+    assert " ".join(re.sub(r"<[^>]+>", "", plan).split()) == (
+        f"21 days to your interview: 10 new questions a day for 5 days and about "
+        f"{stats['reviews_per_day_needed']} reviews a day. Keeping to this schedule, you should recall about "
+        f"{stats['readiness_forecast']}% of the questions on the day."
+    )
+    assert "Set your interview date" not in html
+
+
+def test_the_plan_of_a_learner_with_everything_started_has_no_new_questions(learner, ml_guide):
+    learner.interview_date = date(2026, 12, 5)  # 10 days after NOW
+    for question in Question.objects.filter(guide=ml_guide):
+        schedule(learner, question, stability=30, days_ago=1, due_in=timedelta(days=40))
+    stats = dashboard_stats(learner, NOW)
+    # Nothing to learn and nothing due before the interview (recall on the day at least 0.95 with S = 30,
+    # 10.5 days after the review: (1 + 0.98043 * 10.5 / 30) ** -0.1542 = 0.9555).
+    assert (stats.new_per_day_planned, stats.new_days_planned, stats.reviews_per_day_needed) == (0, 0, 0)
+    assert stats.readiness_forecast == stats.readiness == 96

@@ -201,6 +201,29 @@ def test_never_started_topics_are_not_weak_topics(learner, ml_guide):
     assert [topic.slug for topic in weakest_topics(learner, NOW)] == ["deployment-mlops"]
 
 
+def test_a_question_left_at_again_is_not_recalled_until_answered_correctly(learner, ml_guide):
+    # Both reviewed 2 hours ago with a stability of 0.1 day; one was rated Again last, the other Good.
+    failed = practised(learner, 10, stability=0.1, days_ago=2 / 24)
+    failed.last_rating = 1
+    failed.save()
+    practised(learner, 30, stability=0.1, days_ago=2 / 24)
+    # The model alone would say (1 + 0.98043 * (1/12) / 0.1) ** -0.1542 = 0.9083 for each.
+    model_recall = (1 + (0.9 ** (-1 / 0.1542) - 1) * (1 / 12) / 0.1) ** -0.1542
+    assert (
+        recall_at(
+            stability=0.1, last_review=failed.last_review, moment=NOW, model=DEFAULT_MODEL, last_rating=1
+        )
+        == 0.0
+    )
+    assert recall_at(
+        stability=0.1, last_review=failed.last_review, moment=NOW, model=DEFAULT_MODEL, last_rating=3
+    ) == pytest.approx(model_recall, abs=1e-4)
+    figures = figures_of(learner, "deployment-mlops")  # questions 10, 30 and 42
+    assert figures.retention == pytest.approx(model_recall / 2, abs=1e-4)
+    rows = ReviewState.objects.filter(user=learner).annotate(now_recall=recall(NOW, DEFAULT_MODEL))
+    assert sorted(round(row.now_recall, 4) for row in rows) == [0.0, round(model_recall, 4)]
+
+
 # Readiness ----------------------------------------------------------------------------------------------
 
 
@@ -272,10 +295,11 @@ def api(learner, ml_guide) -> Client:
 def test_a_learner_who_fails_everything_reads_low(api, learner, ml_guide):
     answer_everything(api, learner, rating=1, times=2)  # every question Again, twice
     stats = api.get("/api/v1/stats/").json()
-    assert ReviewState.objects.filter(user=learner, lapses__gte=1).count() == 48
-    # FSRS-6's default forgetting curve has a long tail: half of what was failed twice today is
-    # still predicted to be recalled in a week.
-    assert stats["readiness"] <= 55, stats["readiness"]
+    assert ReviewState.objects.filter(user=learner, last_rating=1).count() == 48
+    # Every question's latest answer is Again: none is relearned, so none counts (not FSRS's long tail,
+    # which would still predict half of them recalled in a week).
+    assert stats["readiness"] == 0
+    assert all(topic["mastery"] == 0 and topic["retention"] == 0 for topic in stats["topics"])
 
 
 def test_a_learner_who_knows_everything_reads_high(api, learner, ml_guide):

@@ -1,6 +1,5 @@
 """Everything the dashboard shows, computed by the database; the page and /api/v1/stats/ both call this."""
 
-import math
 import zoneinfo
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -11,7 +10,7 @@ from django.db.models import Avg, Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate, TruncWeek
 
 from accounts.models import User
-from interview.forecast import schedule_forecast
+from interview.forecast import ScheduleForecast, schedule_forecast
 from interview.models import Attempt, Question, Rating, ReviewState
 from interview.scheduling import local_midnight, local_today
 from interview.selectors.learning import (
@@ -19,11 +18,13 @@ from interview.selectors.learning import (
     TodayCounts,
     TopicProgress,
     budget_from,
+    daily_goal_from,
     due_filter,
     memory_model_for,
     readiness_moment,
     readiness_share,
     recall,
+    reviews_planned_today,
     topic_figures,
     unseen_questions,
     weak_topics,
@@ -31,7 +32,16 @@ from interview.selectors.learning import (
 )
 
 FORECAST_DAYS = 14
-FORECAST_FIELDS = ["question_id", "phase", "step", "stability", "difficulty", "due", "last_review"]
+FORECAST_FIELDS = [
+    "question_id",
+    "phase",
+    "step",
+    "stability",
+    "difficulty",
+    "due",
+    "last_review",
+    "last_rating",
+]
 ACTIVITY_WEEKS = 52
 TREND_WEEKS = 8
 RECENT_ATTEMPTS = 5
@@ -59,10 +69,13 @@ class DashboardStats:
     readiness: int
     readiness_forecast: int | None
     reviews_per_day_needed: int | None
+    new_per_day_planned: int | None
+    new_days_planned: int | None
     days_to_interview: int | None
     activity: list[dict]
     trend: list[WeekTrend]
     has_practised: bool
+    schedule: ScheduleForecast | None = None  # what the forecast figures are read from
 
     def as_api(self) -> dict:
         data = {
@@ -89,7 +102,10 @@ class DashboardStats:
             "activity": self.activity,
         }
         if self.readiness_forecast is not None:
+            data["days_to_interview"] = self.days_to_interview
             data["readiness_forecast"] = self.readiness_forecast
+            data["new_per_day_planned"] = self.new_per_day_planned
+            data["new_days_planned"] = self.new_days_planned
             data["reviews_per_day_needed"] = self.reviews_per_day_needed
         return data
 
@@ -170,6 +186,7 @@ def dashboard_stats(user: User, now: datetime) -> DashboardStats:
         due_now=Count("pk", filter=due_filter(now)),
         practised=Count("pk", filter=public_practised),
         recall_on_day=Sum("day_recall", filter=public_practised),
+        reviews_planned=reviews_planned_today(user, now),
     )
     counts = Question.objects.public().aggregate(
         total=Count("pk"), unseen=Count("pk", filter=Q(pk__in=unseen_questions(user).values("pk")))
@@ -189,7 +206,8 @@ def dashboard_stats(user: User, now: datetime) -> DashboardStats:
     figures = topic_figures(user, now)
     total = counts["total"]
     readiness = whole_percent(readiness_share(schedule["recall_on_day"] or 0.0, total))
-    readiness_forecast = reviews_needed = days_left = None
+    readiness_forecast = reviews_needed = new_per_day = new_days = days_left = None
+    forecast: ScheduleForecast | None = None
     if user.interview_date is not None and user.interview_date > today:
         days_left = (user.interview_date - today).days
         forecast = schedule_forecast(
@@ -203,7 +221,8 @@ def dashboard_stats(user: User, now: datetime) -> DashboardStats:
         )
         assert forecast is not None  # an interview date after today is always ahead of now
         readiness_forecast = whole_percent(forecast.readiness)
-        reviews_needed = math.ceil(forecast.answers_per_day_mean)
+        reviews_needed = round(forecast.reviews_per_day_mean)
+        new_per_day, new_days = forecast.new_per_new_day, forecast.new_days
 
     return DashboardStats(
         today=today,
@@ -212,18 +231,23 @@ def dashboard_stats(user: User, now: datetime) -> DashboardStats:
         forecast=_forecast(user, today, now),
         streak_days=streak_from(set(per_day), today),
         today_count=today_count,
-        # Today's new questions (as many as are left to learn) plus today's reviews.
-        daily_goal=min(user.daily_new_limit, today_row["new"] + counts["unseen"])
-        + min(reviews_today + schedule["due_now"], user.daily_review_limit),
+        daily_goal=daily_goal_from(
+            user,
+            unseen_at_day_start=counts["unseen"] + today_row["new"],
+            reviews_planned=schedule["reviews_planned"],
+        ),
         topics=[TopicProgress.of(topic) for topic in figures],
         weakest_topics=[topic.topic.slug for topic in weak_topics(figures)],
         readiness=readiness,
         readiness_forecast=readiness_forecast,
         reviews_per_day_needed=reviews_needed,
+        new_per_day_planned=new_per_day,
+        new_days_planned=new_days,
         days_to_interview=days_left,
         activity=[{"date": day.isoformat(), "count": row["count"]} for day, row in sorted(per_day.items())],
         trend=_trend(user, now),
         has_practised=bool(schedule["practised"]) or bool(per_day),
+        schedule=forecast,
     )
 
 

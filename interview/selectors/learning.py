@@ -9,11 +9,26 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Exists, F, FloatField, Func, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Greatest, Power
+from django.db.models.lookups import LessThan
 
 from accounts.models import User
-from interview.models import Attempt, Question, ReviewState, Topic
+from interview.models import Attempt, Question, Rating, ReviewState, Topic
 from interview.scheduling import MemoryModel, local_midnight, local_today, memory_model_for
 from interview.selectors.content import topics_with_counts
 
@@ -42,10 +57,16 @@ def whole_percent(share: float) -> int:
 
 
 def recall_at(
-    *, stability: float | None, last_review: datetime | None, moment: datetime, model: MemoryModel
+    *,
+    stability: float | None,
+    last_review: datetime | None,
+    moment: datetime,
+    model: MemoryModel,
+    last_rating: int | None = None,
 ) -> float:
-    """Predicted recall of one question at ``moment`` (0 if never practised), with continuous elapsed time."""
-    if stability is None or last_review is None:
+    """Predicted recall of one question at ``moment``, with continuous elapsed time; 0 if never practised or
+    not relearned since its latest answer, an Again."""
+    if stability is None or last_review is None or last_rating == Rating.AGAIN:
         return 0.0
     return model.recall(stability, (moment - last_review).total_seconds() / SECONDS_PER_DAY)
 
@@ -76,12 +97,17 @@ class ElapsedDays(Func):
         return super().as_sql(compiler, connection, template=template, arg_joiner=") - julianday(", **extra)
 
 
-def recall(moment: datetime, model: MemoryModel, prefix: str = "") -> Func:
+def recall(moment: datetime, model: MemoryModel, prefix: str = "") -> Case:
     """``recall_at`` computed by the database for a ReviewState (``prefix`` reaches it through a relation)."""
     elapsed = Greatest(ElapsedDays(Value(moment), F(f"{prefix}last_review")), Value(0.0))
-    return Power(
+    retrievability = Power(
         Value(1.0) + Value(model.factor) * elapsed / F(f"{prefix}stability"),
         Value(-model.decay),
+        output_field=FloatField(),
+    )
+    return Case(
+        When(**{f"{prefix}last_rating": Rating.AGAIN}, then=Value(0.0)),
+        default=retrievability,
         output_field=FloatField(),
     )
 
@@ -299,6 +325,31 @@ def daily_budget(user: User, now: datetime) -> DailyBudget:
         new=Count("pk", filter=Q(was_new=True)), reviews=Count("pk", filter=REVIEW_ATTEMPT)
     )
     return budget_from(user, new_today=counts["new"], reviews_today=counts["reviews"])
+
+
+def reviews_planned_today(user: User, now: datetime) -> Count:
+    """For an aggregate over the learner's ReviewState rows of active questions: the questions practised before
+    today whose review was due by the end of today as the schedule stood when the day began. A question
+    answered today is judged by the due date its last answer before today gave it, so answering never moves
+    the count."""
+    start = today_start(user, now)
+    end = local_midnight(local_today(user, now) + timedelta(days=1), user)
+    due_at_day_start = Subquery(
+        Attempt.objects.filter(user=user, question=OuterRef("question_id"), created_at__lt=start)
+        .order_by("-created_at")
+        .values("due_after")[:1]
+    )
+    return Count(
+        "pk",
+        filter=Q(last_review__lt=start, due__lt=end)
+        | Q(LessThan(due_at_day_start, Value(end)), last_review__gte=start),
+    )
+
+
+def daily_goal_from(user: User, *, unseen_at_day_start: int, reviews_planned: int) -> int:
+    """Today's goal: the day's new questions (the daily new limit, or what was left to learn when the day
+    began) plus the reviews planned for the day (within the daily review limit)."""
+    return min(user.daily_new_limit, unseen_at_day_start) + min(reviews_planned, user.daily_review_limit)
 
 
 def due_filter(now: datetime, prefix: str = "") -> Q:
