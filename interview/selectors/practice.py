@@ -10,6 +10,7 @@ from accounts.models import User
 from interview.models import (
     Assignment,
     Attempt,
+    PracticeMode,
     PracticeSession,
     Question,
     Rating,
@@ -18,8 +19,10 @@ from interview.models import (
     Topic,
 )
 from interview.selectors.learning import (
+    TodayCounts,
     daily_budget,
     due_filter,
+    today_counts,
     today_start,
     unseen_questions,
     weakest_topics,
@@ -191,6 +194,45 @@ def sessions_of(user: User) -> QuerySet[PracticeSession]:
 def attempts_of(user: User) -> QuerySet[Attempt]:
     """The attempts a user may see here: their own."""
     return Attempt.objects.filter(user=user)
+
+
+def session_to_continue(user: User, now: datetime) -> PracticeSession | None:
+    """The user's latest session started today on the site that still has questions left, if any.
+
+    Sessions over the API and mock interviews (whose clock has run on) are not offered; a finished one never.
+    """
+    sessions = PracticeSession.objects.filter(
+        user=user, via_api=False, finished_at__isnull=True, started_at__gte=today_start(user, now)
+    ).exclude(mode=PracticeMode.MOCK)
+    for session in sessions.order_by("-started_at", "-pk")[:5]:
+        if session.remaining:
+            return session
+    return None
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """The one obvious thing to do next: continue a session, else start today's (or why there is none)."""
+
+    session_to_continue: PracticeSession | None
+    due: int  # due reviews within today's review limit
+    new: int  # unseen questions within today's new limit
+    why_not: str  # why today's session has nothing in it ("" when it has)
+
+
+def next_step(user: User, now: datetime, today: TodayCounts | None = None) -> NextStep:
+    """What "Continue your session" and "Start today's session" offer (the queue rule is services.practice's)."""
+    today = today or today_counts(user, now)
+    due, new = today.due_within_limit, today.new_within_limit
+    why_not = ""
+    if not due and not new:
+        if today.due_now:
+            why_not = "You have done today's reviews; the rest wait for tomorrow (or a higher daily limit)."
+        elif today.unseen and not today.budget.new_left:
+            why_not = "Nothing is due, and you have learnt today's new questions: come back tomorrow."
+        else:
+            why_not = "Nothing is due and there are no new questions left: pick a topic or a mock interview."
+    return NextStep(session_to_continue=session_to_continue(user, now), due=due, new=new, why_not=why_not)
 
 
 def showing_on_screen(session: PracticeSession) -> Showing | None:

@@ -1,6 +1,8 @@
 import re
+from datetime import datetime, timedelta
 
 from django import template
+from django.utils import timezone
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from pygments import highlight
@@ -22,6 +24,12 @@ def highlighted(snippet: CodeSnippet) -> SafeString:
     lexer = get_lexer_by_name(LEXERS.get(snippet.language, snippet.language))
     # Pygments escapes the code itself, so its output is safe to mark as such.
     return mark_safe(highlight(snippet.code, lexer, FORMATTER))
+
+
+@register.filter
+def due_within_a_minute(moment: datetime | None) -> bool:
+    """Due now or within the minute: where timeuntil would say "0 minutes"."""
+    return moment is not None and moment - timezone.now() < timedelta(minutes=1)
 
 
 @register.filter
