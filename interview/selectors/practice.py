@@ -210,6 +210,9 @@ def session_to_continue(user: User, now: datetime) -> PracticeSession | None:
     return None
 
 
+NOTHING_LEFT_TODAY = "Nothing is left for today within your daily limits: come back tomorrow, or pick a topic or a mock interview."
+
+
 @dataclass(frozen=True)
 class NextStep:
     """The one obvious thing to do next: continue a session, else start today's (or why there is none)."""
@@ -220,18 +223,22 @@ class NextStep:
     why_not: str  # why today's session has nothing in it ("" when it has)
 
 
-def next_step(user: User, now: datetime, today: TodayCounts | None = None) -> NextStep:
-    """What "Continue your session" and "Start today's session" offer (the queue rule is services.practice's)."""
-    today = today or today_counts(user, now)
-    due, new = today.due_within_limit, today.new_within_limit
-    why_not = ""
-    if not due and not new:
-        if today.due_now:
-            why_not = "You have done today's reviews; the rest wait for tomorrow (or a higher daily limit)."
-        elif today.unseen and not today.budget.new_left:
-            why_not = "Nothing is due, and you have learnt today's new questions: come back tomorrow."
-        else:
-            why_not = "Nothing is due and there are no new questions left: pick a topic or a mock interview."
+def next_step(
+    user: User,
+    now: datetime,
+    today: TodayCounts | None = None,
+    *,
+    within_limits: tuple[int, int] | None = None,
+) -> NextStep:
+    """What "Continue your session" and "Start today's session" offer (the queue rule is services.practice's).
+
+    ``within_limits``: today's due reviews and new questions within the limits, when the caller has them.
+    """
+    if within_limits is None:
+        today = today or today_counts(user, now)
+        within_limits = (today.due_within_limit, today.new_within_limit)
+    due, new = within_limits
+    why_not = "" if due or new else NOTHING_LEFT_TODAY
     return NextStep(session_to_continue=session_to_continue(user, now), due=due, new=new, why_not=why_not)
 
 

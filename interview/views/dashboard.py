@@ -23,7 +23,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     weakest = [by_slug[slug] for slug in stats.weakest_topics]
     context = {
         "stats": stats,
-        "next_step": next_step(request.user, now),  # templates/interview/includes/practice_next.html
+        # The top of the page: templates/interview/includes/practice_next.html.
+        "next_step": next_step(request.user, now, within_limits=(stats.due_now, stats.new_available)),
         "weakest": weakest,
         "heatmap": heatmap(stats.activity, stats.today),
         "trend": trend_chart(stats.trend),
