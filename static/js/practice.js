@@ -88,9 +88,9 @@
   }
 
   function setUp(root) {
+    ready = true;
     const card = root.id === "practice-card" ? root : root.querySelector?.("#practice-card");
     if (!card) return;
-    ready = true;
     if (card.dataset.card === "question") {
       startedAt = Date.now();
       const textarea = card.querySelector("textarea");
@@ -162,9 +162,10 @@
   document.addEventListener("htmx:beforeRequest", () => {
     ready = false;
   });
-  // htmx:load comes after htmx has processed the new content, so its buttons are wired up by then.
+  // htmx:load comes after htmx has processed the new content, so its buttons are wired up by then;
+  // a key pressed between the swap and then would post the form without htmx.
   document.addEventListener("htmx:load", (event) => setUp(event.target));
-  document.addEventListener("htmx:afterRequest", () => {
-    ready = true;
+  document.addEventListener("htmx:afterRequest", (event) => {
+    if (!event.detail.successful) ready = true;
   });
 })();
