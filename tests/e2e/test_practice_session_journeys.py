@@ -195,3 +195,48 @@ def test_the_practice_pages_pass_axe(browser: Browser, live_server, kai, width, 
     check("mock review")
     assert errors == []
     context.close()
+
+
+def test_without_javascript_a_session_starts_reveals_rates_and_finishes(browser: Browser, live_server, kai):
+    context = signed_in_context(
+        browser, live_server.url, kai, viewport=WIDTHS["desktop"], java_script_enabled=False
+    )
+    page = new_page(context)
+    page.goto(live_server.url + "/practice/")
+    page.get_by_role("button", name="Start today's session").click()
+    page.get_by_label("Your answer").fill("Labelled data.")
+    page.get_by_role("button", name="Reveal answer").click()
+    page.get_by_role("button", name=re.compile(r"^Good · ")).click()
+    expect(page.get_by_text("question 2 of 5")).to_be_visible()
+    page.goto(live_server.url + "/dashboard/")
+    page.get_by_role("link", name="Continue your session (4 left)").click()
+    page.get_by_role("button", name="Finish session").click()
+    expect(page).to_have_url(re.compile(r"/practice/\d+/summary/$"))
+    assert Attempt.objects.filter(user=kai).count() == 1
+    context.close()
+
+
+def test_touch_screens_get_no_keyboard_hints(browser: Browser, live_server, kai):
+    context = signed_in_context(
+        browser, live_server.url, kai, viewport=WIDTHS["mobile"], has_touch=True, is_mobile=True
+    )
+    page = new_page(context)
+    page.goto(live_server.url + "/practice/")
+    page.get_by_role("button", name="Start today's session").click()
+    expect(page.locator(".keyboard-help")).to_be_hidden()
+    page.get_by_role("button", name="Reveal answer").click()
+    expect(page.get_by_role("button", name=re.compile(r"^Good · "))).to_be_visible()
+    expect(page.locator(".key-hint").first).to_be_hidden()
+    context.close()
+
+
+def test_the_answer_disclosure_says_hide_answer_once_open(page_of_kai: Page, live_server, live_guide):
+    question = live_guide.questions.get(number=2)
+    page_of_kai.goto(live_server.url + f"/questions/{question.pk}/")
+    summary = page_of_kai.locator("details.answer > summary")
+    expect(summary).to_have_text("Show answer")
+    summary.click()
+    expect(summary).to_have_text("Hide answer")
+    expect(page_of_kai.get_by_role("heading", name="Model answer")).to_be_visible()
+    summary.click()
+    expect(summary).to_have_text("Show answer")
