@@ -330,3 +330,18 @@ def test_the_summary_says_now_and_later_in_this_session_instead_of_zero_minutes(
     assert "Your next review is due now." in html
     assert "Again, back later in this session" in html
     assert "0 minutes" not in html
+
+
+def test_finishing_a_mock_interview_early_goes_to_the_review_of_the_answers_given(learner_client, ml_guide):
+    url = learner_client.post("/practice/start/", {"mode": "mock", "question_count": 3})["Location"]
+    learner_client.post(
+        url + "answer/", {"token": token_on(learner_client.get(url).content.decode()), "answer_text": "One."}
+    )
+    learner_client.get(url)  # the second question on screen
+
+    response = learner_client.post(url + "finish/")
+
+    assert response["Location"] == url
+    review = learner_client.get(url).content.decode()
+    assert "Mock interview: review your answers" in review
+    assert review.count('class="card mock-answer"') == 1
