@@ -119,12 +119,7 @@ def _question_context(session: PracticeSession, showing: Showing, form: AnswerFo
 
 def _progress(session: PracticeSession, showing: Showing) -> dict:
     total = len(session.queue)
-    return {
-        "done": showing.position,
-        "total": total,
-        "left": total - showing.position,
-        "is_last": showing.position + 1 >= total,
-    }
+    return {"done": showing.position, "total": total, "is_last": showing.position + 1 >= total}
 
 
 # Cards are never cached: Back or Forward fetches the card that is current now, not one already rated.
