@@ -317,6 +317,16 @@ def test_the_mock_review_shows_each_ratings_interval_and_lets_the_learner_change
     assert Attempt.objects.get(user=learner).key_points_covered == [int(points[0])]
 
 
+def test_a_summary_of_a_session_finished_early_counts_the_questions_never_shown(learner_client, ml_guide):
+    url = start(learner_client)
+    token = token_on(learner_client.get(url).content.decode())
+    learner_client.post(url + "rate/", {"token": token, "rating": Rating.AGAIN, "answer_text": ""})
+    learner_client.post(url + "finish/")
+    # 10 planned, 1 answered; its Again repeat is no question "not reached".
+    html = learner_client.get(url + "summary/").content.decode()
+    assert "You finished early: the 9 questions not reached keep their schedule." in html
+
+
 def test_the_summary_says_now_and_later_in_this_session_instead_of_zero_minutes(
     learner_client, learner, ml_guide
 ):

@@ -160,6 +160,7 @@ class SessionSummary:
     topics: list[Topic]
     next_due: datetime | None
     due_within_a_day: int
+    not_reached: int = 0  # questions of a session finished early that were never shown (a repeat is not one)
 
 
 def session_summary(session: PracticeSession, now: datetime) -> SessionSummary:
@@ -183,6 +184,7 @@ def session_summary(session: PracticeSession, now: datetime) -> SessionSummary:
         topics=topics,
         next_due=upcoming["next_due"],
         due_within_a_day=upcoming["within_a_day"],
+        not_reached=len(set(session.queue[session.position :]) - set(session.queue[: session.position])),
     )
 
 
