@@ -35,6 +35,7 @@ urlpatterns = [
     path("practice/<int:pk>/rate/", practice.practice_rate, name="practice-rate"),
     path("practice/<int:pk>/tools/", practice.practice_tools, name="practice-tools"),
     path("practice/<int:pk>/answer/", practice.practice_mock_answer, name="practice-mock-answer"),
+    path("practice/<int:pk>/finish/", practice.practice_finish, name="practice-finish"),
     path("practice/<int:pk>/summary/", practice.practice_summary, name="practice-summary"),
     path("join/<str:token>/", cohorts.cohort_join, name="cohort-join"),
     path("cohorts/<int:pk>/leave/", cohorts.cohort_leave, name="cohort-leave"),

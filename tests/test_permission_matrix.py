@@ -164,6 +164,7 @@ MATRIX: dict[str, list[Case]] = {
     "interview:practice-mock-answer": [
         Case("POST", lambda w: f"/practice/{w['mock'].pk}/answer/", owner(302), lambda w: w["mock_data"])
     ],
+    "interview:practice-finish": [Case("POST", lambda w: f"/practice/{w['session'].pk}/finish/", owner(302))],
     "interview:practice-summary": [Case("GET", lambda w: f"/practice/{w['session'].pk}/summary/", owner())],
     # Cohorts from the learner's side.
     "interview:cohort-join": [Case("GET", lambda w: f"/join/{w['invite'].token}/", signed_in())],

@@ -213,3 +213,13 @@ def test_a_topic_session_on_screen_is_not_taken_for_a_session_without_topics(api
     assert next_question(api).json()["token"] == plain["token"]
     again = api.get("/api/v1/practice/next/", {"mode": "topic", "topic": "model-evaluation"}).json()
     assert again["token"] == in_topic["token"]
+
+
+def test_next_in_todays_mode_gives_due_reviews_before_new_questions(api, learner, ml_guide):
+    from django.utils import timezone
+
+    last = Question.objects.filter(guide=ml_guide).order_by("-number").first()
+    ReviewState.objects.create(user=learner, question=last, due=timezone.now(), phase=2)
+    body = next_question(api, mode="today").json()
+    assert body["mode"] == "today"
+    assert body["question"]["id"] == last.pk

@@ -26,7 +26,7 @@ def test_the_practise_page_offers_every_mode(learner_client, ml_guide, django_as
     with django_assert_max_num_queries(14):
         html = learner_client.get("/practice/").content.decode()
     for label in ["Due reviews", "Learn new", "Topic", "Weakest topics", "Mistakes", "Mock interview"]:
-        assert f"<h2>{label}</h2>" in html
+        assert f"<h3>{label}</h3>" in html
     assert "10 for today" in html
 
 
@@ -65,7 +65,11 @@ def test_reveal_shows_both_answers_ticks_key_points_and_previews_intervals(learn
     assert re.search(r'name="key_points" value="\d+" id="key-point-\d+" checked', html)
     assert re.search(r"Coverage: \d of \d key points", html)
     for label in ["Again", "Hard", "Good", "Easy"]:
-        assert re.search(rf">{label} · \d+ (min|h|days?|mo)</button>", html)
+        assert re.search(
+            rf'<span class="rating-label">{label}</span><span class="visually-hidden"> · </span>'
+            rf'<span class="rating-interval">\d+ (min|h|days?|mo)</span>',
+            html,
+        )
     assert 'class="rating rating-' in html and " suggested" in html
 
 

@@ -26,6 +26,7 @@ from interview.services import mentoring as mentoring_service
 from interview.services import practice as practice_service
 
 API_MODES = [
+    PracticeMode.TODAY,
     PracticeMode.DUE,
     PracticeMode.NEW,
     PracticeMode.TOPIC,

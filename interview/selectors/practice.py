@@ -10,6 +10,7 @@ from accounts.models import User
 from interview.models import (
     Assignment,
     Attempt,
+    PracticeMode,
     PracticeSession,
     Question,
     Rating,
@@ -18,8 +19,10 @@ from interview.models import (
     Topic,
 )
 from interview.selectors.learning import (
+    TodayCounts,
     daily_budget,
     due_filter,
+    today_counts,
     today_start,
     unseen_questions,
     weakest_topics,
@@ -157,6 +160,7 @@ class SessionSummary:
     topics: list[Topic]
     next_due: datetime | None
     due_within_a_day: int
+    not_reached: int = 0  # questions of a session finished early that were never shown (a repeat is not one)
 
 
 def session_summary(session: PracticeSession, now: datetime) -> SessionSummary:
@@ -180,6 +184,7 @@ def session_summary(session: PracticeSession, now: datetime) -> SessionSummary:
         topics=topics,
         next_due=upcoming["next_due"],
         due_within_a_day=upcoming["within_a_day"],
+        not_reached=len(set(session.queue[session.position :]) - set(session.queue[: session.position])),
     )
 
 
@@ -191,6 +196,52 @@ def sessions_of(user: User) -> QuerySet[PracticeSession]:
 def attempts_of(user: User) -> QuerySet[Attempt]:
     """The attempts a user may see here: their own."""
     return Attempt.objects.filter(user=user)
+
+
+def session_to_continue(user: User, now: datetime) -> PracticeSession | None:
+    """The user's latest session started today on the site that still has questions left, if any.
+
+    Sessions over the API and mock interviews (whose clock has run on) are not offered; a finished one never.
+    """
+    sessions = PracticeSession.objects.filter(
+        user=user, via_api=False, finished_at__isnull=True, started_at__gte=today_start(user, now)
+    ).exclude(mode=PracticeMode.MOCK)
+    for session in sessions.order_by("-started_at", "-pk")[:5]:
+        if session.remaining:
+            return session
+    return None
+
+
+NOTHING_LEFT_TODAY = "Nothing is left for today within your daily limits: come back tomorrow, or pick a topic or a mock interview."
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """The one obvious thing to do next: continue a session, else start today's (or why there is none)."""
+
+    session_to_continue: PracticeSession | None
+    due: int  # due reviews within today's review limit
+    new: int  # unseen questions within today's new limit
+    why_not: str  # why today's session has nothing in it ("" when it has)
+
+
+def next_step(
+    user: User,
+    now: datetime,
+    today: TodayCounts | None = None,
+    *,
+    within_limits: tuple[int, int] | None = None,
+) -> NextStep:
+    """What "Continue your session" and "Start today's session" offer (the queue rule is services.practice's).
+
+    ``within_limits``: today's due reviews and new questions within the limits, when the caller has them.
+    """
+    if within_limits is None:
+        today = today or today_counts(user, now)
+        within_limits = (today.due_within_limit, today.new_within_limit)
+    due, new = within_limits
+    why_not = "" if due or new else NOTHING_LEFT_TODAY
+    return NextStep(session_to_continue=session_to_continue(user, now), due=due, new=new, why_not=why_not)
 
 
 def showing_on_screen(session: PracticeSession) -> Showing | None:

@@ -144,8 +144,17 @@ def _queue_for(
         return _without_buried_siblings(user, _assignment_queue(user, assignment, now, budget.new_left), now)
     # Modes with a limit ask for more, so that the questions siblings bury leave no gap.
     spare = (
-        pick.sibling_link_count() if mode in {PracticeMode.DUE, PracticeMode.NEW, PracticeMode.MOCK} else 0
+        pick.sibling_link_count()
+        if mode in {PracticeMode.TODAY, PracticeMode.DUE, PracticeMode.NEW, PracticeMode.MOCK}
+        else 0
     )
+    if mode == PracticeMode.TODAY:
+        # Due reviews first, then the day's new questions: what "Start today's session" promises.
+        due_queue = pick.due_question_ids(user, now, budget.reviews_left + spare)
+        due = _without_buried_siblings(user, due_queue, now)[: budget.reviews_left]
+        new_queue = pick.new_question_ids(user, topic_ids, budget.new_left + spare)
+        new = [pk for pk in _without_buried_siblings(user, due + new_queue, now) if pk not in set(due)]
+        return due + new[: budget.new_left]
     if mode == PracticeMode.DUE:
         queue = pick.due_question_ids(user, now, budget.reviews_left + spare)
         return _without_buried_siblings(user, queue, now)[: budget.reviews_left]
@@ -244,6 +253,26 @@ def api_session_open(
         if set(session.topics.values_list("pk", flat=True)) == wanted:
             return session
     return session_start(user=user, mode=mode, topics=topics, assignment=assignment, via_api=True, now=now)
+
+
+@transaction.atomic
+def session_finish(*, user: User, session: PracticeSession, now: datetime | None = None) -> PracticeSession:
+    """End a session before its queue runs out: the questions not reached keep their schedule untouched.
+
+    A mock interview skips to the review of the answers given so far (its unanswered question is dropped).
+    """
+    now = now or timezone.now()
+    session = PracticeSession.objects.select_for_update().get(pk=session.pk)
+    if session.user_id != user.pk:
+        raise ValidationError({"session": "This is not your session."})
+    if session.is_mock:
+        # The question on screen, unanswered, goes: the review covers the answers given.
+        Showing.objects.filter(session=session, position__gte=session.position).delete()
+        session.queue = session.queue[: session.position]
+    if session.finished_at is None:
+        session.finished_at = now
+    session.save(update_fields=["queue", "finished_at"])
+    return session
 
 
 @transaction.atomic
@@ -380,6 +409,8 @@ def _attempt_record_locked(
         raise ValidationError({"question": "This token was issued for another question."})
     if Attempt.objects.filter(showing=showing).exists():
         raise ValidationError({"token": "This showing was already rated: get the next question."})
+    if not showing.session.is_mock and showing.session.finished_at is not None:
+        raise ValidationError({"token": "This session is finished: start a new one."})
     if duration_ms is not None and duration_ms < 0:
         raise ValidationError({"duration_ms": "The time spent cannot be negative."})
     if session_is_mock_unanswered(showing):

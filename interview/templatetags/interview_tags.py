@@ -29,6 +29,12 @@ def highlighted(snippet: CodeSnippet) -> SafeString:
 
 
 @register.filter
+def due_within_a_minute(moment: datetime | None) -> bool:
+    """Due now or within the minute: where timeuntil would say "0 minutes"."""
+    return moment is not None and moment - timezone.now() < timedelta(minutes=1)
+
+
+@register.filter
 def duration(milliseconds: int | None) -> str:
     """'42 s', '3 min 5 s', '1 h 2 min'."""
     seconds = round((milliseconds or 0) / 1000)

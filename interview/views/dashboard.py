@@ -10,7 +10,7 @@ from interview.charts import forecast_chart, heatmap, trend_chart
 from interview.filters import AttemptHistoryFilter
 from interview.selectors.dashboard import dashboard_stats, recent_attempts
 from interview.selectors.mentoring import cohorts_joined_by, feedback_for_learner, learner_assignments
-from interview.selectors.practice import attempts_of
+from interview.selectors.practice import attempts_of, next_step
 from interview.views.pagination import paginate
 
 
@@ -23,6 +23,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     weakest = [by_slug[slug] for slug in stats.weakest_topics]
     context = {
         "stats": stats,
+        # The top of the page: templates/interview/includes/practice_next.html.
+        "next_step": next_step(request.user, now, within_limits=(stats.due_now, stats.new_available)),
         "weakest": weakest,
         "heatmap": heatmap(stats.activity, stats.today),
         "trend": trend_chart(stats.trend, stats.today),

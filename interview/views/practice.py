@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -16,6 +17,7 @@ from interview.grading import llm
 from interview.grading.evidence import evidence_rows, highlighted_answer
 from interview.limits import ANSWER_MAX_LENGTH
 from interview.models import (
+    Attempt,
     PracticeMode,
     PracticeSession,
     Question,
@@ -33,6 +35,7 @@ from interview.services.grading import showing_assess, showing_assess_with_llm
 from interview.views.bank import HtmxHttpRequest
 
 TEMPLATE = "interview/practice.html"
+STALE_MESSAGE = "You had already rated that question, so here is where your session is now."
 
 
 def _session_or_404(request: HtmxHttpRequest, pk: int) -> PracticeSession:
@@ -46,6 +49,7 @@ def _render(request: HtmxHttpRequest, partial: str, context: dict) -> HttpRespon
     return render(request, TEMPLATE, {**context, "partial": partial})
 
 
+@never_cache  # "Continue your session" must be current after Back
 @login_required
 @require_safe
 def practice_home(request: HtmxHttpRequest) -> HttpResponse:
@@ -53,6 +57,7 @@ def practice_home(request: HtmxHttpRequest) -> HttpResponse:
     user = request.user
     today = today_counts(user, now)
     context = {
+        "next_step": pick.next_step(user, now, today),
         "start_form": PracticeStartForm(),
         "due_count": today.due_within_limit,
         "new_count": today.new_within_limit,
@@ -108,16 +113,25 @@ def _question_context(session: PracticeSession, showing: Showing, form: AnswerFo
         "showing": showing,
         "question": showing.question,
         "form": form or AnswerForm(initial={"token": showing.token}),
-        "progress": {"done": showing.position, "total": len(session.queue)},
+        "progress": _progress(session, showing),
     }
 
 
+def _progress(session: PracticeSession, showing: Showing) -> dict:
+    total = len(session.queue)
+    return {"done": showing.position, "total": total, "is_last": showing.position + 1 >= total}
+
+
+# Cards are never cached: Back or Forward fetches the card that is current now, not one already rated.
+@never_cache
 @login_required
 @require_safe
 def practice_session(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     session = _session_or_404(request, pk)
     if session.is_mock and session.remaining == 0:
         return _mock_review(request, session)
+    if session.finished_at is not None and not session.is_mock:
+        return redirect("interview:practice-summary", pk=session.pk)
     # The question on screen is a plain read; only a question not shown yet needs the locking service.
     showing = pick.showing_on_screen(session) or practice_service.showing_current(session=session)
     if showing is None:
@@ -131,6 +145,27 @@ def _showing_or_404(session: PracticeSession, token: str) -> Showing:
         session=session,
         token=token,
     )
+
+
+def _stale_showing(
+    request: HtmxHttpRequest, session: PracticeSession, showing: Showing
+) -> HttpResponse | None:
+    """The current card (with a short message) when a page shown earlier is used again, else None.
+
+    Back, Forward or a second tab can bring up a card already rated, or one of a finished session.
+    """
+    if session.is_mock:
+        return None
+    rated = Attempt.objects.filter(showing=showing).exists()
+    if not rated and showing.position == session.position and session.finished_at is None:
+        return None
+    if not request.htmx:
+        messages.info(request, STALE_MESSAGE)
+        return redirect(session)
+    current = None if session.finished_at else practice_service.showing_current(session=session)
+    if current is None:
+        return HttpResponseClientRedirect(reverse("interview:practice-summary", kwargs={"pk": session.pk}))
+    return _render(request, "card", {**_question_context(session, current), "notice": STALE_MESSAGE})
 
 
 def _reveal_context(
@@ -150,10 +185,7 @@ def _reveal_context(
     )
     now = timezone.now()
     state = ReviewState.objects.filter(user=request.user, question=question).first()
-    previews = preview_outcomes(request.user, state, question.pk, now)
-    ratings = [
-        {"value": value, "label": label, "interval": previews[value].label} for value, label in Rating.choices
-    ]
+    ratings = _rating_buttons(request, question.pk, {question.pk: state}, now)
     note = QuestionNote.objects.filter(user=request.user, question=question).first()
     return {
         "session": session,
@@ -170,7 +202,7 @@ def _reveal_context(
         "key_point_rows": _rows_by_point(question, graded),
         "note_form": NoteForm(initial={"text": note.text if note else ""}),
         "flag_form": FlagForm(),
-        "progress": {"done": showing.position, "total": len(session.queue)},
+        "progress": _progress(session, showing),
     }
 
 
@@ -180,28 +212,33 @@ def _rows_by_point(question: Question, graded) -> list[tuple]:
     return [(point, rows.get(point.pk)) for point in question.key_points.all()]
 
 
+@never_cache
 @login_required
 @require_POST
 def practice_reveal(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     session = _session_or_404(request, pk)
     if session.is_mock:
         raise Http404("A mock interview shows the model answers only in its review.")
+    showing = _showing_or_404(session, request.POST.get("token", ""))
+    if stale := _stale_showing(request, session, showing):
+        return stale
     form = AnswerForm(request.POST)
     if not form.is_valid():
-        showing = _showing_or_404(session, request.POST.get("token", ""))
         return _render(request, "card", _question_context(session, showing, form))
-    showing = _showing_or_404(session, form.cleaned_data["token"])
     context = _reveal_context(request, session, showing, form.cleaned_data["answer_text"])
     context["duration_ms"] = form.cleaned_data.get("duration_ms")
     return _render(request, "reveal", context)
 
 
+@never_cache
 @login_required
 @require_POST
 def practice_check(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Coverage and suggested rating for the key points the user ticked (htmx, as boxes change)."""
     session = _session_or_404(request, pk)
     showing = _showing_or_404(session, request.POST.get("token", ""))
+    if (stale := _stale_showing(request, session, showing)) and not request.htmx:
+        return stale
     form = RateForm(request.POST, question=showing.question)
     form.is_valid()
     ticked = form.cleaned_data.get("key_points", [])
@@ -254,18 +291,19 @@ def practice_tools(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return _render(request, "reveal", {**context, "tool_status": status})
 
 
-def _after_answer(request: HtmxHttpRequest, session: PracticeSession) -> HttpResponse:
+def _after_answer(request: HtmxHttpRequest, session: PracticeSession, notice: str = "") -> HttpResponse:
     session.refresh_from_db()
     if not request.htmx:
         return redirect(session)
     if session.is_mock and session.remaining == 0:
         return _mock_review(request, session)
-    showing = practice_service.showing_current(session=session)
+    showing = None if session.finished_at else practice_service.showing_current(session=session)
     if showing is None:
         return HttpResponseClientRedirect(reverse("interview:practice-summary", kwargs={"pk": session.pk}))
-    return _render(request, "card", _question_context(session, showing))
+    return _render(request, "card", {**_question_context(session, showing), "notice": notice})
 
 
+@never_cache
 @login_required
 @require_POST
 def practice_rate(request: HtmxHttpRequest, pk: int) -> HttpResponse:
@@ -288,14 +326,17 @@ def practice_rate(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             duration_ms=form.cleaned_data.get("duration_ms"),
         )
     except ValidationError as error:
-        # Already rated (a double click or a resent form): carry on with the session, saying so only
-        # to a plain form post, where the page reloads anyway.
+        # Already rated (a double click, a resent form, a card brought back by Back): nothing is
+        # recorded twice; the session carries on from where it is, saying why.
+        rated = Attempt.objects.filter(showing=showing).exists()
+        notice = STALE_MESSAGE if rated else " ".join(error.messages)
         if not request.htmx:
-            for message in error.messages:
-                messages.info(request, message)
+            messages.info(request, notice)
+        return _after_answer(request, session, notice=notice)
     return _after_answer(request, session)
 
 
+@never_cache
 @login_required
 @require_POST
 def practice_mock_answer(request: HtmxHttpRequest, pk: int) -> HttpResponse:
@@ -330,21 +371,37 @@ def _mock_review(request: HtmxHttpRequest, session: PracticeSession) -> HttpResp
                 reverse("interview:practice-summary", kwargs={"pk": session.pk})
             )
         return redirect("interview:practice-summary", pk=session.pk)
+    now = timezone.now()
+    states = {
+        state.question_id: state
+        for state in ReviewState.objects.filter(
+            user=request.user, question__in=[showing.question_id for showing in showings]
+        )
+    }
     reviews = []
     for showing in showings:
         graded = showing_assess(showing=showing, answer_text=showing.mock_answer)  # stored at submit
+        rated = _attempt_of(showing)
         reviews.append(
             {
                 "showing": showing,
                 "assessment": graded,
                 "evidence": evidence_rows(graded),
                 "highlighted_answer": highlighted_answer(showing.mock_answer, graded),
-                "rated": _attempt_of(showing),
+                "rated": rated,
+                "key_point_rows": [] if rated else _rows_by_point(showing.question, graded),
+                "ratings": [] if rated else _rating_buttons(request, showing.question_id, states, now),
             }
         )
-    return _render(
-        request, "mock_review", {"session": session, "reviews": reviews, "ratings": Rating.choices}
-    )
+    return _render(request, "mock_review", {"session": session, "reviews": reviews})
+
+
+def _rating_buttons(request: HtmxHttpRequest, question_id: int, states: dict, now) -> list[dict]:
+    """Each rating with when the question would come back after it."""
+    previews = preview_outcomes(request.user, states.get(question_id), question_id, now)
+    return [
+        {"value": value, "label": label, "interval": previews[value].label} for value, label in Rating.choices
+    ]
 
 
 def _attempt_of(showing: Showing):
@@ -354,6 +411,22 @@ def _attempt_of(showing: Showing):
         return None
 
 
+@login_required
+@require_POST
+def practice_finish(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """End the session now and show its summary (a mock interview goes to the review of its answers)."""
+    session = practice_service.session_finish(user=request.user, session=_session_or_404(request, pk))
+    target = (
+        session.get_absolute_url()
+        if session.is_mock
+        else reverse("interview:practice-summary", kwargs={"pk": session.pk})
+    )
+    if request.htmx:
+        return HttpResponseClientRedirect(target)
+    return redirect(target)
+
+
+@never_cache
 @login_required
 @require_safe
 def practice_summary(request: HtmxHttpRequest, pk: int) -> HttpResponse:

@@ -1,6 +1,38 @@
-// Practice session helpers: character counter, keyboard shortcuts, time spent, mock-interview countdown.
+// Practice session helpers: character counter, keyboard shortcuts, time spent, mock-interview countdown,
+// and a draft of the typed answer that survives a reload.
 // Everything here is an enhancement: the forms work without it.
 (() => {
+  // The countdown turns urgent (and says so to screen readers once) in its last seconds.
+  const URGENT_SECONDS = 30;
+  const draftKey = (token) => `practice-draft:${token}`;
+
+  function saveDraft(textarea) {
+    const token = textarea.closest("[data-token]")?.dataset.token;
+    if (!token) return;
+    try {
+      sessionStorage.setItem(draftKey(token), textarea.value);
+    } catch (error) {
+      // Storage full or disabled: the answer is only lost on reload, as before.
+    }
+  }
+
+  function restoreDraft(card, textarea) {
+    try {
+      const draft = sessionStorage.getItem(draftKey(card.dataset.token));
+      if (draft && !textarea.value) textarea.value = draft;
+    } catch (error) {
+      // Storage disabled: nothing to restore.
+    }
+  }
+
+  function clearDraft(token) {
+    try {
+      if (token) sessionStorage.removeItem(draftKey(token));
+    } catch (error) {
+      // Storage disabled: nothing was kept.
+    }
+  }
+
   let startedAt = Date.now();
   let countdown = null;
   // Keys act only once htmx has finished swapping a card in; a key pressed mid-swap could submit twice.
@@ -35,9 +67,16 @@
     if (!timer) return;
     const deadline = Date.now() + Number(timer.dataset.seconds) * 1000;
     const text = timer.querySelector("[data-countdown-text]");
+    const alert = timer.querySelector("[data-countdown-alert]");
     const tick = () => {
       const left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
       text.textContent = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}`;
+      if (left <= URGENT_SECONDS && !timer.classList.contains("timer-urgent")) {
+        timer.classList.add("timer-urgent");
+      }
+      if (left <= URGENT_SECONDS && alert && !alert.textContent) {
+        alert.textContent = `${left} seconds left.`;
+      }
       if (left === 0) {
         clearInterval(countdown);
         const form = card.querySelector("[data-answer-form]");
@@ -49,13 +88,14 @@
   }
 
   function setUp(root) {
+    ready = true;
     const card = root.id === "practice-card" ? root : root.querySelector?.("#practice-card");
     if (!card) return;
-    ready = true;
     if (card.dataset.card === "question") {
       startedAt = Date.now();
       const textarea = card.querySelector("textarea");
       if (textarea) {
+        restoreDraft(card, textarea);
         updateCounter(textarea);
         textarea.focus();
       }
@@ -74,11 +114,18 @@
 
   document.addEventListener("input", (event) => {
     if (event.target.matches("textarea[id]")) updateCounter(event.target);
+    if (event.target.matches("#id_answer_text")) saveDraft(event.target);
   });
 
   document.addEventListener("submit", (event) => {
     const duration = event.target.querySelector("[data-duration]");
     if (duration && !duration.value) duration.value = String(Date.now() - startedAt);
+    // A rated answer (or a mock answer handed in) is recorded: its draft is done with.
+    const card = event.target.closest("#practice-card");
+    const rated = event.target.id === "rate-form" && event.submitter?.name === "rating";
+    if (card && (rated || (card.hasAttribute("data-mock") && event.target.matches("[data-answer-form]")))) {
+      clearDraft(event.target.querySelector("input[name=token]")?.value);
+    }
   }, true);
 
   document.addEventListener("keydown", (event) => {
@@ -115,9 +162,10 @@
   document.addEventListener("htmx:beforeRequest", () => {
     ready = false;
   });
-  // htmx:load comes after htmx has processed the new content, so its buttons are wired up by then.
+  // htmx:load comes after htmx has processed the new content, so its buttons are wired up by then;
+  // a key pressed between the swap and then would post the form without htmx.
   document.addEventListener("htmx:load", (event) => setUp(event.target));
-  document.addEventListener("htmx:afterRequest", () => {
-    ready = true;
+  document.addEventListener("htmx:afterRequest", (event) => {
+    if (!event.detail.successful) ready = true;
   });
 })();
