@@ -117,10 +117,12 @@ def test_days_follow_the_users_time_zone_around_midnight(learner, ml_guide):
     assert stats.streak_days == 2
 
 
-def test_a_new_user_sees_an_empty_state_leading_to_a_first_session(learner_client, ml_guide):
+def test_a_new_user_sees_one_way_to_start_and_what_practice_does(learner_client, ml_guide):
     html = learner_client.get("/dashboard/").content.decode()
-    assert "Start your first practice session" in html
-    assert '<input type="hidden" name="mode" value="new">' in html
+    assert html.count('class="cta"') == 1  # "Start today's session", no second primary button below it
+    assert '<input type="hidden" name="mode" value="today">' in html
+    assert "How practice works" in html
+    assert "Or practise:" not in html  # the other modes wait until there is something to review
     assert "How is this computed?" in html
 
 
@@ -146,6 +148,9 @@ def test_a_busy_users_dashboard_shows_every_part(learner_client, learner, ml_gui
         assert text in html, text
     assert re.search(r"<title>\w{3} \d+ \w{3} \d{4}: 1 attempt</title>", html)
     assert "<script" not in html.split("</head>")[1]
+    # One primary action, the other modes right under it as small buttons, then the figures.
+    assert html.index("Start today's session") < html.index("Or practise:") < html.index("Due now")
+    assert html.count('class="cta"') == 1
 
 
 def test_the_page_and_the_api_show_the_same_numbers(learner_client, learner, ml_guide):
@@ -160,7 +165,7 @@ def test_the_page_and_the_api_show_the_same_numbers(learner_client, learner, ml_
     assert f"<dt>Due now</dt><dd>{api['due_now']}</dd>" in html
     assert f"<dt>New available today</dt><dd>{api['new_available']}</dd>" in html
     assert f"<dt>Readiness</dt><dd>{api['readiness']}%</dd>" in html
-    assert f"<dt>Streak</dt><dd>{api['streak_days']} day" in html
+    assert f"<dt>Streak</dt><dd>{api['streak_days']} <small class=\"muted\">day" in html
     assert f"<dd>{api['today_count']} <small" in html
     assert f"<strong>{api['readiness_forecast']}%</strong>" in html
     for topic in api["topics"]:
@@ -381,7 +386,7 @@ def test_a_new_learner_with_an_interview_date_sees_a_plan(learner_client, learne
     )
     assert stats["reviews_per_day_needed"] >= 1
     html = learner_client.get("/dashboard/").content.decode()
-    assert "Start your first practice session" in html
+    assert "How practice works" in html
     plan = re.search(r'<p class="notice plan" id="plan">(.*?)</p>', html, re.S).group(1)
     assert " ".join(re.sub(r"<[^>]+>", "", plan).split()) == (
         f"21 days to your interview: 10 new questions a day for 5 days and about "
