@@ -165,7 +165,7 @@ def test_the_page_and_the_api_show_the_same_numbers(learner_client, learner, ml_
     assert f"<dt>Due now</dt><dd>{api['due_now']}</dd>" in html
     assert f"<dt>New available today</dt><dd>{api['new_available']}</dd>" in html
     assert f"<dt>Readiness</dt><dd>{api['readiness']}%</dd>" in html
-    assert f"<dt>Streak</dt><dd>{api['streak_days']} <small class=\"muted\">day" in html
+    assert f'<dt>Streak</dt><dd>{api["streak_days"]} <small class="muted">day' in html
     assert f"<dd>{api['today_count']} <small" in html
     assert f"<strong>{api['readiness_forecast']}%</strong>" in html
     for topic in api["topics"]:
