@@ -1,6 +1,7 @@
 """The interview-date rule: final reviews on the mornings of the last three days for questions that would
 fall below the interview-day target; the preference; the rating buttons' preview."""
 
+import re
 import zoneinfo
 from datetime import date, datetime, timedelta
 from datetime import timezone as dt_timezone
@@ -159,9 +160,14 @@ def test_the_reveal_page_shows_the_capped_button(client: Client, candidate, ml_g
     session = session_start(user=candidate, mode=PracticeMode.NEW)
     showing = showing_current(session=session)
     html = client.post(
-        f"/practice/{session.pk}/reveal/", {"answer_text": "x", "token": showing.token}
+        f"/practice/{session.pk}/reveal/", {"answer_text": "x", "token": showing.token}, follow=True
     ).content.decode()
-    assert "Easy · before your interview" in html
+    # The button reads "Easy · before your interview" to a screen reader (the dot is visually hidden).
+    assert re.search(
+        r'rating-label">Easy</span><span class="visually-hidden"> · </span>'
+        r'<span class="rating-interval">before your interview</span>',
+        html,
+    )
 
 
 # The preference ----------------------------------------------------------------------------------------

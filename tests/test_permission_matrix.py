@@ -142,7 +142,9 @@ MATRIX: dict[str, list[Case]] = {
     ],
     "interview:practice-session": [Case("GET", lambda w: f"/practice/{w['session'].pk}/", owner())],
     "interview:practice-reveal": [
-        Case("POST", lambda w: f"/practice/{w['session'].pk}/reveal/", owner(), token_data)
+        Case("POST", lambda w: f"/practice/{w['session'].pk}/reveal/", owner(302), token_data),
+        # Without a reveal sent from this browser, the page sends the owner back to the card.
+        Case("GET", lambda w: f"/practice/{w['session'].pk}/reveal/", owner(302)),
     ],
     "interview:practice-check": [
         Case("POST", lambda w: f"/practice/{w['session'].pk}/check/", owner(), token_data)

@@ -172,7 +172,8 @@ def test_start_todays_session_is_the_first_action_of_the_practice_page_and_the_d
         assert "10 new questions." in html
         # Before any other practice form on the page.
         assert html.index('value="today"') < min(
-            html.index(f'value="{mode}"') for mode in ["new", "due", "mock"] if f'value="{mode}"' in html
+            (html.index(f'value="{mode}"') for mode in ["new", "due", "mock"] if f'value="{mode}"' in html),
+            default=len(html),  # a new learner's dashboard offers no other mode yet
         )
 
 
@@ -225,7 +226,9 @@ def test_finish_session_is_a_post_on_every_card_and_an_htmx_redirect(learner_cli
     html = learner_client.get(url).content.decode()
     assert f'<form method="post" action="{url}finish/" class="finish-form">' in html
     token = token_on(html)
-    reveal = learner_client.post(url + "reveal/", {"token": token, "answer_text": "x"}).content.decode()
+    reveal = learner_client.post(
+        url + "reveal/", {"token": token, "answer_text": "x"}, follow=True
+    ).content.decode()
     assert ">Finish session</button>" in reveal
     assert learner_client.get(url + "finish/").status_code == 405
 
@@ -249,7 +252,7 @@ def test_cards_are_never_cached_so_back_and_forward_fetch_the_current_one(learne
     response = learner_client.get(url)
     assert "no-store" in response["Cache-Control"]
     token = token_on(response.content.decode())
-    reveal = learner_client.post(url + "reveal/", {"token": token, "answer_text": ""})
+    reveal = learner_client.post(url + "reveal/", {"token": token, "answer_text": ""}, follow=True)
     assert "no-store" in reveal["Cache-Control"]
     assert "no-store" in learner_client.get("/practice/")["Cache-Control"]
 
@@ -355,3 +358,42 @@ def test_finishing_a_mock_interview_early_goes_to_the_review_of_the_answers_give
     review = learner_client.get(url).content.decode()
     assert "Mock interview: review your answers" in review
     assert review.count('class="card mock-answer"') == 1
+
+
+def test_without_javascript_the_reveal_redirects_to_a_page_that_back_can_reopen(learner_client, ml_guide):
+    url = start(learner_client)
+    token = token_on(learner_client.get(url).content.decode())
+
+    sent = learner_client.post(url + "reveal/", {"token": token, "answer_text": "Labelled data."})
+    assert sent.status_code == 302 and sent["Location"] == url + "reveal/"
+    for _ in range(2):  # the page and its reload: the typed answer, the model answer, no resubmission
+        page = learner_client.get(url + "reveal/")
+        html = page.content.decode()
+        assert (
+            'data-card="reveal"' in html and "Labelled data." in html and "no-store" in page["Cache-Control"]
+        )
+    assert token_on(html) == token
+
+    rated = learner_client.post(url + "rate/", {"token": token, "rating": Rating.GOOD, "answer_text": "x"})
+    assert rated.status_code == 302 and rated["Location"] == url
+    # Back to the reveal of the question just rated: the current card, saying why, and nothing recorded twice.
+    back = learner_client.get(url + "reveal/")
+    assert back.status_code == 302 and back["Location"] == url
+    html = learner_client.get(url).content.decode()
+    assert "You had already rated that question" in html and "question 2 of 10" in html
+    assert Attempt.objects.count() == 1
+
+
+def test_the_reveal_page_without_a_reveal_sent_goes_to_the_card(learner_client, ml_guide):
+    url = start(learner_client)
+    assert learner_client.get(url + "reveal/")["Location"] == url
+    mock = start(learner_client, mode="mock")
+    assert learner_client.get(mock + "reveal/").status_code == 404
+
+
+def test_with_htmx_the_reveal_still_answers_with_the_card_in_place(learner_client, ml_guide):
+    url = start(learner_client)
+    token = token_on(learner_client.get(url).content.decode())
+    response = learner_client.post(url + "reveal/", {"token": token, "answer_text": "x"}, headers=HTMX)
+    assert response.status_code == 200
+    assert response.content.decode().lstrip().startswith('<section id="practice-card"')

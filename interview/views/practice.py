@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
 from interview.forms import AnswerForm, FlagForm, NoteForm, PracticeStartForm, RateForm
@@ -212,21 +212,49 @@ def _rows_by_point(question: Question, graded) -> list[tuple]:
     return [(point, rows.get(point.pk)) for point in question.key_points.all()]
 
 
+# Without JavaScript the reveal is Post/Redirect/Get: the typed answer waits in the user's session and the
+# browser lands on a GET page, so Back after rating never meets "Confirm form resubmission".
+REVEALED_KEY = "practice_revealed"
+
+
 @never_cache
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def practice_reveal(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     session = _session_or_404(request, pk)
     if session.is_mock:
         raise Http404("A mock interview shows the model answers only in its review.")
+    if request.method == "GET":
+        return _revealed_page(request, session)
     showing = _showing_or_404(session, request.POST.get("token", ""))
     if stale := _stale_showing(request, session, showing):
         return stale
     form = AnswerForm(request.POST)
     if not form.is_valid():
         return _render(request, "card", _question_context(session, showing, form))
+    if not request.htmx:
+        request.session[REVEALED_KEY] = {
+            "session": session.pk,
+            "token": showing.token,
+            "answer_text": form.cleaned_data["answer_text"],
+            "duration_ms": form.cleaned_data.get("duration_ms"),
+        }
+        return redirect("interview:practice-reveal", pk=session.pk)
     context = _reveal_context(request, session, showing, form.cleaned_data["answer_text"])
     context["duration_ms"] = form.cleaned_data.get("duration_ms")
+    return _render(request, "reveal", context)
+
+
+def _revealed_page(request: HtmxHttpRequest, session: PracticeSession) -> HttpResponse:
+    """The reveal of the answer last sent without JavaScript; once it is rated (Back), the current card."""
+    revealed = request.session.get(REVEALED_KEY) or {}
+    if revealed.get("session") != session.pk:
+        return redirect(session)
+    showing = _showing_or_404(session, revealed.get("token", ""))
+    if stale := _stale_showing(request, session, showing):
+        return stale
+    context = _reveal_context(request, session, showing, revealed.get("answer_text", ""))
+    context["duration_ms"] = revealed.get("duration_ms")
     return _render(request, "reveal", context)
 
 

@@ -208,6 +208,10 @@ def test_without_javascript_a_session_starts_reveals_rates_and_finishes(browser:
     page.get_by_role("button", name="Reveal answer").click()
     page.get_by_role("button", name=re.compile(r"^Good · ")).click()
     expect(page.get_by_text("question 2 of 5")).to_be_visible()
+    # Back lands on a page, not on "Confirm form resubmission": the reveal was a redirect to a GET.
+    page.go_back()
+    expect(page.get_by_text("You had already rated that question")).to_be_visible()
+    expect(page.get_by_text("question 2 of 5")).to_be_visible()
     page.goto(live_server.url + "/dashboard/")
     page.get_by_role("link", name="Continue your session (4 left)").click()
     page.get_by_role("button", name="Finish session").click()
