@@ -12,7 +12,7 @@ from django.utils import timezone
 from interview.forecast import schedule_forecast
 from interview.models import Attempt, PracticeMode, Question, Rating, ReviewState
 from interview.selectors.dashboard import dashboard_stats, streak_from
-from interview.templatetags.interview_tags import ago, percent
+from interview.templatetags.interview_tags import ago, percent, until
 from tests.factories import attempt_history
 
 pytestmark = pytest.mark.django_db
@@ -203,6 +203,20 @@ def test_a_share_is_shown_as_a_whole_percentage(share, shown):
 )
 def test_a_moment_reads_just_now_then_in_its_largest_unit(before, shown):
     assert ago(NOW - before, NOW) == shown
+
+
+@pytest.mark.parametrize(
+    ("after", "shown"),
+    [
+        (-timedelta(hours=2), "now"),  # overdue is due now
+        (timedelta(0), "now"),
+        (timedelta(seconds=59), "now"),
+        (timedelta(minutes=10, seconds=5), "in 10\xa0minutes"),
+        (timedelta(days=3, hours=20), "in 3\xa0days"),
+    ],
+)
+def test_a_moment_to_come_reads_now_then_in_its_largest_unit(after, shown):
+    assert until(NOW + after, NOW) == shown
 
 
 def test_the_dashboard_shows_whole_percentages_and_just_now(learner_client, learner, ml_guide):

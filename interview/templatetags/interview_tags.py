@@ -5,7 +5,7 @@ from django import template
 from django.utils import timezone
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timesince import timesince
+from django.utils.timesince import timesince, timeuntil
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
@@ -29,9 +29,9 @@ def highlighted(snippet: CodeSnippet) -> SafeString:
 
 
 @register.filter
-def due_within_a_minute(moment: datetime | None) -> bool:
+def due_within_a_minute(moment: datetime | None, now: datetime | None = None) -> bool:
     """Due now or within the minute: where timeuntil would say "0 minutes"."""
-    return moment is not None and moment - timezone.now() < timedelta(minutes=1)
+    return moment is not None and moment - (now or timezone.now()) < timedelta(minutes=1)
 
 
 @register.filter
@@ -60,6 +60,17 @@ def ago(moment: datetime, now: datetime | None = None) -> str:
     if now - moment < timedelta(minutes=1):
         return "just now"
     return f"{timesince(moment, now, depth=1)} ago"
+
+
+@register.filter
+def until(moment: datetime | None, now: datetime | None = None) -> str:
+    """The future twin of ``ago``: 'now' within the minute, then the largest unit only: 'in 3 days'."""
+    if moment is None:
+        return ""
+    now = now or timezone.now()
+    if due_within_a_minute(moment, now):
+        return "now"
+    return f"in {timeuntil(moment, now, depth=1)}"
 
 
 @register.filter
