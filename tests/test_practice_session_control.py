@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from interview.grading.assessment import AGAIN_BELOW, HARD_BELOW
 from interview.models import Attempt, PracticeMode, PracticeSession, Question, Rating, ReviewState, Showing
 from interview.selectors.practice import next_step, session_to_continue
 from interview.services.practice import (
@@ -397,3 +398,24 @@ def test_with_htmx_the_reveal_still_answers_with_the_card_in_place(learner_clien
     response = learner_client.post(url + "reveal/", {"token": token, "answer_text": "x"}, headers=HTMX)
     assert response.status_code == 200
     assert response.content.decode().lstrip().startswith('<section id="practice-card"')
+
+
+def test_the_mock_review_gives_the_page_the_bands_of_the_suggestion_and_the_server_decides_on_submit(
+    learner_client, learner, ml_guide
+):
+    url = learner_client.post("/practice/start/", {"mode": "mock", "question_count": 1})["Location"]
+    token = token_on(learner_client.get(url).content.decode())
+    learner_client.post(url + "answer/", {"token": token, "answer_text": "Nothing useful."})
+    review = learner_client.get(url).content.decode()
+    # The script reads the server's bands from the form, never its own copy of the numbers.
+    assert f'data-again-below="{AGAIN_BELOW}" data-hard-below="{HARD_BELOW}"' in review
+    assert "data-suggestion-status" in review
+    points = re.findall(r'name="key_points" value="(\d+)"', review)
+
+    learner_client.post(
+        url + "rate/",
+        {"token": token, "rating": Rating.HARD, "key_points": points, "key_points_sent": "1"},
+    )
+    attempt = Attempt.objects.get(user=learner)
+    assert attempt.suggested_rating == Rating.GOOD  # all ticked: Good, whatever the page showed
+    assert attempt.rating == Rating.HARD  # the learner's choice wins

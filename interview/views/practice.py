@@ -14,6 +14,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from interview.forms import AnswerForm, FlagForm, NoteForm, PracticeStartForm, RateForm
 from interview.grading import llm
+from interview.grading.assessment import AGAIN_BELOW, HARD_BELOW
 from interview.grading.evidence import evidence_rows, highlighted_answer
 from interview.limits import ANSWER_MAX_LENGTH
 from interview.models import (
@@ -421,7 +422,11 @@ def _mock_review(request: HtmxHttpRequest, session: PracticeSession) -> HttpResp
                 "ratings": [] if rated else _rating_buttons(request, showing.question_id, states, now),
             }
         )
-    return _render(request, "mock_review", {"session": session, "reviews": reviews})
+    # The bands of the suggestion from ticks, so the page can follow the ticks with the server's own rule.
+    bands = {"again_below": AGAIN_BELOW, "hard_below": HARD_BELOW}
+    return _render(
+        request, "mock_review", {"session": session, "reviews": reviews, "suggestion_bands": bands}
+    )
 
 
 def _rating_buttons(request: HtmxHttpRequest, question_id: int, states: dict, now) -> list[dict]:

@@ -112,6 +112,39 @@
     }
   }
 
+  // Mock review: the suggested rating follows the ticks, by the server's rule (suggested_rating_from_ticks)
+  // with its bands read from the form; the server still decides what is stored when the answer is rated.
+  function suggestionFromTicks(form) {
+    const boxes = form.querySelectorAll("input[name=key_points]");
+    const ticked = form.querySelectorAll("input[name=key_points]:checked").length;
+    const coverage = boxes.length ? Math.round((ticked / boxes.length) * 10000) / 10000 : 0;  // coverage_of
+    if (coverage < Number(form.dataset.againBelow)) return 1;
+    if (coverage < Number(form.dataset.hardBelow)) return 2;
+    return 3;
+  }
+
+  function showSuggestion(form) {
+    const suggested = String(suggestionFromTicks(form));
+    form.querySelectorAll("button[name=rating]").forEach((button) => {
+      const isSuggested = button.value === suggested;
+      button.classList.toggle("suggested", isSuggested);
+      button.querySelector(".rating-suggested")?.remove();
+      if (isSuggested) {
+        const tag = document.createElement("span");
+        tag.className = "rating-suggested";
+        tag.textContent = "Suggested";
+        button.querySelector(".rating-interval").after(tag);
+        const status = form.querySelector("[data-suggestion-status]");
+        if (status) status.textContent = `Suggested rating: ${button.querySelector(".rating-label").textContent}.`;
+      }
+    });
+  }
+
+  document.addEventListener("change", (event) => {
+    const form = event.target.closest("form[data-suggest-from-ticks]");
+    if (form && event.target.name === "key_points") showSuggestion(form);
+  });
+
   document.addEventListener("input", (event) => {
     if (event.target.matches("textarea[id]")) updateCounter(event.target);
     if (event.target.matches("#id_answer_text")) saveDraft(event.target);

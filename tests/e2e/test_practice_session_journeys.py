@@ -6,7 +6,8 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from interview.models import Attempt, PracticeSession
+from interview.grading.assessment import coverage_of, suggested_rating_from_ticks
+from interview.models import Attempt, PracticeSession, Rating
 from tests.e2e.helpers import WIDTHS, axe_violations, new_page, signed_in_context
 from tests.factories import UserFactory
 
@@ -149,6 +150,41 @@ def test_the_mock_countdown_turns_urgent_and_the_last_question_has_finish(
     expect(page.get_by_role("group", name="Rate this answer")).to_have_count(1)
     attempt = Attempt.objects.get(user=kai)
     assert attempt.rating == 3 and len(attempt.key_points_covered) == 1
+
+
+def test_the_mock_review_suggestion_follows_the_ticks_as_the_server_would(
+    page_of_kai: Page, live_server, kai
+):
+    page = page_of_kai
+    page.goto(live_server.url + "/practice/")
+    page.locator("#mock-count").fill("1")
+    page.get_by_role("button", name="Start a mock interview").click()
+    page.get_by_label("Your answer").fill("I do not know.")
+    page.get_by_role("button", name="Finish", exact=True).click()
+    review = page.locator(".mock-answer").first
+    expect(review.get_by_role("group", name="Rate this answer")).to_be_visible()
+    boxes = review.locator("input[name=key_points]")
+    total = boxes.count()
+    assert total >= 2
+    for box in boxes.all():  # "I do not know." covers none, so ticking changes the suggestion
+        box.check()
+    # From every box ticked to none, each step checked against the server's own rule.
+    for ticked in range(total, -1, -1):
+        if ticked < total:
+            boxes.nth(ticked).uncheck()
+        label = Rating(suggested_rating_from_ticks(coverage_of(ticked, total))).label
+        suggested = review.locator("button.rating.suggested")
+        expect(suggested).to_have_count(1)
+        expect(suggested.locator(".rating-label")).to_have_text(label)
+        expect(suggested.locator(".rating-suggested")).to_have_text("Suggested")
+        expect(review.locator(".rating-suggested")).to_have_count(1)
+        expect(review.locator("[data-suggestion-status]")).to_have_text(f"Suggested rating: {label}.")
+    for box in boxes.all():
+        box.check()
+    review.get_by_role("button", name=re.compile(r"^Hard · ")).click()
+    expect(page).to_have_url(re.compile(r"/practice/\d+/summary/$"))
+    attempt = Attempt.objects.get(user=kai)
+    assert (attempt.rating, attempt.suggested_rating) == (Rating.HARD, Rating.GOOD)
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
