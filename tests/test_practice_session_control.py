@@ -419,3 +419,11 @@ def test_the_mock_review_gives_the_page_the_bands_of_the_suggestion_and_the_serv
     attempt = Attempt.objects.get(user=learner)
     assert attempt.suggested_rating == Rating.GOOD  # all ticked: Good, whatever the page showed
     assert attempt.rating == Rating.HARD  # the learner's choice wins
+
+
+def test_the_practice_page_has_one_primary_button_and_no_zero_count_sentence(learner_client, ml_guide):
+    html = learner_client.get("/practice/").content.decode()
+    assert html.count('class="cta"') == 1  # Start today's session; every other mode is a secondary button
+    assert 'class="button-secondary" disabled aria-describedby="due-why">Review due questions' in html
+    assert "0 questions due now" not in html
+    assert "Questions whose review has come, most overdue first." in html
