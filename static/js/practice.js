@@ -117,7 +117,7 @@
   function suggestionFromTicks(form) {
     const boxes = form.querySelectorAll("input[name=key_points]");
     const ticked = form.querySelectorAll("input[name=key_points]:checked").length;
-    const coverage = boxes.length ? Math.round((ticked / boxes.length) * 10000) / 10000 : 0;  // coverage_of
+    const coverage = boxes.length ? Number((ticked / boxes.length).toFixed(4)) : 0;  // as coverage_of rounds
     if (coverage < Number(form.dataset.againBelow)) return 1;
     if (coverage < Number(form.dataset.hardBelow)) return 2;
     return 3;
