@@ -159,7 +159,7 @@ MATRIX: dict[str, list[Case]] = {
         Case(
             "POST",
             lambda w: f"/practice/{w['session'].pk}/tools/",
-            owner(),
+            owner(302),
             lambda w: {**token_data(w), "tool": "note", "note": "Mine."},
         )
     ],

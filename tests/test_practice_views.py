@@ -289,11 +289,14 @@ def test_saving_a_note_from_the_reveal_without_javascript_keeps_the_answer_and_t
             "note": "Revise this",
         },
     )
-    html = response.content.decode()
-    assert response.status_code == 200
+    # Post/Redirect/Get: the reveal page again, so Back after rating never asks to resend the form.
+    assert response.status_code == 302 and response["Location"] == url + "reveal/"
+    html = learner_client.get(url + "reveal/").content.decode()
     assert "Note saved." in html and "my careful answer" in html
     assert f'value="{first_point.pk}" id="key-point-{first_point.pk}" checked' in html
     assert QuestionNote.objects.get(user=learner, question=question).text == "Revise this"
+    reloaded = learner_client.get(url + "reveal/").content.decode()
+    assert "Note saved." not in reloaded and "my careful answer" in reloaded  # the status is said once
 
 
 def test_each_practice_step_runs_a_bounded_number_of_queries(

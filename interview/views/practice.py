@@ -254,8 +254,13 @@ def _revealed_page(request: HtmxHttpRequest, session: PracticeSession) -> HttpRe
     showing = _showing_or_404(session, revealed.get("token", ""))
     if stale := _stale_showing(request, session, showing):
         return stale
-    context = _reveal_context(request, session, showing, revealed.get("answer_text", ""))
+    context = _reveal_context(
+        request, session, showing, revealed.get("answer_text", ""), ticked=revealed.get("ticked")
+    )
     context["duration_ms"] = revealed.get("duration_ms")
+    if status := revealed.pop("tool_status", ""):  # said once, not again on reload
+        request.session.modified = True
+        context["tool_status"] = status
     return _render(request, "reveal", context)
 
 
@@ -310,14 +315,16 @@ def practice_tools(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         return HttpResponse(status)
     form = RateForm(request.POST, question=question)
     form.is_valid()
-    context = _reveal_context(
-        request,
-        session,
-        showing,
-        request.POST.get("answer_text", "")[:ANSWER_MAX_LENGTH],
-        ticked=form.cleaned_data.get("key_points", []) if "key_points_sent" in request.POST else None,
-    )
-    return _render(request, "reveal", {**context, "tool_status": status})
+    # Back to the reveal page (Post/Redirect/Get), with the answer and the ticks as they were on screen.
+    request.session[REVEALED_KEY] = {
+        "session": session.pk,
+        "token": showing.token,
+        "answer_text": request.POST.get("answer_text", "")[:ANSWER_MAX_LENGTH],
+        "duration_ms": form.cleaned_data.get("duration_ms"),
+        "ticked": form.cleaned_data.get("key_points", []) if "key_points_sent" in request.POST else None,
+        "tool_status": status,
+    }
+    return redirect("interview:practice-reveal", pk=session.pk)
 
 
 def _after_answer(request: HtmxHttpRequest, session: PracticeSession, notice: str = "") -> HttpResponse:

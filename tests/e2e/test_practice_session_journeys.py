@@ -242,6 +242,11 @@ def test_without_javascript_a_session_starts_reveals_rates_and_finishes(browser:
     page.get_by_role("button", name="Start today's session").click()
     page.get_by_label("Your answer").fill("Labelled data.")
     page.get_by_role("button", name="Reveal answer").click()
+    page.get_by_text("Note or report this question").click()
+    page.get_by_label("Your private note").fill("Revise the definitions.")
+    page.get_by_role("button", name="Save note").click()
+    expect(page.get_by_text("Note saved.")).to_be_visible()
+    expect(page.locator(".your-answer")).to_contain_text("Labelled data.")
     page.get_by_role("button", name=re.compile(r"^Good · ")).click()
     expect(page.get_by_text("question 2 of 5")).to_be_visible()
     # Back lands on a page, not on "Confirm form resubmission": the reveal was a redirect to a GET.
