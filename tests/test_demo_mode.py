@@ -68,7 +68,9 @@ def test_the_demo_history_spans_two_weeks_and_agrees_with_the_schedule(ml_guide)
     states = ReviewState.objects.filter(user=demo)
     assert {state.question_id for state in states} == set(per_question)
     for state in states:
-        latest = attempts.get(question_id=state.question_id, created_at=per_question[state.question_id]["latest"])
+        latest = attempts.get(
+            question_id=state.question_id, created_at=per_question[state.question_id]["latest"]
+        )
         assert state.reviews == per_question[state.question_id]["answers"]
         assert state.due == latest.due_after and state.last_review == latest.created_at
         assert state.last_rating == latest.rating
