@@ -116,7 +116,9 @@ def test_the_two_factor_code_page_logs_in_and_cancel_is_secondary():
     client.post("/accounts/login/", {"login": user.email, "password": PASSWORD})
     page = re.sub(r"\s+", " ", client.get("/accounts/2fa/authenticate/").content.decode())
     assert re.search(r'<button type="submit" > Log in </button>', page)
-    assert re.search(r'<button class="button-secondary" form="logout-from-stage" type="submit" > Cancel', page)
+    assert re.search(
+        r'<button class="button-secondary" form="logout-from-stage" type="submit" > Cancel', page
+    )
 
 
 def test_the_two_factor_tab_is_highlighted_on_the_two_factor_pages():
@@ -130,4 +132,6 @@ def test_turning_off_two_factor_looks_destructive():
     client = Client()
     client.force_login(two_factor_user())
     page = re.sub(r"\s+", " ", client.get("/accounts/2fa/").content.decode())
-    assert re.search(r'<a href="/accounts/2fa/totp/deactivate/" class="button button-danger" > Turn off </a>', page)
+    assert re.search(
+        r'<a href="/accounts/2fa/totp/deactivate/" class="button button-danger" > Turn off </a>', page
+    )
