@@ -170,6 +170,11 @@ def attempt_counts(total: int, learners: int, rng: random.Random) -> list[int]:
     return counts
 
 
+def is_demo_learner(user: User) -> bool:
+    """The shared demo account, whose address and password stay as they are (see accounts.adapter)."""
+    return user.is_authenticated and user.email == DEMO_LEARNER_EMAIL
+
+
 @transaction.atomic
 def demo_learner_ready(*, now: datetime, scheduler: Scheduler | None = None) -> User:
     """The shared demo learner with two weeks of history up to ``now``, rebuilt when a day old."""

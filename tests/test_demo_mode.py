@@ -138,3 +138,18 @@ def test_the_demo_learner_sees_only_its_own_attempts(ml_guide):
     client = Client()
     client.post("/demo/")
     assert client.get(f"/history/{attempt.pk}/").status_code == 404
+
+
+def test_the_demo_learner_keeps_its_address_and_gets_no_password(ml_guide):
+    client = Client()
+    client.post("/demo/")
+    added = client.post("/accounts/email/", {"action_add": "", "email": "mine@example.com"})
+    assert "sign up for an account of your own" in added.content.decode()
+    set_password = client.post(
+        "/accounts/password/set/",
+        {"password1": "a long new passphrase", "password2": "a long new passphrase"},
+    )
+    assert "sign up for an account of your own" in set_password.content.decode()
+    demo = User.objects.get(email=DEMO_LEARNER_EMAIL)
+    assert not demo.has_usable_password()
+    assert set(demo.emailaddress_set.values_list("email", flat=True)) <= {DEMO_LEARNER_EMAIL}

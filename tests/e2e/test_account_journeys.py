@@ -67,8 +67,8 @@ def test_reset_a_forgotten_password_by_email(page: Page, live_server):
 
     link = re.search(r"http://\S+/accounts/password/reset/key/\S+/", mail.outbox[-1].body)[0]
     page.goto(link)
-    page.get_by_label("New Password:", exact=True).fill(PASSWORD)
-    page.get_by_label("New Password (again):").fill(PASSWORD)
+    page.get_by_label("New password:", exact=True).fill(PASSWORD)
+    page.get_by_label("New password (again):").fill(PASSWORD)
     page.get_by_role("button", name="Change password").click()
     expect(page.get_by_text("Your password is now changed.")).to_be_visible()
 
