@@ -138,6 +138,17 @@ LOGIN_REDIRECT_URL = "interview:dashboard"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupExtraForm"
+# allauth's forms with their labels in sentence case, like the rest of the app.
+ACCOUNT_FORMS = {
+    name: f"accounts.allauth_forms.{form}"
+    for name, form in {
+        "login": "LoginForm",
+        "add_email": "AddEmailForm",
+        "change_password": "ChangePasswordForm",
+        "set_password": "SetPasswordForm",
+        "reset_password_from_key": "ResetPasswordKeyForm",
+    }.items()
+}
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
@@ -332,6 +343,9 @@ MENTOR_IMPORT_MAX_BYTES = env_int("MENTOR_IMPORT_MAX_BYTES", default=200 * 1024)
 MENTOR_IMPORT_MAX_QUESTIONS = env_int("MENTOR_IMPORT_MAX_QUESTIONS", default=200)
 MENTOR_OWN_QUESTIONS_MAX = env_int("MENTOR_OWN_QUESTIONS_MAX", default=1_000)
 MENTOR_IMPORTS_PER_HOUR = env_int("MENTOR_IMPORTS_PER_HOUR", default=10)
+
+# "Try it with a demo learner" on the home and login pages (interview/views/demo.py): on in development.
+DEMO_MODE = env_bool("DEMO_MODE", default=DEBUG)
 
 # FSRS adds a little random spread to long intervals so reviews do not bunch up on one day.
 FSRS_ENABLE_FUZZING = env_bool("FSRS_ENABLE_FUZZING", default=True)

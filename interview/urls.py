@@ -6,6 +6,7 @@ from interview.views import (
     bank,
     cohorts,
     dashboard,
+    demo,
     feedback,
     own_questions,
     practice,
@@ -16,6 +17,7 @@ app_name = "interview"
 
 urlpatterns = [
     path("", bank.home, name="home"),
+    path("demo/", demo.demo_start, name="demo"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("history/", dashboard.history, name="history"),
     path("history/<int:pk>/", attempts.attempt_detail, name="attempt-detail"),

@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from interview.models import Attempt, PracticeMode, Rating, Topic
+from interview.models import Attempt, Guide, PracticeMode, Rating, Topic
 from interview.services import mentoring as service
 from interview.services.practice import attempt_record, session_start, showing_current
 from tests.builders import assigned_cohort
@@ -29,7 +29,13 @@ def readme_pages() -> list[str]:
 
 @pytest.fixture
 def site(ml_guide):
-    """A staff mentor with a cohort, a set, an assignment answered by a learner, feedback and an invite."""
+    return site_world(ml_guide)
+
+
+def site_world(guide: Guide) -> dict:
+    """A staff mentor with a cohort, a set, an assignment answered by a learner, feedback and an invite;
+    ``urls`` maps each README path with a placeholder to a real one (the browser's axe sweep uses it too)."""
+    ml_guide = guide
     world = assigned_cohort(
         ml_guide, questions=2, mentor=UserFactory(is_mentor=True, is_staff=True, is_superuser=True)
     )

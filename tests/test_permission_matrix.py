@@ -107,6 +107,9 @@ def token_data(world: dict) -> dict:
 MATRIX: dict[str, list[Case]] = {
     # The question bank and the pages around it.
     "interview:home": [Case("GET", lambda w: "/", public())],
+    # Demo mode (on in the tests, as in development): a visitor becomes the demo learner; anyone signed in
+    # keeps their own session and is sent to their dashboard.
+    "interview:demo": [Case("POST", lambda w: "/demo/", public(302))],
     "interview:dashboard": [Case("GET", lambda w: "/dashboard/", signed_in())],
     "interview:history": [Case("GET", lambda w: "/history/", signed_in())],
     "interview:attempt-detail": [Case("GET", lambda w: f"/history/{w['attempt'].pk}/", owner())],
