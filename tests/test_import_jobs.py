@@ -149,3 +149,22 @@ def test_only_the_owner_sees_a_job(mentor_client, mentor):
     learner.force_login(UserFactory())
     assert learner.get(job_url).status_code == 404
     assert Client().get(job_url).status_code == 302  # to the sign-in page
+
+
+def test_an_import_whose_worker_vanished_is_reported_as_failed(mentor_client, mentor):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    started = timezone.now() - timedelta(minutes=16)
+    job = ImportJob.objects.create(
+        owner=mentor, filename="lost.txt", text="…", status=ImportJob.Status.RUNNING, started_at=started
+    )
+    page = mentor_client.get(f"/mentor/questions/imports/{job.pk}/").content.decode()
+    assert "The import stopped before it finished" in page and "hx-trigger" not in page
+    job.refresh_from_db()
+    assert job.status == "failed" and job.text == ""
+    recent = ImportJob.objects.create(
+        owner=mentor, filename="slow.txt", status=ImportJob.Status.RUNNING, started_at=timezone.now()
+    )
+    assert 'hx-trigger="every 2s"' in mentor_client.get(recent.get_absolute_url()).content.decode()

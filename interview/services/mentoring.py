@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 from collections.abc import Set as AbstractSet
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -551,6 +551,28 @@ def import_job_progress(job: ImportJob) -> tuple[int, int]:
         return job.processed, job.total
     done, total = cache.get(_progress_key(job.pk)) or (job.processed, job.total)
     return done, total
+
+
+# The worker stops a task after RQ's DEFAULT_TIMEOUT (10 minutes); an import still "running" well after that
+# lost its worker (a restart, a kill). Its transaction was rolled back, so nothing of it was written.
+IMPORT_STALE_AFTER = timedelta(minutes=15)
+
+
+def import_job_expire(*, job: ImportJob, now: datetime) -> None:
+    """Mark an import whose worker vanished as failed, so its page stops waiting and says what to do."""
+    if (
+        job.status != ImportJob.Status.RUNNING
+        or not job.started_at
+        or now - job.started_at < IMPORT_STALE_AFTER
+    ):
+        return
+    message = (
+        "The import stopped before it finished (the background worker was restarted). Import the file again."
+    )
+    if ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.RUNNING).update(
+        status=ImportJob.Status.FAILED, error=message, finished_at=now, text=""
+    ):
+        job.status, job.error, job.finished_at, job.text = ImportJob.Status.FAILED, message, now, ""
 
 
 def _error_text(error: Exception, filename: str) -> str:

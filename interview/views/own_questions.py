@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from interview.forms import (
@@ -76,6 +77,7 @@ def mentor_questions_import(request: HtmxHttpRequest) -> HttpResponse:
 def mentor_import_job(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """A queued import's progress (htmx polls the status while it runs), then its outcome."""
     job = get_object_or_404(ImportJob.objects.filter(owner=request.user).select_related("guide"), pk=pk)
+    mentoring_service.import_job_expire(job=job, now=timezone.now())
     processed, total = mentoring_service.import_job_progress(job)
     context = {"job": job, "processed": processed, "total": total}
     if request.htmx:
