@@ -59,3 +59,37 @@ def test_the_nightly_task_fits_the_memory_models(ml_guide):
     assert result.return_value == {"personal": 1}
     fit = MemoryModelFit.objects.get(user=forgetful)
     assert fit.kind == "personal" and fit.used
+
+
+class StopLoop(Exception):
+    pass
+
+
+@override_settings(TASKS=DATABASE_QUEUE)
+def test_the_loop_sleeps_to_the_top_of_the_hour_and_survives_a_queue_that_is_down(monkeypatch, settings):
+    from interview.management.commands import run_periodic
+
+    settings.NIGHTLY_TASKS_HOUR = (datetime.now(dt_timezone.utc).hour + 12) % 24  # not the coming hour
+
+    sleeps = []
+
+    def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+        if len(sleeps) == 3:
+            raise StopLoop
+
+    monkeypatch.setattr(run_periodic.time, "sleep", sleep)
+    attempts = []
+    original = run_periodic.enqueue
+
+    def flaky_enqueue(batch):
+        attempts.append(batch)
+        if len(attempts) == 1:
+            raise ConnectionError("Redis is restarting")
+        return original(batch)
+
+    monkeypatch.setattr(run_periodic, "enqueue", flaky_enqueue)
+    with pytest.raises(StopLoop):
+        call_command("run_periodic", "--loop", stdout=StringIO())
+    assert all(0 < seconds <= 3600 for seconds in sleeps)
+    assert queued() == HOURLY  # the first hour failed, the second went through

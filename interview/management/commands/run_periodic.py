@@ -1,5 +1,6 @@
 """Enqueue the scheduled background tasks: from cron (`--hourly`, `--nightly`) or as a scheduler process (`--loop`)."""
 
+import logging
 import time
 from datetime import datetime, timedelta
 
@@ -8,6 +9,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from interview import tasks
+
+logger = logging.getLogger(__name__)
 
 # Hourly: each learner's emails go out from NOTIFICATION_LOCAL_HOUR in their own zone, so every hour is
 # some zone's morning. Both tasks are idempotent: running them twice in an hour sends nothing twice.
@@ -53,7 +56,12 @@ class Command(BaseCommand):
             now = timezone.now()
             next_hour = now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
             time.sleep((next_hour - now).total_seconds())
-            self.run_due(next_hour)
+            try:
+                self.run_due(next_hour)
+            except Exception:
+                # A queue that is down for a moment must not stop the schedule: the next hour tries again,
+                # and the hourly tasks catch up on what this one missed.
+                logger.exception("Could not enqueue the tasks of %s", f"{next_hour:%Y-%m-%d %H:00}")
 
     def run_due(self, hour: datetime) -> None:
         """What the scheduler enqueues at the top of this hour (UTC)."""
