@@ -108,7 +108,7 @@ def test_completed_assignments_and_former_members_get_no_reminder(mentor, learne
 
 def test_the_reminder_task_runs_the_same_rule(mentor, learner, cohort, settings):
     set_the_time_zones(mentor, learner, "UTC")
-    tomorrow = date.today() + timedelta(days=1)
+    tomorrow = datetime.now(dt_timezone.utc).date() + timedelta(days=1)
     assign(mentor, cohort, tomorrow, datetime.now(dt_timezone.utc))
     settings.NOTIFICATION_LOCAL_HOUR = 0  # whenever the test runs
     assert reminders_task.enqueue().return_value == 1
