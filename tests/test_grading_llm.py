@@ -248,3 +248,23 @@ def test_with_a_task_queue_the_reveal_polls_a_bounded_number_of_times_until_the_
     html = learner_client.post(url + "llm-check/", {**form, "poll": "3"}, headers=HTMX).content.decode()
     assert "Checked by the LLM grader." in html and "Feedback from the LLM grader" in html
     assert Showing.objects.get(token=token).assessment["grader"] == "llm"
+
+
+def test_a_queue_that_is_down_keeps_the_lexical_verdict_with_a_note(
+    llm_server, learner_client, ml_guide, monkeypatch
+):
+    from interview.services import grading
+
+    class QueueDown:
+        def enqueue(self, **kwargs):
+            raise ConnectionError("Redis is restarting")
+
+    monkeypatch.setattr(grading, "llm_grade", QueueDown())
+    url, token, _ = start_and_reveal(learner_client)
+    html = learner_client.post(
+        url + "llm-check/", {"token": token, "answer_text": ANSWER}, headers=HTMX
+    ).content.decode()
+    assert "The lexical check is shown: the LLM grader could not be asked." in html
+    assert "Checked by the lexical grader." in html and "llm-check" not in html  # no more asking
+    assert Showing.objects.get(token=token).assessment["extra"]["llm_asked"] is True
+    assert not llm_server.requests

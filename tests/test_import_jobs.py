@@ -168,3 +168,16 @@ def test_an_import_whose_worker_vanished_is_reported_as_failed(mentor_client, me
         owner=mentor, filename="slow.txt", status=ImportJob.Status.RUNNING, started_at=timezone.now()
     )
     assert 'hx-trigger="every 2s"' in mentor_client.get(recent.get_absolute_url()).content.decode()
+
+
+def test_a_queue_that_is_down_fails_the_job_visibly(mentor_client, mentor, monkeypatch):
+    from interview import tasks
+
+    class QueueDown:
+        def enqueue(self, **kwargs):
+            raise ConnectionError("Redis is restarting")
+
+    monkeypatch.setattr(tasks, "guide_import_run", QueueDown())
+    page = upload(mentor_client, "later.txt", guide_text(1), follow=True).content.decode()
+    assert "The import could not be started (the task queue did not answer)." in page
+    assert ImportJob.objects.get(owner=mentor).status == "failed" and own_count(mentor) == 0

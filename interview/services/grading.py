@@ -1,5 +1,6 @@
 """Grading answers once per showing: the stored assessment behind the reveal, the mock review and the attempt."""
 
+import logging
 from dataclasses import replace
 
 from interview.grading import answer_digest, grade
@@ -7,6 +8,8 @@ from interview.grading.assessment import LLM, Assessment
 from interview.grading.llm import grade_with_llm
 from interview.models import Attempt, Showing
 from interview.tasks import llm_grade
+
+logger = logging.getLogger(__name__)
 
 
 def showing_assess(*, showing: Showing, answer_text: str) -> Assessment:
@@ -37,9 +40,19 @@ def showing_llm_check(*, showing: Showing, answer_text: str) -> Assessment | Non
     if stored.extra.get("llm_asked") or Attempt.objects.filter(showing=showing).exists():
         return stored
     if not stored.extra.get("llm_queued"):
+        # Marked before enqueueing: the immediate backend stores the verdict inside enqueue().
         queued = replace(stored, extra={**stored.extra, "llm_queued": True})
         Showing.objects.filter(pk=showing.pk, attempt__isnull=True).update(assessment=queued.to_json())
-        llm_grade.enqueue(showing_id=showing.pk, answer_text=answer_text)
+        try:
+            llm_grade.enqueue(showing_id=showing.pk, answer_text=answer_text)
+        except Exception:  # the queue is down: as a failed call, the lexical check stands, with a note
+            logger.exception("Could not enqueue the LLM grader")
+            failed = replace(
+                stored,
+                note="The lexical check is shown: the LLM grader could not be asked.",
+                extra={**stored.extra, "llm_asked": True},
+            )
+            Showing.objects.filter(pk=showing.pk, attempt__isnull=True).update(assessment=failed.to_json())
         showing.refresh_from_db(fields=["assessment"])
         stored = Assessment.from_json(showing.assessment) if showing.assessment else queued
         if stored.extra.get("llm_asked"):

@@ -1,5 +1,6 @@
 """Writes for mentoring: cohorts, invites, membership, question sets, assignments, progress and feedback."""
 
+import logging
 from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from datetime import date, datetime, timedelta
@@ -53,6 +54,8 @@ from interview.selectors import mentoring as see
 from interview.selectors.mentoring import attempts_visible_to, cohorts_mentored_by
 from interview.services.content import ImportReport, guide_import
 from interview.services.text import written_text
+
+logger = logging.getLogger(__name__)
 
 MENTOR = Membership.Role.MENTOR
 LEARNER = Membership.Role.LEARNER
@@ -533,7 +536,13 @@ def import_job_create(*, mentor: User, text: str, filename: str, now: datetime |
     _count_import(mentor, now or timezone.now())
     job = ImportJob.objects.create(owner=mentor, filename=Path(filename).name, text=text)
     # Enqueued after the row is committed (we are not inside a transaction here), so a worker finds it.
-    tasks.guide_import_run.enqueue(job_id=job.pk)
+    try:
+        tasks.guide_import_run.enqueue(job_id=job.pk)
+    except Exception:  # the queue is down: say so on the job's page rather than leave it waiting
+        logger.exception("Could not enqueue import job %s", job.pk)
+        job.status, job.text, job.finished_at = ImportJob.Status.FAILED, "", timezone.now()
+        job.error = "The import could not be started (the task queue did not answer). Try again in a minute."
+        job.save(update_fields=["status", "text", "finished_at", "error"])
     return job
 
 

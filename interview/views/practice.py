@@ -229,24 +229,24 @@ def practice_llm_check(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     showing = _showing_or_404(session, request.POST.get("token", ""))
     answer = practice_service.normalize_answer(request.POST.get("answer_text", ""))[:ANSWER_MAX_LENGTH]
     verdict = showing_llm_check(showing=showing, answer_text=answer)
+    try:
+        poll = max(0, int(request.POST.get("poll", 0)))
+    except ValueError:
+        poll = 0
+    if request.htmx and verdict is None and poll < LLM_POLLS:
+        # Replace only the waiting line, with one that asks again after a pause.
+        response = render(
+            request,
+            "interview/includes/llm_waiting.html",
+            {"session": session, "next_poll": poll + 1, "delay": LLM_POLL_SECONDS},
+        )
+        response["HX-Retarget"] = "#verdict p[hx-post]"
+        response["HX-Reswap"] = "outerHTML"
+        return response
     context = _reveal_context(request, session, showing, answer)
     if not request.htmx:
         return _render(request, "reveal", context)
     if verdict is None:
-        try:
-            poll = max(0, int(request.POST.get("poll", 0)))
-        except ValueError:
-            poll = 0
-        if poll < LLM_POLLS:
-            # Replace only the waiting line, with one that asks again after a pause.
-            response = render(
-                request,
-                "interview/includes/llm_waiting.html",
-                {**context, "next_poll": poll + 1, "delay": LLM_POLL_SECONDS},
-            )
-            response["HX-Retarget"] = "#verdict p[hx-post]"
-            response["HX-Reswap"] = "outerHTML"
-            return response
         if context["graded"] is not None:
             context["graded"] = replace(
                 context["graded"], note="The LLM grader did not reply in time; the lexical check stands."
