@@ -228,3 +228,27 @@ def test_the_preference_is_on_the_preferences_page_and_in_the_api(learner_client
     assert response.status_code == 200 and response.json()["daily_review_email"] is True
     learner.refresh_from_db()
     assert learner.daily_review_email is True
+
+
+def test_a_queue_that_is_down_leaves_the_emails_to_the_next_run(
+    mentor, learner, cohort, subscriber, monkeypatch
+):
+    from interview.services import notifications
+
+    set_the_time_zones(mentor, learner, "Pacific/Auckland")
+    assign(mentor, cohort, date(2026, 11, 27), AUCKLAND_MORNING)
+    make_due(subscriber, 1, AUCKLAND_MORNING)
+    working_queue = notifications.send_email
+
+    class QueueDown:
+        def enqueue(self, **kwargs):
+            raise ConnectionError("Redis is restarting")
+
+    monkeypatch.setattr(notifications, "send_email", QueueDown())
+    for send in (due_date_reminders_send, review_emails_send):
+        with pytest.raises(ConnectionError):
+            send(now=AUCKLAND_MORNING)
+    # Nothing was claimed, so the next hour sends both.
+    monkeypatch.setattr(notifications, "send_email", working_queue)
+    later = AUCKLAND_MORNING + timedelta(hours=1)
+    assert due_date_reminders_send(now=later) == 1 and review_emails_send(now=later) == 1

@@ -6,9 +6,10 @@ email, so overlapping runs or a retried task never send the same email twice.
 """
 
 import zoneinfo
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -74,26 +75,28 @@ def due_date_reminders_send(*, now: datetime) -> int:
         and (row.assignment.start_date is None or row.assignment.start_date <= local_today(row.learner, now))
     ]
     prime_active_totals([row.assignment for row in rows])
-    sent = 0
-    for row in rows:
-        claimed = AssignmentLearner.objects.filter(pk=row.pk, due_reminder_sent_at__isnull=True).update(
-            due_reminder_sent_at=now
-        )
-        if not claimed:
-            continue  # another run got there first
-        status = status_of(row, row.assignment, local_today(row.learner, now))
-        _send(
-            user=row.learner,
-            subject=f"“{row.assignment.title}” is due tomorrow",
-            template="email/assignment_due_tomorrow.txt",
-            context={
-                "assignment": row.assignment,
-                "status": status,
-                "dashboard_url": site_url(reverse("interview:dashboard")),
-            },
-        )
-        sent += 1
-    return sent
+    return sum(_remind(row, now) for row in rows)
+
+
+@transaction.atomic
+def _remind(row: AssignmentLearner, now: datetime) -> int:
+    """Claim the reminder and enqueue it together: a queue that fails leaves it to the next run."""
+    claimed = AssignmentLearner.objects.filter(pk=row.pk, due_reminder_sent_at__isnull=True).update(
+        due_reminder_sent_at=now
+    )
+    if not claimed:
+        return 0  # another run got there first
+    _send(
+        user=row.learner,
+        subject=f"“{row.assignment.title}” is due tomorrow",
+        template="email/assignment_due_tomorrow.txt",
+        context={
+            "assignment": row.assignment,
+            "status": status_of(row, row.assignment, local_today(row.learner, now)),
+            "dashboard_url": site_url(reverse("interview:dashboard")),
+        },
+    )
+    return 1
 
 
 def review_emails_send(*, now: datetime) -> int:
@@ -105,36 +108,41 @@ def review_emails_send(*, now: datetime) -> int:
     sent = 0
     for user in User.objects.filter(daily_review_email=True, is_active=True).iterator():
         today = local_today(user, now)
-        if user.daily_review_email_on == today or not is_notification_time(user, now):
-            continue
-        claimed = (
-            User.objects.filter(pk=user.pk, daily_review_email=True)
-            .exclude(daily_review_email_on=today)
-            .update(daily_review_email_on=today)
-        )
-        if not claimed:
-            continue
-        due = today_counts(user, now).due_within_limit
-        if not due:
-            continue
-        unsubscribe_url = site_url(
-            reverse("accounts:unsubscribe", kwargs={"token": review_email_unsubscribe_token(user)})
-        )
-        _send(
-            user=user,
-            subject=f"{due} review{'s' if due != 1 else ''} waiting today",
-            template="email/reviews_waiting.txt",
-            context={
-                "due": due,
-                "practice_url": site_url(reverse("interview:practice")),
-                "preferences_url": site_url(reverse("accounts:preferences")),
-                "unsubscribe_url": unsubscribe_url,
-            },
-            # RFC 8058: mail clients offer a one-click unsubscribe that POSTs to the link.
-            headers={
-                "List-Unsubscribe": f"<{unsubscribe_url}>",
-                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            },
-        )
-        sent += 1
+        if user.daily_review_email_on != today and is_notification_time(user, now):
+            sent += _review_email(user, today, now)
     return sent
+
+
+@transaction.atomic
+def _review_email(user: User, today: date, now: datetime) -> int:
+    """Claim the learner's day and enqueue the email together: a queue that fails leaves it to the next run."""
+    claimed = (
+        User.objects.filter(pk=user.pk, daily_review_email=True)
+        .exclude(daily_review_email_on=today)
+        .update(daily_review_email_on=today)
+    )
+    if not claimed:
+        return 0
+    due = today_counts(user, now).due_within_limit
+    if not due:
+        return 0
+    unsubscribe_url = site_url(
+        reverse("accounts:unsubscribe", kwargs={"token": review_email_unsubscribe_token(user)})
+    )
+    _send(
+        user=user,
+        subject=f"{due} review{'s' if due != 1 else ''} waiting today",
+        template="email/reviews_waiting.txt",
+        context={
+            "due": due,
+            "practice_url": site_url(reverse("interview:practice")),
+            "preferences_url": site_url(reverse("accounts:preferences")),
+            "unsubscribe_url": unsubscribe_url,
+        },
+        # RFC 8058: mail clients offer a one-click unsubscribe that POSTs to the link.
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+    return 1
