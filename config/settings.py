@@ -255,6 +255,16 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="Interview Trainer <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Emails sent by scheduled tasks have no request to take the site's address from: links start with this.
+SITE_URL = env_str("SITE_URL", default="http://localhost:8000").rstrip("/")
+# The local hour (in each learner's time zone) from which the daily "reviews waiting" email and the
+# "assignment due tomorrow" reminder go out; `manage.py run_periodic --hourly` sends them.
+NOTIFICATION_LOCAL_HOUR = env_int("NOTIFICATION_LOCAL_HOUR", default=8)
+# The hour (UTC) at which `manage.py run_periodic --loop` enqueues the nightly memory-model fit.
+NIGHTLY_TASKS_HOUR = env_int("NIGHTLY_TASKS_HOUR", default=3)
+for _name in ("NOTIFICATION_LOCAL_HOUR", "NIGHTLY_TASKS_HOUR"):
+    if not 0 <= globals()[_name] <= 23:
+        raise ImproperlyConfigured(f"{_name} must be an hour from 0 to 23.")
 
 # Security: strict by default outside development; the proxy header only when told.
 SESSION_COOKIE_SECURE = not DEBUG
@@ -337,8 +347,8 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
-# A mentor's own questions: limits that keep one account from filling the database or holding every worker
-# (imports run inside the request until the app has a task runner).
+# A mentor's own questions: limits that keep one account from filling the database or the task queue
+# (an import runs as a background task; the mentor watches its progress).
 MENTOR_IMPORT_MAX_BYTES = env_int("MENTOR_IMPORT_MAX_BYTES", default=200 * 1024)
 MENTOR_IMPORT_MAX_QUESTIONS = env_int("MENTOR_IMPORT_MAX_QUESTIONS", default=200)
 MENTOR_OWN_QUESTIONS_MAX = env_int("MENTOR_OWN_QUESTIONS_MAX", default=1_000)

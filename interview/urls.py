@@ -66,5 +66,6 @@ urlpatterns = [
     path("mentor/insights/", cohorts.insights, name="mentor-insights"),
     path("mentor/questions/", own_questions.mentor_questions, name="mentor-questions"),
     path("mentor/questions/import/", own_questions.mentor_questions_import, name="mentor-questions-import"),
+    path("mentor/questions/imports/<int:pk>/", own_questions.mentor_import_job, name="mentor-import-job"),
     path("mentor/attempts/<int:pk>/", feedback.attempt_feedback, name="mentor-attempt"),
 ]

@@ -33,6 +33,7 @@ PROFILE = {
     "interview_date",
     "interview_target_retention",
     "is_mentor",
+    "daily_review_email",
 }
 QUESTION = {
     "id",

@@ -6,6 +6,7 @@ A new route that is not in ``MATRIX`` (or in ``EXEMPT``, with a reason) fails
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 import pytest
 from django.db import transaction
@@ -14,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from knox.models import AuthToken
 
 from accounts.models import User
+from accounts.services import review_email_unsubscribe_token
 from interview.models import (
     Assignment,
     AssignmentLearner,
@@ -21,6 +23,7 @@ from interview.models import (
     Cohort,
     Feedback,
     Guide,
+    ImportJob,
     Invite,
     Membership,
     PracticeMode,
@@ -242,6 +245,10 @@ MATRIX: dict[str, list[Case]] = {
     "interview:mentor-questions-import": [
         Case("POST", lambda w: "/mentor/questions/import/", any_mentor(302, 302))
     ],
+    # An import's progress page is its owner's alone.
+    "interview:mentor-import-job": [
+        Case("GET", lambda w: f"/mentor/questions/imports/{w['import_job'].pk}/", mentor_of_cohort())
+    ],
     "interview:mentor-attempt": [
         Case("GET", lambda w: f"/mentor/attempts/{w['attempt'].pk}/", mentor_of_cohort()),
         Case(
@@ -262,6 +269,12 @@ MATRIX: dict[str, list[Case]] = {
     "accounts:export-json": [Case("GET", lambda w: "/accounts/data/export.json", signed_in())],
     "accounts:export-attempts-csv": [Case("GET", lambda w: "/accounts/data/attempts.csv", signed_in())],
     "accounts:delete": [Case("GET", lambda w: "/accounts/delete/", signed_in())],
+    # The link in the daily reviews email: the signed token decides whose email stops, signed in or not.
+    "accounts:unsubscribe": [
+        Case("GET", lambda w: f"/accounts/unsubscribe/{w['unsubscribe'].token}/", public()),
+        Case("POST", lambda w: f"/accounts/unsubscribe/{w['unsubscribe'].token}/", public()),
+        Case("POST", lambda w: "/accounts/unsubscribe/not-a-signed-token/", public(400)),
+    ],
     # The API.
     "api-root": [api("GET", lambda w: "/api/v1/", public())],
     "api-schema": [api("GET", lambda w: "/api/schema/", public())],
@@ -478,6 +491,10 @@ def _build_world() -> dict:
         "public_question": questions[0],
         "private_question": private_question,
         "token": AuthToken.objects.filter(user=learner).first(),
+        "import_job": ImportJob.objects.create(
+            owner=mentor, filename="mine.txt", status=ImportJob.Status.DONE, total=1, processed=1
+        ),
+        "unsubscribe": SimpleNamespace(token=review_email_unsubscribe_token(learner)),
     }
 
 
@@ -565,6 +582,7 @@ WRITABLE = [
     QuestionFlag,
     Guide,
     Question,
+    ImportJob,
 ]
 
 

@@ -1,5 +1,7 @@
 """The practice session: pick a mode, answer, reveal, tick key points, rate; htmx swaps, plain forms without JS."""
 
+from dataclasses import replace
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -31,11 +33,16 @@ from interview.selectors import practice as pick
 from interview.selectors.content import active_questions, question_detail_queryset, topics_with_counts
 from interview.selectors.learning import today_counts, weakest_topics
 from interview.services import practice as practice_service
-from interview.services.grading import showing_assess, showing_assess_with_llm
+from interview.services.grading import showing_assess, showing_llm_check
 from interview.views.bank import HtmxHttpRequest
 
 TEMPLATE = "interview/practice.html"
 STALE_MESSAGE = "You had already rated that question, so here is where your session is now."
+
+# The reveal asks for the LLM's verdict every LLM_POLL_SECONDS, at most LLM_POLLS times, then gives up
+# visibly: the grader runs as a background task, which a busy queue or a dead worker may never finish.
+LLM_POLL_SECONDS = 2
+LLM_POLLS = 15
 
 
 def _session_or_404(request: HtmxHttpRequest, pk: int) -> PracticeSession:
@@ -255,14 +262,34 @@ def practice_check(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def practice_llm_check(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    """The LLM grader's verdict swapped in for the lexical one (htmx, right after the reveal)."""
+    """The LLM grader's verdict swapped in for the lexical one when ready (htmx polls from the reveal)."""
     session = _session_or_404(request, pk)
     showing = _showing_or_404(session, request.POST.get("token", ""))
     answer = practice_service.normalize_answer(request.POST.get("answer_text", ""))[:ANSWER_MAX_LENGTH]
-    showing_assess_with_llm(showing=showing, answer_text=answer)
+    verdict = showing_llm_check(showing=showing, answer_text=answer)
+    try:
+        poll = max(0, int(request.POST.get("poll", 0)))
+    except ValueError:
+        poll = 0
+    if request.htmx and verdict is None and poll < LLM_POLLS:
+        # Replace only the waiting line, with one that asks again after a pause.
+        response = render(
+            request,
+            "interview/includes/llm_waiting.html",
+            {"session": session, "next_poll": poll + 1, "delay": LLM_POLL_SECONDS},
+        )
+        response["HX-Retarget"] = "#verdict p[hx-post]"
+        response["HX-Reswap"] = "outerHTML"
+        return response
     context = _reveal_context(request, session, showing, answer)
     if not request.htmx:
         return _render(request, "reveal", context)
+    if verdict is None:
+        if context["graded"] is not None:
+            context["graded"] = replace(
+                context["graded"], note="The LLM grader did not reply in time; the lexical check stands."
+            )
+        context["ask_llm"] = False
     return render(request, f"{TEMPLATE}#llm_verdict", {**context, "oob": True})
 
 
