@@ -152,6 +152,9 @@ class AssignmentLearner(models.Model):
     )
     completed_at = models.DateTimeField(null=True, blank=True)
     last_activity = models.DateTimeField(null=True, blank=True)
+    mentor_reminded_on = models.DateField(
+        null=True, blank=True, help_text="The learner's day a mentor last reminded them (once a day at most)."
+    )
 
     class Meta:
         ordering = ["assignment", "learner"]

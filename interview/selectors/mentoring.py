@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import StrEnum
 
 from django.db.models import Avg, Count, Exists, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -192,6 +193,18 @@ def status_of(progress: AssignmentLearner, assignment: Assignment, today: date) 
     if done == 0:
         return AssignmentStatus("not_started", "Not started", done, total, None)
     return AssignmentStatus("in_progress", f"In progress ({done} of {total})", done, total, None)
+
+
+class Reminder(StrEnum):
+    POSSIBLE = "possible"  # overdue and not finished: a mentor may remind the learner
+    SENT_TODAY = "sent_today"  # a mentor already did, on the learner's today
+
+
+def reminder_state(progress: AssignmentLearner, status: AssignmentStatus, today: date) -> Reminder | None:
+    """Whether a mentor may remind the learner of the assignment now (once a day, only while overdue)."""
+    if status.key != "overdue":
+        return None
+    return Reminder.SENT_TODAY if progress.mentor_reminded_on == today else Reminder.POSSIBLE
 
 
 def learner_assignments(user: User, now: datetime) -> list[tuple[Assignment, AssignmentStatus]]:
