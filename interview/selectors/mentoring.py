@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from django.db.models import Avg, Count, Exists, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -22,7 +23,14 @@ from interview.models import (
     ReviewState,
 )
 from interview.scheduling import local_today
-from interview.selectors.learning import combined, due_filter, topic_figures_for, weak_topics, whole_percent
+from interview.selectors.learning import (
+    combined,
+    due_filter,
+    mastery_band,
+    topic_figures_for,
+    weak_topics,
+    whole_percent,
+)
 
 MENTOR = Membership.Role.MENTOR
 LEARNER = Membership.Role.LEARNER
@@ -311,6 +319,81 @@ def cohort_mastery_grid(cohort: Cohort, now: datetime) -> dict:
         for item in weak_topics(cohort_figures)
     ]
     return {"learners": learners, "topics": topics, "grid": grid, "weakest": weakest}
+
+
+# The latest assignments get a column each (the grid still fits 1,280 px); every assignment has its page.
+GRID_ASSIGNMENT_COLUMNS = 2
+
+
+@dataclass(frozen=True)
+class GridSort:
+    """The cohort grid's order: a column key (``name``, ``activity``, ``due``, ``topic-<slug>``,
+    ``assignment-<id>``) and a direction, spelled ``?sort=<key>`` or ``?sort=-<key>``."""
+
+    column: str = "name"
+    descending: bool = False
+
+    @classmethod
+    def parse(cls, value: str, columns: list[str]) -> "GridSort":
+        """The sort a ``?sort=`` value asks for; an unknown or malformed value sorts by name."""
+        column = value.removeprefix("-")
+        if column not in columns:
+            return cls()
+        return cls(column, value.startswith("-"))
+
+    @property
+    def param(self) -> str:
+        return f"-{self.column}" if self.descending else self.column
+
+
+def _grid_sort_key(column: str) -> Any:
+    """How the grid sorts by one column (rows arrive in name order, and sorting keeps ties in it)."""
+    if column == "activity":
+        return lambda row: (row["learner"].last_activity is not None, row["learner"].last_activity or 0)
+    if column == "due":
+        return lambda row: row["learner"].due_now
+    if column.startswith("topic-"):
+        slug = column.removeprefix("topic-")
+        return lambda row: next(cell["mastery"] for cell in row["cells"] if cell["topic"].slug == slug)
+    if column.startswith("assignment-"):
+        pk = int(column.removeprefix("assignment-"))
+
+        # Share done; a learner without the assignment sorts below one who has not started it.
+        def share_done(row: dict) -> float:
+            status = next(cell["status"] for cell in row["assignments"] if cell["assignment"].pk == pk)
+            return -1.0 if status is None else status.done / (status.total or 1)
+
+        return share_done
+    return lambda row: row["position"]
+
+
+def cohort_grid(cohort: Cohort, now: datetime, sort: str) -> dict:
+    """The mastery grid with the latest assignments' statuses per learner, sorted as ``?sort=`` asks."""
+    grid = cohort_mastery_grid(cohort, now)
+    assignments = list(cohort.assignments.order_by("-due_date", "-pk")[:GRID_ASSIGNMENT_COLUMNS])[::-1]
+    prime_active_totals(assignments)
+    progress = {
+        (row.assignment_id, row.learner_id): row
+        for row in AssignmentLearner.objects.filter(assignment__in=assignments, learner__in=grid["learners"])
+    }
+    rows = grid["grid"]
+    for position, row in enumerate(rows):
+        learner, today = row["learner"], local_today(row["learner"], now)
+        row["position"] = position
+        for cell in row["cells"]:
+            cell["band"] = mastery_band(cell["mastery"], cell["practised"])
+        row["assignments"] = []
+        for assignment in assignments:
+            mine = progress.get((assignment.pk, learner.pk))
+            status = status_of(mine, assignment, today) if mine else None
+            reminder = reminder_state(mine, status, today) if mine and status else None
+            row["assignments"].append({"assignment": assignment, "status": status, "reminder": reminder})
+    columns = ["name", "activity", "due"]
+    columns += [f"topic-{topic.slug}" for topic in grid["topics"]]
+    columns += [f"assignment-{assignment.pk}" for assignment in assignments]
+    order = GridSort.parse(sort, columns)
+    rows.sort(key=_grid_sort_key(order.column), reverse=order.descending)
+    return {**grid, "rows": rows, "assignments": assignments, "columns": columns, "sort": order}
 
 
 def assignment_progress_grid(assignment: Assignment) -> dict:

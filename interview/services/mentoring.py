@@ -366,18 +366,21 @@ def assignment_remind(
     progress.save(update_fields=["mentor_reminded_on"])
     link = site_url.rstrip("/") + reverse("interview:dashboard") + f"#assignment-{assignment.pk}"
     due = f"{assignment.due_date:%-d %B %Y}"
-    message = {
-        "subject": f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}Reminder: “{assignment.title}” was due on {due}",
-        "body": (
-            f"Hello,\n\nYour mentor reminds you of the assignment “{assignment.title}”, due on {due}: "
-            f"it is not finished yet.\n\nOpen your assignments: {link}\n"
-        ),
-        "from_email": settings.DEFAULT_FROM_EMAIL,
-        "to": [learner.email],
-        "html": None,
-        "headers": {},
-    }
-    transaction.on_commit(lambda: send_email.enqueue(**message))
+    subject = f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}Reminder: “{assignment.title}” was due on {due}"
+    body = (
+        f"Hello,\n\nYour mentor reminds you of the assignment “{assignment.title}”, due on {due}: "
+        f"it is not finished yet.\n\nOpen your assignments: {link}\n"
+    )
+    transaction.on_commit(
+        lambda: send_email.enqueue(
+            subject=subject,
+            body=body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[learner.email],
+            html=None,
+            headers={},
+        )
+    )
     return progress
 
 

@@ -1,8 +1,10 @@
 import re
+from datetime import datetime
 
 from django import template
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.timesince import timesince
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
@@ -22,6 +24,12 @@ def highlighted(snippet: CodeSnippet) -> SafeString:
     lexer = get_lexer_by_name(LEXERS.get(snippet.language, snippet.language))
     # Pygments escapes the code itself, so its output is safe to mark as such.
     return mark_safe(highlight(snippet.code, lexer, FORMATTER))
+
+
+@register.filter
+def ago(moment: datetime | None) -> str:
+    """'4 days ago' (the largest unit only: short enough for a table column), or 'never'."""
+    return "never" if moment is None else f"{timesince(moment, depth=1)} ago"
 
 
 @register.filter

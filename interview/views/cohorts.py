@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -59,27 +60,45 @@ def cohort_create(request: HtmxHttpRequest) -> HttpResponse:
     return redirect(cohort)
 
 
+GRID_PAGE_SIZE = 30  # learners per page of the cohort grid: a cohort of 30 is one page
+
+
+def grid_headers(grid: dict) -> list[dict]:
+    """Each sortable column's label and its ``?sort=`` link: a second click reverses the order."""
+    labels = ["Learner", "Last activity", "Reviews due"]
+    labels += [topic.name for topic in grid["topics"]]
+    labels += [assignment.title for assignment in grid["assignments"]]
+    current: see.GridSort = grid["sort"]
+    headers = []
+    for column, label in zip(grid["columns"], labels, strict=True):
+        sorted_here = column == current.column
+        headers.append(
+            {
+                "column": column,
+                "label": label,
+                "link": f"-{column}" if sorted_here and not current.descending else column,
+                "aria_sort": ("descending" if current.descending else "ascending") if sorted_here else None,
+            }
+        )
+    return headers
+
+
 @login_required
 @require_safe
 def cohort_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     cohort = mentored_cohort_or_404(request, pk)
     now = timezone.now()
-    grid = see.cohort_mastery_grid(cohort, now)
-    sort = request.GET.get("sort", "name")
-    rows = grid["grid"]
-    if sort == "activity":
-        rows.sort(key=lambda row: row["learner"].last_activity or now - timedelta(days=36500), reverse=True)
-    elif sort == "due":
-        rows.sort(key=lambda row: row["learner"].due_now, reverse=True)
-    elif sort.startswith("topic:"):
-        slug = sort.split(":", 1)[1]
-        rows.sort(key=lambda row: next((c["mastery"] for c in row["cells"] if c["topic"].slug == slug), 0))
+    grid = see.cohort_grid(cohort, now, request.GET.get("sort", ""))
+    headers = grid_headers(grid)
     invites = {role: see.active_invite(cohort, role, now) for role in Membership.Role.values}
     context = {
         "cohort": cohort,
         "grid": grid,
-        "rows": rows,
-        "sort": sort,
+        "page": Paginator(grid["rows"], GRID_PAGE_SIZE).get_page(request.GET.get("page")),
+        "name_header": headers[0],
+        "activity_headers": headers[1:3],
+        "topic_headers": headers[3 : 3 + len(grid["topics"])],
+        "assignment_headers": list(zip(headers[3 + len(grid["topics"]) :], grid["assignments"], strict=True)),
         "mentors": see.mentors_of(cohort),
         "learner_invite": invites["learner"],
         "mentor_invite": invites["mentor"],
