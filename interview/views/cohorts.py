@@ -5,7 +5,6 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -88,13 +87,15 @@ def grid_headers(grid: dict) -> list[dict]:
 def cohort_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     cohort = mentored_cohort_or_404(request, pk)
     now = timezone.now()
-    grid = see.cohort_grid(cohort, now, request.GET.get("sort", ""))
+    grid = see.cohort_grid(
+        cohort, now, sort=request.GET.get("sort", ""), page=request.GET.get("page"), per_page=GRID_PAGE_SIZE
+    )
     headers = grid_headers(grid)
     invites = {role: see.active_invite(cohort, role, now) for role in Membership.Role.values}
     context = {
         "cohort": cohort,
         "grid": grid,
-        "page": Paginator(grid["rows"], GRID_PAGE_SIZE).get_page(request.GET.get("page")),
+        "page": grid["page"],
         "name_header": headers[0],
         "activity_headers": headers[1:3],
         "topic_headers": headers[3 : 3 + len(grid["topics"])],
