@@ -177,3 +177,12 @@ def test_the_api_reminder_answers_with_exactly_the_documented_keys(client, overd
         f"/api/v1/assignments/{overdue.pk}/remind/", {"learner": learner.pk}, content_type="application/json"
     )
     assert set(response.json()) == keys
+
+
+def test_the_learners_page_offers_remind_beside_an_overdue_assignment(client, overdue, mentor, learner):
+    client.force_login(mentor)
+    page = f"/mentor/cohorts/{overdue.cohort_id}/learners/{learner.pk}/"
+    assert "Remind Lena Learner of “Basics” by email" in client.get(page).content.decode()
+    response = client.post(f"/mentor/assignments/{overdue.pk}/remind/", {"learner": learner.pk, "next": page})
+    assert response.url == page
+    assert "Reminded today" in client.get(page).content.decode()

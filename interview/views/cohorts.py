@@ -173,6 +173,10 @@ def learner_detail(request: HtmxHttpRequest, pk: int, user_id: int) -> HttpRespo
     today = local_today(learner, now)
     progress = list(learner.assignments.filter(assignment__cohort=cohort).select_related("assignment"))
     see.prime_active_totals([row.assignment for row in progress])
+    assignments = []
+    for row in progress:
+        status = see.status_of(row, row.assignment, today)
+        assignments.append((row.assignment, status, see.reminder_state(row, status, today)))
     attempts = (
         see.attempts_visible_to(request.user)
         .filter(user=learner, assignment__cohort=cohort)
@@ -184,7 +188,7 @@ def learner_detail(request: HtmxHttpRequest, pk: int, user_id: int) -> HttpRespo
         "cohort": cohort,
         "learner": learner,
         "topics": [TopicProgress.of(figures) for figures in topic_figures(learner, now)],
-        "assignments": [(row.assignment, see.status_of(row, row.assignment, today)) for row in progress],
+        "assignments": assignments,
         "attempts": attempts,
     }
     return render(request, "mentor/learner.html", context)
