@@ -274,8 +274,11 @@ def neighbouring_answers(attempt: Attempt, viewer: User) -> tuple[Attempt | None
 # The mentor's views ----------------------------------------------------------------------------------------
 
 
-def cohort_mastery_grid(cohort: Cohort, now: datetime) -> dict:
-    """Learners by topics: each cell the learner's mastery (the dashboard's definition), in a few queries."""
+def _cohort_figures(
+    cohort: Cohort, now: datetime
+) -> tuple[list[Any], list[Any], dict[tuple[int, int], Any], list[dict[str, Any]]]:
+    """The cohort's learners (with last activity and reviews due), the topics, each learner's figures per
+    topic, and the cohort's weakest topics: a few queries, whatever the cohort's size."""
     learners = list(
         learners_of(cohort)
         # What the grid reads of each learner (name, day, memory model): a cohort of 500 loads fast.
@@ -300,20 +303,6 @@ def cohort_mastery_grid(cohort: Cohort, now: datetime) -> dict:
         .order_by("display_name", "email")
     )
     topics, figures = topic_figures_for(learners, now)
-    grid = [
-        {
-            "learner": learner,
-            "cells": [
-                {
-                    "topic": topic,
-                    "mastery": whole_percent(figures[learner.pk, topic.pk].mastery),
-                    "practised": figures[learner.pk, topic.pk].practised,
-                }
-                for topic in topics
-            ],
-        }
-        for learner in learners
-    ]
     cohort_figures = [
         combined([figures[learner.pk, topic.pk] for learner in learners], topic) for topic in topics
     ]
@@ -321,6 +310,24 @@ def cohort_mastery_grid(cohort: Cohort, now: datetime) -> dict:
         {"topic": item.topic, "retention": whole_percent(item.retention or 0.0)}
         for item in weak_topics(cohort_figures)
     ]
+    return learners, topics, figures, weakest
+
+
+def _mastery_cells(learner: User, topics: list, figures: dict) -> list[dict]:
+    return [
+        {
+            "topic": topic,
+            "mastery": whole_percent(figures[learner.pk, topic.pk].mastery),
+            "practised": figures[learner.pk, topic.pk].practised,
+        }
+        for topic in topics
+    ]
+
+
+def cohort_mastery_grid(cohort: Cohort, now: datetime) -> dict:
+    """Learners by topics: each cell the learner's mastery (the dashboard's definition), in a few queries."""
+    learners, topics, figures, weakest = _cohort_figures(cohort, now)
+    grid = [{"learner": learner, "cells": _mastery_cells(learner, topics, figures)} for learner in learners]
     return {"learners": learners, "topics": topics, "grid": grid, "weakest": weakest}
 
 
@@ -349,19 +356,19 @@ class GridSort:
         return f"-{self.column}" if self.descending else self.column
 
 
-def _grid_sort_key(column: str) -> Any:
+def _grid_sort_key(column: str, topics: list, figures: dict) -> Any:
     """How the grid sorts by one column (rows arrive in name order, and sorting keeps ties in it)."""
     if column == "activity":
         return lambda row: (row["learner"].last_activity is not None, row["learner"].last_activity or 0)
     if column == "due":
         return lambda row: row["learner"].due_now
     if column.startswith("topic-"):
-        slug = column.removeprefix("topic-")
-        return lambda row: next(cell["mastery"] for cell in row["cells"] if cell["topic"].slug == slug)
+        topic = next(topic for topic in topics if column == f"topic-{topic.slug}")
+        # The mastery as shown (whole percent), so learners showing the same number keep name order.
+        return lambda row: whole_percent(figures[row["learner"].pk, topic.pk].mastery)
     if column.startswith("assignment-"):
         pk = int(column.removeprefix("assignment-"))
 
-        # Share done; a learner without the assignment sorts below one who has not started it.
         def share_done(row: dict) -> float:
             status = next(cell["status"] for cell in row["assignments"] if cell["assignment"].pk == pk)
             return -1.0 if status is None else status.done / (status.total or 1)
@@ -391,31 +398,40 @@ def _add_assignment_statuses(rows: list[dict], assignments: list[Assignment], no
 def cohort_grid(cohort: Cohort, now: datetime, *, sort: str, page: str | None, per_page: int) -> dict:
     """One page of the mastery grid, sorted as ``?sort=`` asks, with the latest assignments' statuses.
 
-    Every learner is sorted (and counts towards the weakest topics), but statuses and colour bands are worked out
-    for the page's rows only, so a cohort of 500 costs little more than one of 30.
+    Every learner is sorted (and counts towards the weakest topics), but cells, colour bands and statuses are
+    built for the page's rows only, so a cohort of 500 costs little more than one of 30.
     """
-    grid = cohort_mastery_grid(cohort, now)
+    learners, topics, figures, weakest = _cohort_figures(cohort, now)
     assignments = list(cohort.assignments.order_by("-due_date", "-pk")[:GRID_ASSIGNMENT_COLUMNS])[::-1]
     prime_active_totals(assignments)
-    rows = grid["grid"]
-    for position, row in enumerate(rows):
-        row["position"] = position
+    rows: list[dict[str, Any]] = [
+        {"learner": learner, "position": position} for position, learner in enumerate(learners)
+    ]
     columns = ["name", "activity", "due"]
-    columns += [f"topic-{topic.slug}" for topic in grid["topics"]]
+    columns += [f"topic-{topic.slug}" for topic in topics]
     columns += [f"assignment-{assignment.pk}" for assignment in assignments]
     order = GridSort.parse(sort, columns)
     by_assignment = order.column.startswith("assignment-")
     if by_assignment:
         _add_assignment_statuses(rows, assignments, now)
-    rows.sort(key=_grid_sort_key(order.column), reverse=order.descending)
+    rows.sort(key=_grid_sort_key(order.column, topics, figures), reverse=order.descending)
     shown = Paginator(rows, per_page).get_page(page)
-    page_rows = list(shown.object_list)
+    page_rows: list[dict[str, Any]] = list(shown.object_list)
     if not by_assignment:
         _add_assignment_statuses(page_rows, assignments, now)
     for row in page_rows:
+        row["cells"] = _mastery_cells(row["learner"], topics, figures)
         for cell in row["cells"]:
             cell["band"] = mastery_band(cell["mastery"], cell["practised"])
-    return {**grid, "page": shown, "assignments": assignments, "columns": columns, "sort": order}
+    return {
+        "learners": learners,
+        "topics": topics,
+        "weakest": weakest,
+        "page": shown,
+        "assignments": assignments,
+        "columns": columns,
+        "sort": order,
+    }
 
 
 def assignment_progress_grid(assignment: Assignment) -> dict:
