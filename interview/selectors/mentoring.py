@@ -369,11 +369,14 @@ def _grid_sort_key(column: str, topics: list, figures: dict) -> Any:
     if column.startswith("assignment-"):
         pk = int(column.removeprefix("assignment-"))
 
-        def share_done(row: dict) -> float:
+        def progress(row: dict) -> tuple[bool, float]:
+            """Completed above unfinished, then by share done; not given the assignment below not started."""
             status = next(cell["status"] for cell in row["assignments"] if cell["assignment"].pk == pk)
-            return -1.0 if status is None else status.done / (status.total or 1)
+            if status is None:
+                return False, -1.0
+            return status.key == "completed", status.done / (status.total or 1)
 
-        return share_done
+        return progress
     return lambda row: row["position"]
 
 
