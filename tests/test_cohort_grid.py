@@ -186,3 +186,24 @@ def test_an_overdue_learner_is_shown_and_can_be_reminded_from_the_menu(mentored,
     assert AssignmentLearner.objects.get(learner=learner).mentor_reminded_on is not None
     html = client.get(url).content.decode()
     assert "Reminded today of “Basics”" in html and "Remind of “Basics”</button>" not in html
+
+
+def test_sorting_by_an_assignment_puts_completed_first_then_by_share_done(mentored, client, mentor):
+    ada, bob, cy, dee = add_learners(mentored, ["Ada", "Bob", "Cy", "Dee"])
+    question_set = mentoring_service.question_set_save(
+        owner=mentor, title="Basics", question_ids=list(Question.objects.values_list("pk", flat=True)[:4])
+    )
+    assignment = mentoring_service.assignment_create(
+        mentor=mentor,
+        question_set=question_set,
+        cohort=mentored,
+        learners=[ada, bob, cy],
+        due_date=date(2099, 1, 1),
+    )
+    AssignmentLearner.objects.filter(learner=ada).update(answered=1)
+    AssignmentLearner.objects.filter(learner=bob).update(answered=4, completed_at=timezone.now())
+    AssignmentLearner.objects.filter(learner=cy).update(answered=3)
+    url = f"/mentor/cohorts/{mentored.pk}/?sort=-assignment-{assignment.pk}"
+    html = client.get(url).content.decode()
+    assert learner_names(html) == ["Bob", "Cy", "Ada", "Dee"]  # Dee was not given it
+    assert '4/4<span class="col-note">done</span>' in html and 'title="Not given this assignment"' in html
