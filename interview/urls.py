@@ -63,6 +63,9 @@ urlpatterns = [
     path("mentor/sets/<int:pk>/delete/", question_sets.set_delete, name="mentor-set-delete"),
     path("mentor/assignments/new/", assignments.assignment_create, name="mentor-assignment-create"),
     path("mentor/assignments/<int:pk>/", assignments.assignment_detail, name="mentor-assignment"),
+    path(
+        "mentor/assignments/<int:pk>/remind/", assignments.assignment_remind, name="mentor-assignment-remind"
+    ),
     path("mentor/insights/", cohorts.insights, name="mentor-insights"),
     path("mentor/questions/", own_questions.mentor_questions, name="mentor-questions"),
     path("mentor/questions/import/", own_questions.mentor_questions_import, name="mentor-questions-import"),

@@ -6,6 +6,7 @@ A new route that is not in ``MATRIX`` (or in ``EXEMPT``, with a reason) fails
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from types import SimpleNamespace
 
 import pytest
@@ -240,6 +241,14 @@ MATRIX: dict[str, list[Case]] = {
     "interview:mentor-assignment": [
         Case("GET", lambda w: f"/mentor/assignments/{w['assignment'].pk}/", mentor_of_cohort())
     ],
+    "interview:mentor-assignment-remind": [
+        Case(
+            "POST",
+            lambda w: f"/mentor/assignments/{w['overdue'].pk}/remind/",
+            mentor_of_cohort(302),
+            lambda w: {"learner": w["learner"].pk},
+        )
+    ],
     "interview:mentor-insights": [Case("GET", lambda w: "/mentor/insights/", any_mentor())],
     "interview:mentor-questions": [Case("GET", lambda w: "/mentor/questions/", any_mentor())],
     "interview:mentor-questions-import": [
@@ -398,6 +407,14 @@ MATRIX: dict[str, list[Case]] = {
     "assignment-progress": [
         api("GET", lambda w: f"/api/v1/assignments/{w['assignment'].pk}/progress/", mentor_of_cohort())
     ],
+    "assignment-remind": [
+        api(
+            "POST",
+            lambda w: f"/api/v1/assignments/{w['overdue'].pk}/remind/",
+            mentor_of_cohort(202),
+            lambda w: {"learner": w["learner"].pk},
+        )
+    ],
 }
 
 # Routes outside the matrix, each with the reason.
@@ -459,6 +476,10 @@ def _build_world() -> dict:
     mentoring_service.cohort_create(mentor=other_mentor, name="Other cohort")
     questions = list(Question.objects.filter(guide=ml_guide).order_by("number")[:3])
     made = assignment_with_feedback(mentor=mentor, learner=learner, cohort=cohort, questions=questions)
+    overdue = mentoring_service.assignment_create(
+        mentor=mentor, question_set=made["set"], cohort=cohort, due_date=date(2099, 1, 1)
+    )
+    Assignment.objects.filter(pk=overdue.pk).update(due_date=date(2000, 1, 1))  # past due, not finished
     spare_set = mentoring_service.question_set_save(owner=mentor, title="Spare", question_ids=[])
     session = session_start(user=learner, mode=PracticeMode.NEW)
     mock = session_start(user=learner, mode=PracticeMode.MOCK)
@@ -483,6 +504,7 @@ def _build_world() -> dict:
         "cohort": cohort,
         "invite": mentoring_service.invite_create(mentor=mentor, cohort=cohort),
         **made,
+        "overdue": overdue,
         "spare_set": spare_set,
         "session": session,
         "showing": showing_current(session=session),

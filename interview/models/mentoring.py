@@ -154,6 +154,9 @@ class AssignmentLearner(models.Model):
     last_activity = models.DateTimeField(null=True, blank=True)
     # When the automatic "due tomorrow" email went out: never twice for one assignment.
     due_reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    mentor_reminded_on = models.DateField(
+        null=True, blank=True, help_text="The learner's day a mentor last reminded them (once a day at most)."
+    )
 
     class Meta:
         ordering = ["assignment", "learner"]

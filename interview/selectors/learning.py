@@ -53,6 +53,20 @@ def whole_percent(share: float) -> int:
     return round(100 * share)
 
 
+# One colour scale for mastery wherever it is shown (the learner's dashboard, the mentor's grid).
+MASTERY_FAIR_FROM = 50  # whole percent
+MASTERY_STRONG_FROM = 80
+
+
+def mastery_band(mastery: int, practised: int) -> str:
+    """The colour band of a whole-percent mastery: ``unpractised``, ``weak``, ``fair`` or ``strong``."""
+    if not practised:
+        return "unpractised"
+    if mastery >= MASTERY_STRONG_FROM:
+        return "strong"
+    return "fair" if mastery >= MASTERY_FAIR_FROM else "weak"
+
+
 # Recall ------------------------------------------------------------------------------------------------
 
 
@@ -153,6 +167,10 @@ class TopicProgress:
     practised: int
     total: int
     topic: Topic = field(repr=False, compare=False)
+
+    @property
+    def band(self) -> str:
+        return mastery_band(self.mastery, self.practised)
 
     @classmethod
     def of(cls, figures: TopicFigures) -> "TopicProgress":

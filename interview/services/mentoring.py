@@ -11,10 +11,12 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import User
+from accounts.tasks import send_email
 from interview import tasks
 from interview.annotations import MAX_KEY_POINTS, MIN_KEY_POINTS
 from interview.grading.text import is_generic, stems
@@ -338,6 +340,55 @@ def assignment_progress_update(*, attempt: Attempt) -> None:
     if progress.completed_at is None and see.done_count(progress, assignment) >= see.active_total(assignment):
         progress.completed_at = attempt.created_at
     progress.save()
+
+
+@transaction.atomic
+def assignment_remind(
+    *, mentor: User, assignment: Assignment, learner: User, site_url: str, now: datetime
+) -> AssignmentLearner:
+    """Email a learner a reminder of an assignment they have not finished by its due date: once a day at most.
+
+    The email is queued through the task runner once the reminder is recorded; it says only the assignment's
+    title and due date, and links to the learner's dashboard.
+    """
+    _require_mentor_of(mentor, assignment.cohort)
+    # Locked, so two mentors clicking at once send one email.
+    progress = (
+        AssignmentLearner.objects.select_for_update()
+        .filter(assignment=assignment, learner=learner)
+        .filter(learner__in=see.learners_of(assignment.cohort))
+        .first()
+    )
+    if progress is None:
+        raise ValidationError({"learner": "That learner does not have this assignment."})
+    today = local_today(learner, now)
+    state = see.reminder_state(progress, see.status_of(progress, assignment, today), today)
+    if state == see.Reminder.SENT_TODAY:
+        raise ValidationError({"learner": f"{learner} was already reminded of it today."})
+    if state != see.Reminder.POSSIBLE:
+        raise ValidationError(
+            {"learner": "Only a learner who has not finished an overdue assignment is reminded."}
+        )
+    progress.mentor_reminded_on = today
+    progress.save(update_fields=["mentor_reminded_on"])
+    link = site_url.rstrip("/") + reverse("interview:dashboard") + f"#assignment-{assignment.pk}"
+    due = f"{assignment.due_date:%-d %B %Y}"
+    subject = f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}Reminder: “{assignment.title}” was due on {due}"
+    body = (
+        f"Hello,\n\nYour mentor reminds you of the assignment “{assignment.title}”, due on {due}: "
+        f"it is not finished yet.\n\nOpen your assignments: {link}\n"
+    )
+    transaction.on_commit(
+        lambda: send_email.enqueue(
+            subject=subject,
+            body=body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[learner.email],
+            html=None,
+            headers={},
+        )
+    )
+    return progress
 
 
 @transaction.atomic

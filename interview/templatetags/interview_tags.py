@@ -54,8 +54,11 @@ def percent(share: float | None) -> str:
 
 
 @register.filter
-def ago(moment: datetime, now: datetime | None = None) -> str:
-    """'just now' within the first minute, then the largest unit only: '5 minutes ago', '2 days ago'."""
+def ago(moment: datetime | None, now: datetime | None = None) -> str:
+    """'just now' within the first minute, then the largest unit only: '5 minutes ago', '2 days ago';
+    'never' when there is no moment."""
+    if moment is None:
+        return "never"
     now = now or timezone.now()
     if now - moment < timedelta(minutes=1):
         return "just now"
