@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from interview.charts import heatmap, trend_chart
 from interview.forecast import schedule_forecast
 from interview.models import Attempt, PracticeMode, Question, Rating, ReviewState
 from interview.selectors.dashboard import dashboard_stats, streak_from
@@ -115,6 +116,39 @@ def test_days_follow_the_users_time_zone_around_midnight(learner, ml_guide):
     assert stats.activity == [{"date": "2026-11-24", "count": 1}, {"date": "2026-11-25", "count": 1}]
     assert stats.today_count == 1
     assert stats.streak_days == 2
+
+
+# The charts' windows: what is queried is what is drawn ---------------------------------------------------
+
+
+def test_the_weekly_chart_counts_its_oldest_week_from_its_monday_morning(learner, ml_guide):
+    """NOW is Wednesday 25 Nov, noon (London): the chart's first week is that of Monday 28 Sep (8 weeks
+    before the week of 23 Nov). An answer on that Monday at 10:00, and one on Wednesday 30 Sep at 08:00,
+    both come before "8 weeks ago" (30 Sep, noon) yet belong to the first week."""
+    learner.timezone = "Europe/London"
+    question = Question.objects.get(guide=ml_guide, number=1)
+    attempt(learner, question, datetime(2026, 9, 28, 9, 0, tzinfo=dt_timezone.utc))  # 10:00 BST
+    attempt(learner, question, datetime(2026, 9, 30, 7, 0, tzinfo=dt_timezone.utc))  # 08:00 BST
+    attempt(learner, question, datetime(2026, 9, 27, 22, 0, tzinfo=dt_timezone.utc))  # Sunday 23:00: before
+    stats = dashboard_stats(learner, NOW)
+    assert [(week.week, week.attempts) for week in stats.trend] == [(date(2026, 9, 28), 2)]
+    chart = trend_chart(stats.trend, stats.today)
+    assert chart.weeks[0].week == date(2026, 9, 28)
+    assert chart.weeks[0].attempts == 2
+
+
+def test_the_heatmap_queries_from_the_monday_it_starts_on(learner, ml_guide):
+    """52 weeks back from Wednesday 25 Nov 2026, plus a day, is Wednesday 26 Nov 2025; the heatmap starts on
+    that week's Monday, 24 Nov 2025, so an answer that Monday is drawn and counted, not shown as none."""
+    question = Question.objects.get(guide=ml_guide, number=1)
+    attempt(learner, question, datetime(2025, 11, 24, 12, 0, tzinfo=dt_timezone.utc))
+    attempt(learner, question, datetime(2025, 11, 23, 12, 0, tzinfo=dt_timezone.utc))  # the Sunday before
+    stats = dashboard_stats(learner, NOW)
+    assert stats.activity == [{"date": "2025-11-24", "count": 1}]
+    drawn = heatmap(stats.activity, stats.today)
+    assert "<title>Mon 24 Nov 2025: 1 attempt</title>" in drawn.svg
+    assert "Sun 23 Nov 2025" not in drawn.svg
+    assert drawn.total == 1
 
 
 def test_a_new_user_sees_an_empty_state_leading_to_a_first_session(learner_client, ml_guide):

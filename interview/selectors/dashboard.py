@@ -47,6 +47,18 @@ TREND_WEEKS = 8
 RECENT_ATTEMPTS = 5
 
 
+# The charts' windows, one definition for the query and the drawing (interview/charts.py).
+def activity_first_day(today: date) -> date:
+    """The heatmap's first day: the Monday of the week that holds the day 52 weeks ago + 1 (whole weeks)."""
+    first = today - timedelta(weeks=ACTIVITY_WEEKS) + timedelta(days=1)
+    return first - timedelta(days=first.weekday())
+
+
+def trend_first_week(today: date) -> date:
+    """The weekly chart's first week (its Monday): TREND_WEEKS weeks before the week of today."""
+    return today - timedelta(days=today.weekday(), weeks=TREND_WEEKS)
+
+
 @dataclass(frozen=True)
 class WeekTrend:
     week: date
@@ -154,7 +166,7 @@ def _forecast(user: User, today: date, now: datetime) -> list[dict]:
 
 
 def _trend(user: User, now: datetime) -> list[WeekTrend]:
-    since = now - timedelta(weeks=TREND_WEEKS)
+    since = local_midnight(trend_first_week(local_today(user, now)), user)
     rating_counts = {label.lower(): Count("pk", filter=Q(rating=value)) for value, label in Rating.choices}
     rows: Iterable[Mapping[str, Any]] = (  # the rating counts are keys the ORM's typing does not list
         Attempt.objects.filter(user=user, created_at__gte=since)
@@ -191,7 +203,7 @@ def dashboard_stats(user: User, now: datetime) -> DashboardStats:
     counts = Question.objects.public().aggregate(
         total=Count("pk"), unseen=Count("pk", filter=Q(pk__in=unseen_questions(user).values("pk")))
     )
-    activity_start = local_midnight(today - timedelta(weeks=ACTIVITY_WEEKS) + timedelta(days=1), user)
+    activity_start = local_midnight(activity_first_day(today), user)
     per_day = _activity_by_day(user, activity_start)
     today_row = per_day.get(today, {"count": 0, "new": 0, "reviews": 0})
     today_count = today_row["count"]
