@@ -62,10 +62,11 @@ def recall_at(
     last_review: datetime | None,
     moment: datetime,
     model: MemoryModel,
-    last_rating: int | None = None,
+    last_rating: int | None,
 ) -> float:
     """Predicted recall of one question at ``moment``, with continuous elapsed time; 0 if never practised or
-    not relearned since its latest answer, an Again."""
+    not relearned since its latest answer, an Again. ``recall`` is the same rule for the database, and the
+    forecast (interview/forecast.py) calls this one."""
     if stability is None or last_review is None or last_rating == Rating.AGAIN:
         return 0.0
     return model.recall(stability, (moment - last_review).total_seconds() / SECONDS_PER_DAY)
