@@ -1,6 +1,7 @@
 """Dashboard definitions on hand-built histories, the page, the stats API and their agreement, and scale."""
 
 import re
+import zoneinfo
 from datetime import date, datetime, timedelta
 from datetime import timezone as dt_timezone
 
@@ -94,7 +95,6 @@ def test_streak_counts_days_in_a_row_and_a_missed_day_breaks_it(learner, ml_guid
         attempt(learner, question, NOW - timedelta(days=days_ago))
     stats = dashboard_stats(learner, NOW)
     assert stats.streak_days == 3
-    assert stats.today_count == 1
 
 
 def test_a_streak_stays_alive_until_today_ends():
@@ -114,7 +114,7 @@ def test_days_follow_the_users_time_zone_around_midnight(learner, ml_guide):
     )  # 00:30 on the 25th in Tokyo
     stats = dashboard_stats(learner, datetime(2026, 11, 25, 3, 0, tzinfo=dt_timezone.utc))
     assert stats.activity == [{"date": "2026-11-24", "count": 1}, {"date": "2026-11-25", "count": 1}]
-    assert stats.today_count == 1
+    assert stats.today == date(2026, 11, 25)
     assert stats.streak_days == 2
 
 
@@ -369,8 +369,9 @@ def answer_a_session(user, mode, now, rating=Rating.GOOD):
     return answered
 
 
-def test_the_daily_goal_is_fixed_when_the_day_begins(learner, ml_guide):
-    """Goal = the daily new limit (3) + the reviews due by the end of today as the day began (2)."""
+def test_the_daily_goal_is_fixed_when_the_day_begins_and_counts_questions_of_the_plan(learner, ml_guide):
+    """Goal = the daily new limit (3) + the reviews due by the end of today as the day began (2); progress
+    counts the questions of that plan answered today, once each."""
     learner.daily_new_limit = 3
     learner.save()
     q1, q2, q3 = Question.objects.filter(guide=ml_guide).order_by("number")[:3]
@@ -385,11 +386,67 @@ def test_the_daily_goal_is_fixed_when_the_day_begins(learner, ml_guide):
     assert answer_a_session(learner, "new", NOW) == 3
     stats = dashboard_stats(learner, NOW)
     assert (stats.today_count, stats.daily_goal) == (4, 5)
-    # 12:30: the three learning steps are due and answered; 18:30: q2 is due and answered.
+    # 12:30: the three learning steps are due and answered: the same three questions, no progress.
     assert answer_a_session(learner, "due", today_at(12, 30)) == 3
+    stats = dashboard_stats(learner, today_at(12, 31))
+    assert (stats.today_count, stats.daily_goal) == (4, 5)
+    # 18:30: q2 is due and answered: the plan is done (8 answers, 5 questions).
     assert answer_a_session(learner, "due", today_at(18, 30)) == 1
     stats = dashboard_stats(learner, today_at(18, 31))
-    assert (stats.today_count, stats.daily_goal) == (8, 5)
+    assert (stats.today_count, stats.daily_goal) == (5, 5)
+
+
+def test_answers_outside_the_plan_do_not_count_toward_the_goal(learner, ml_guide):
+    """New limit 1, q1 due today, q2 due tomorrow: goal 1 + 1. Today: three new questions through a topic
+    (one of them is the plan's), q2 ahead of time (not planned), q1 rated Again then Good: 1 + 1 = 2 of 2."""
+    learner.daily_new_limit = 1
+    q1, q2, *new = Question.objects.filter(guide=ml_guide).order_by("number")[:5]
+    practised_yesterday(learner, q1, due=NOW - timedelta(hours=1))
+    practised_yesterday(learner, q2, due=NOW + timedelta(days=1))
+    for question in new:
+        schedule(learner, question, days_ago=0)
+        Attempt.objects.create(
+            user=learner, question=question, mode=PracticeMode.TOPIC, coverage=1, rating=Rating.GOOD, suggested_rating=Rating.GOOD,
+            was_new=True, due_after=NOW + timedelta(days=1), created_at=NOW - timedelta(minutes=30),
+        )  # fmt: skip
+    for question, rating, repeat in [
+        (q2, Rating.GOOD, False),
+        (q1, Rating.AGAIN, False),
+        (q1, Rating.GOOD, True),
+    ]:
+        Attempt.objects.create(
+            user=learner, question=question, mode=PracticeMode.TOPIC, coverage=1, rating=rating, suggested_rating=rating,
+            was_repeat=repeat, due_after=NOW + timedelta(days=2), created_at=NOW - timedelta(minutes=10),
+        )  # fmt: skip
+    ReviewState.objects.filter(user=learner, question__in=[q1, q2]).update(
+        last_review=NOW - timedelta(minutes=10), due=NOW + timedelta(days=2)
+    )
+    stats = dashboard_stats(learner, NOW)
+    assert (stats.today_count, stats.daily_goal) == (2, 2)
+
+
+def test_a_review_due_this_evening_is_in_the_goal_and_the_next_step_names_its_time(
+    learner_client, learner, ml_guide
+):
+    """Nothing due now, one review at 18:00 today, no new questions: "0 of 1", and the page says when to
+    come back instead of "tomorrow". The learner's zone puts now in the morning, whatever the clock says."""
+    now = timezone.now()
+    offset = 9 - now.hour if 9 - now.hour >= -12 else 33 - now.hour  # hours east of UTC: 09:xx local
+    learner.timezone = f"Etc/GMT{-offset:+d}"  # the Etc zones' signs are inverted
+    learner.daily_new_limit = 0
+    learner.save()
+    local_now = now.astimezone(zoneinfo.ZoneInfo(learner.timezone))
+    assert local_now.hour == 9
+    evening = local_now.replace(hour=18, minute=0, second=0, microsecond=0)
+    question = Question.objects.get(guide=ml_guide, number=1)
+    ReviewState.objects.create(
+        user=learner, question=question, phase=2, stability=5, difficulty=5, last_rating=Rating.GOOD,
+        last_review=now - timedelta(days=3), due=evening, reviews=1,
+    )  # fmt: skip
+    html = learner_client.get("/dashboard/").content.decode()
+    assert '<dd>0 <small class="muted">of 1</small></dd>' in html
+    assert "Next review due at 18:00" in html
+    assert "come back tomorrow" not in html
 
 
 def test_the_daily_goal_keeps_to_the_review_limit(learner, ml_guide):
