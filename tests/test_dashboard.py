@@ -271,6 +271,24 @@ def test_practise_again_is_named_by_its_visible_label_then_the_assignment(
     assert 'aria-label="Practise Basics"' not in html
 
 
+def test_the_dashboard_names_its_parts_once_each_for_screen_readers(learner_client, learner, ml_guide):
+    question = Question.objects.get(guide=ml_guide, number=1)
+    schedule(learner, question, stability=1, days_ago=3, due_in=timedelta(days=-1))
+    attempt(learner, question, timezone.now() - timedelta(days=3), rating=Rating.AGAIN)
+    html = learner_client.get("/dashboard/").content.decode()
+    headings = re.findall(r"<h2[^>]*>([^<]+)</h2>", html)
+    assert len(headings) == len(set(headings)), headings
+    assert "Your figures" in headings
+    # The weakest topic's button: the visible word first, the topic for screen readers (WCAG 2.5.3).
+    topic = Question.objects.get(guide=ml_guide, number=1).topics.first()
+    assert (
+        f'<button type="submit">Practise<span class="visually-hidden"> {topic.name}</span></button>' in html
+    )
+    assert f'aria-label="Practise {topic.name}"' not in html
+    # Every data table beside a chart has a caption.
+    assert html.count('<table class="compact">') == html.count("<caption") == 3
+
+
 def test_stats_need_authentication(client):
     assert client.get("/api/v1/stats/").status_code == 401
 
@@ -480,6 +498,32 @@ def test_a_new_learner_with_an_interview_date_sees_a_plan(learner_client, learne
         f"{stats['readiness_forecast']}% of the questions on the day."
     )
     assert "Set your interview date" not in html
+
+
+def plan_text(html: str) -> str:
+    plan = re.search(r'<p class="notice plan" id="plan">(.*?)</p>', html, re.S).group(1)
+    return " ".join(re.sub(r"<[^>]+>", "", plan).split())
+
+
+def test_a_plan_without_reviews_leaves_the_reviews_out(learner_client, learner, ml_guide):
+    """Interview tomorrow, 10 new today: their learning steps wait for tomorrow, so no reviews a day."""
+    learner.daily_new_limit = 10
+    learner.interview_date = timezone.localdate() + timedelta(days=1)
+    learner.save()
+    stats = learner_client.get("/api/v1/stats/").json()
+    assert (stats["new_per_day_planned"], stats["reviews_per_day_needed"]) == (10, 0)
+    text = plan_text(learner_client.get("/dashboard/").content.decode())
+    assert text.startswith("1 day to your interview: 10 new questions a day. Keeping to this schedule")
+    assert "review" not in text
+
+
+def test_a_plan_with_nothing_to_do_says_so(learner_client, learner, ml_guide):
+    learner.interview_date = timezone.localdate() + timedelta(days=10)
+    learner.save()
+    for question in Question.objects.filter(guide=ml_guide):
+        schedule(learner, question, stability=30, days_ago=0, due_in=timedelta(days=40))
+    text = plan_text(learner_client.get("/dashboard/").content.decode())
+    assert text.startswith("10 days to your interview: no new questions or reviews planned. Keeping to")
 
 
 def test_the_plan_of_a_learner_with_everything_started_has_no_new_questions(learner, ml_guide):
