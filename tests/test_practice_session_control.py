@@ -149,6 +149,28 @@ def test_the_next_step_counts_todays_reviews_and_new_questions_or_says_why_there
     )
 
 
+def test_with_nothing_due_now_but_a_review_later_today_the_next_step_says_when(learner, ml_guide):
+    """Berlin (UTC+1 in November), 13:00 local: one review due at 18:00 local (17:00 UTC), another tomorrow,
+    no new questions left in the limit. The day's goal still holds that review: not "come back tomorrow"."""
+    learner.timezone = "Europe/Berlin"
+    learner.daily_new_limit = 0
+    evening, tomorrow = Question.objects.filter(guide=ml_guide).order_by("number")[:2]
+    ReviewState.objects.create(user=learner, question=evening, due=NOW.replace(hour=17), phase=2)
+    ReviewState.objects.create(user=learner, question=tomorrow, due=NOW + timedelta(days=1), phase=2)
+    step = next_step(learner, NOW)
+    assert (step.due, step.new) == (0, 0)
+    assert step.why_not == (
+        "Nothing is due now. Next review due at 18:00: come back then, or pick a topic or a mock interview."
+    )
+    # With no review left in the limit, a review later today is not today's either.
+    learner.daily_review_limit = 0
+    assert next_step(learner, NOW).why_not.startswith("Nothing is left for today")
+    # Nor is one due at 01:00 local tomorrow (00:00 UTC).
+    learner.daily_review_limit = 100
+    ReviewState.objects.filter(question=evening).update(due=NOW + timedelta(hours=12))
+    assert next_step(learner, NOW).why_not.startswith("Nothing is left for today")
+
+
 # ---- Pages ----
 
 

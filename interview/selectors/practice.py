@@ -1,6 +1,7 @@
 """Reads for practice: which questions each mode offers, today's counts, a session's summary."""
 
 import random
+import zoneinfo
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -213,6 +214,19 @@ def session_to_continue(user: User, now: datetime) -> PracticeSession | None:
 
 
 NOTHING_LEFT_TODAY = "Nothing is left for today within your daily limits: come back tomorrow, or pick a topic or a mock interview."
+NEXT_REVIEW_LATER_TODAY = (
+    "Nothing is due now. Next review due at {time}: come back then, or pick a topic or a mock interview."
+)
+
+
+def why_nothing_today(user: User, today: TodayCounts) -> str:
+    """Why today's session is empty: a review falling due later today (while the review limit allows it) is
+    named with its local time, so the page never says "come back tomorrow" to a learner whose day's goal still
+    holds a review."""
+    if today.next_due_today is None or not today.budget.reviews_left:
+        return NOTHING_LEFT_TODAY
+    local = today.next_due_today.astimezone(zoneinfo.ZoneInfo(user.timezone))
+    return NEXT_REVIEW_LATER_TODAY.format(time=local.strftime("%H:%M"))
 
 
 @dataclass(frozen=True)
@@ -225,22 +239,14 @@ class NextStep:
     why_not: str  # why today's session has nothing in it ("" when it has)
 
 
-def next_step(
-    user: User,
-    now: datetime,
-    today: TodayCounts | None = None,
-    *,
-    within_limits: tuple[int, int] | None = None,
-) -> NextStep:
+def next_step(user: User, now: datetime, today: TodayCounts | None = None) -> NextStep:
     """What "Continue your session" and "Start today's session" offer (the queue rule is services.practice's).
 
-    ``within_limits``: today's due reviews and new questions within the limits, when the caller has them.
+    ``today``: today's counts, when the caller has them (the dashboard's come with its figures).
     """
-    if within_limits is None:
-        today = today or today_counts(user, now)
-        within_limits = (today.due_within_limit, today.new_within_limit)
-    due, new = within_limits
-    why_not = "" if due or new else NOTHING_LEFT_TODAY
+    today = today or today_counts(user, now)
+    due, new = today.due_within_limit, today.new_within_limit
+    why_not = "" if due or new else why_nothing_today(user, today)
     return NextStep(session_to_continue=session_to_continue(user, now), due=due, new=new, why_not=why_not)
 
 
