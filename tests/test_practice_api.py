@@ -223,3 +223,9 @@ def test_next_in_todays_mode_gives_due_reviews_before_new_questions(api, learner
     body = next_question(api, mode="today").json()
     assert body["mode"] == "today"
     assert body["question"]["id"] == last.pk
+
+
+def test_todays_mode_covers_every_topic_so_a_topic_with_it_is_a_400_naming_topic(api, ml_guide):
+    response = api.get("/api/v1/practice/next/", {"mode": "today", "topic": "model-evaluation"})
+    assert response.status_code == 400
+    assert "topic" in response.json()

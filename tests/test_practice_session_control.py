@@ -8,7 +8,16 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from interview.models import Attempt, PracticeMode, PracticeSession, Question, Rating, ReviewState, Showing
+from interview.models import (
+    Attempt,
+    PracticeMode,
+    PracticeSession,
+    Question,
+    Rating,
+    ReviewState,
+    Showing,
+    Topic,
+)
 from interview.selectors.practice import next_step, session_to_continue
 from interview.services.practice import (
     attempt_record,
@@ -116,7 +125,8 @@ def test_only_the_owner_finishes_a_session(learner, stranger, ml_guide):
 
 
 def test_the_session_to_continue_is_todays_latest_unfinished_one_on_the_site(learner, ml_guide):
-    older = session_start(user=learner, mode=PracticeMode.NEW, now=NOW - timedelta(hours=1))
+    topic = Topic.objects.order_by("position").first()
+    older = session_start(user=learner, mode=PracticeMode.TOPIC, topics=[topic], now=NOW - timedelta(hours=1))
     latest = session_start(user=learner, mode=PracticeMode.NEW, now=NOW)
     session_start(user=learner, mode=PracticeMode.NEW, via_api=True, now=NOW + timedelta(minutes=1))
     session_start(user=learner, mode=PracticeMode.MOCK, now=NOW + timedelta(minutes=2))
@@ -129,6 +139,44 @@ def test_the_session_to_continue_is_todays_latest_unfinished_one_on_the_site(lea
     assert session_to_continue(learner, NOW + timedelta(minutes=5)) == older
     session_finish(user=learner, session=older, now=NOW)
     assert session_to_continue(learner, NOW + timedelta(minutes=5)) is None
+
+
+def test_starting_a_schedule_mode_again_today_reopens_the_open_session_instead_of_planning_it_twice(
+    learner, ml_guide
+):
+    first = session_start(user=learner, mode=PracticeMode.NEW, now=NOW - timedelta(hours=1))
+    rate_current(learner, first, now=NOW - timedelta(hours=1))
+
+    again = session_start(user=learner, mode=PracticeMode.NEW, now=NOW)
+
+    assert again == first and again.position == 1
+    assert PracticeSession.objects.filter(user=learner).count() == 1
+    session_finish(user=learner, session=first, now=NOW)
+    assert (
+        session_start(user=learner, mode=PracticeMode.NEW, now=NOW) != first
+    )  # a finished one is not reused
+
+
+def test_a_question_answered_in_another_session_since_this_one_was_planned_is_passed_over(learner, ml_guide):
+    older = session_start(user=learner, mode=PracticeMode.TODAY, now=NOW - timedelta(minutes=10))
+    newer = session_start(user=learner, mode=PracticeMode.NEW, now=NOW - timedelta(minutes=5))
+    assert older.queue[:2] == newer.queue[:2]
+    answered = rate_current(learner, newer, now=NOW - timedelta(minutes=4))
+    session_finish(user=learner, session=newer, now=NOW - timedelta(minutes=3))
+
+    assert session_to_continue(learner, NOW) == older
+    offered = showing_current(session=older, now=NOW)
+
+    assert offered.question_id != answered.question_id
+    assert offered.question_id == older.queue[1]
+
+
+def test_an_again_repeat_in_the_same_session_is_still_asked(learner, ml_guide):
+    session = session_start(user=learner, mode=PracticeMode.NEW, now=NOW)
+    first = rate_current(learner, session, rating=Rating.AGAIN)
+    for _ in range(3):
+        rate_current(learner, session)
+    assert showing_current(session=session, now=NOW).question_id == first.question_id
 
 
 def test_yesterdays_session_is_not_offered_to_continue(learner, ml_guide):
@@ -355,3 +403,10 @@ def test_finishing_a_mock_interview_early_goes_to_the_review_of_the_answers_give
     review = learner_client.get(url).content.decode()
     assert "Mock interview: review your answers" in review
     assert review.count('class="card mock-answer"') == 1
+
+
+def test_todays_session_ignores_topics_for_its_new_questions_as_for_its_reviews(learner, ml_guide):
+    topic = Topic.objects.order_by("-position").first()
+    with_topic = session_start(user=learner, mode=PracticeMode.TODAY, topics=[topic], now=NOW)
+    assert not with_topic.topics.exists()
+    assert with_topic.queue == session_start(user=learner, mode=PracticeMode.TODAY, now=NOW).queue

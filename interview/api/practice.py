@@ -42,6 +42,11 @@ class NextQuerySerializer(serializers.Serializer):
     assignment = serializers.IntegerField(required=False)
 
     def validate(self, data: dict) -> dict:
+        if data["mode"] == PracticeMode.TODAY and "topic" in data:
+            # Today's session is every topic's due reviews and new questions, as on the site.
+            raise serializers.ValidationError(
+                {"topic": "The today mode covers every topic: leave out topic."}
+            )
         if data["mode"] == PracticeMode.TOPIC and "topic" not in data:
             raise serializers.ValidationError({"topic": "The topic mode needs a topic slug."})
         if data["mode"] == PracticeMode.ASSIGNMENT:
