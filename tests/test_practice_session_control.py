@@ -333,6 +333,52 @@ def test_rating_a_card_twice_records_once_and_says_so(learner_client, learner, m
     assert "You had already rated that question" in again and "question 2 of 10" in again
 
 
+def test_a_rating_sent_after_the_session_was_finished_elsewhere_says_it_was_not_recorded(
+    learner_client, learner, ml_guide
+):
+    url = start(learner_client)
+    token = token_on(learner_client.get(url).content.decode())
+    learner_client.post(url + "finish/")  # another tab
+
+    response = learner_client.post(
+        url + "rate/", {"token": token, "rating": Rating.GOOD, "answer_text": ""}, headers=HTMX
+    )
+
+    assert response["HX-Redirect"] == url + "summary/"
+    summary = learner_client.get(url + "summary/").content.decode()
+    assert "This session was finished before that question was rated, so no rating was recorded." in summary
+    assert not Attempt.objects.filter(user=learner).exists()
+
+
+def test_revealing_a_card_of_a_session_finished_elsewhere_does_not_claim_it_was_rated(
+    learner_client, ml_guide
+):
+    url = start(learner_client)
+    token = token_on(learner_client.get(url).content.decode())
+    learner_client.post(url + "finish/")
+
+    plain = learner_client.post(url + "reveal/", {"token": token, "answer_text": "late"}, follow=True)
+
+    html = plain.content.decode()
+    assert "This session was finished before that question was rated" in html
+    assert "You had already rated that question" not in html
+    htmx = learner_client.post(url + "reveal/", {"token": token, "answer_text": "late"}, headers=HTMX)
+    assert htmx["HX-Redirect"] == url + "summary/"
+    assert "This session was finished before" in learner_client.get(url + "summary/").content.decode()
+
+
+def test_the_htmx_check_of_a_card_already_rated_writes_nothing(learner_client, learner, ml_guide):
+    url = start(learner_client)
+    token = token_on(learner_client.get(url).content.decode())
+    session = PracticeSession.objects.get()
+    attempt_record(user=learner, token=token, rating=Rating.GOOD)  # the next card is not shown yet
+
+    response = learner_client.post(url + "check/", {"token": token, "answer_text": ""}, headers=HTMX)
+
+    assert response.status_code == 200
+    assert Showing.objects.filter(session=session).count() == 1
+
+
 def test_the_last_mock_question_has_finish_instead_of_next(learner_client, ml_guide):
     response = learner_client.post("/practice/start/", {"mode": "mock", "question_count": 2})
     url = response["Location"]

@@ -244,6 +244,21 @@ def next_step(
     return NextStep(session_to_continue=session_to_continue(user, now), due=due, new=new, why_not=why_not)
 
 
+def showing_out_of_date(session: PracticeSession, showing: Showing) -> str:
+    """Why a page's card can no longer be answered: "rated", "finished" (the session ended before it was
+    rated), "moved" (the session is past it), or "" while it is the card on screen. A plain read.
+
+    Mock interviews answer through their own review, so their cards are never out of date here.
+    """
+    if session.is_mock:
+        return ""
+    if Attempt.objects.filter(showing=showing).exists():
+        return "rated"
+    if session.finished_at is not None:
+        return "finished"
+    return "" if showing.position == session.position else "moved"
+
+
 def showing_on_screen(session: PracticeSession) -> Showing | None:
     """The showing of the session's current question if it is already shown (a plain read: no lock, no write).
 

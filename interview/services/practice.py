@@ -47,6 +47,14 @@ from interview.services.text import written_text
 AGAIN_GAP = 3
 
 
+class ShowingAlreadyRated(ValidationError):
+    """A rating for a showing that has one (a double click, a resent form, a card brought back by Back)."""
+
+
+class SessionAlreadyFinished(ValidationError):
+    """A rating for a card of a session finished since it was shown (Finish session in another tab)."""
+
+
 @dataclass(frozen=True)
 class Coverage:
     covered: list[int]
@@ -462,9 +470,9 @@ def _attempt_record_locked(
     if question_id is not None and question_id != question.pk:
         raise ValidationError({"question": "This token was issued for another question."})
     if Attempt.objects.filter(showing=showing).exists():
-        raise ValidationError({"token": "This showing was already rated: get the next question."})
+        raise ShowingAlreadyRated({"token": "This showing was already rated: get the next question."})
     if not showing.session.is_mock and showing.session.finished_at is not None:
-        raise ValidationError({"token": "This session is finished: start a new one."})
+        raise SessionAlreadyFinished({"token": "This session is finished: start a new one."})
     if duration_ms is not None and duration_ms < 0:
         raise ValidationError({"duration_ms": "The time spent cannot be negative."})
     if session_is_mock_unanswered(showing):

@@ -19,7 +19,6 @@ from interview.grading import llm
 from interview.grading.evidence import evidence_rows, highlighted_answer
 from interview.limits import ANSWER_MAX_LENGTH
 from interview.models import (
-    Attempt,
     PracticeMode,
     PracticeSession,
     Question,
@@ -38,6 +37,13 @@ from interview.views.bank import HtmxHttpRequest
 
 TEMPLATE = "interview/practice.html"
 STALE_MESSAGE = "You had already rated that question, so here is where your session is now."
+FINISHED_MESSAGE = "This session was finished before that question was rated, so no rating was recorded."
+# What a page's out-of-date card is told, by pick.showing_out_of_date's reason.
+OUT_OF_DATE_MESSAGES = {
+    "rated": STALE_MESSAGE,
+    "finished": FINISHED_MESSAGE,
+    "moved": "That question is no longer the current one, so here is where your session is now.",
+}
 
 # The reveal asks for the LLM's verdict every LLM_POLL_SECONDS, at most LLM_POLLS times, then gives up
 # visibly: the grader runs as a background task, which a busy queue or a dead worker may never finish.
@@ -161,18 +167,18 @@ def _stale_showing(
 
     Back, Forward or a second tab can bring up a card already rated, or one of a finished session.
     """
-    if session.is_mock:
+    reason = pick.showing_out_of_date(session, showing)
+    if not reason:
         return None
-    rated = Attempt.objects.filter(showing=showing).exists()
-    if not rated and showing.position == session.position and session.finished_at is None:
-        return None
+    notice = OUT_OF_DATE_MESSAGES[reason]
     if not request.htmx:
-        messages.info(request, STALE_MESSAGE)
+        messages.info(request, notice)
         return redirect(session)
     current = None if session.finished_at else practice_service.showing_current(session=session)
     if current is None:
+        messages.info(request, notice)  # shown on the summary the client is sent to
         return HttpResponseClientRedirect(reverse("interview:practice-summary", kwargs={"pk": session.pk}))
-    return _render(request, "card", {**_question_context(session, current), "notice": STALE_MESSAGE})
+    return _render(request, "card", {**_question_context(session, current), "notice": notice})
 
 
 def _reveal_context(
@@ -244,7 +250,8 @@ def practice_check(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Coverage and suggested rating for the key points the user ticked (htmx, as boxes change)."""
     session = _session_or_404(request, pk)
     showing = _showing_or_404(session, request.POST.get("token", ""))
-    if (stale := _stale_showing(request, session, showing)) and not request.htmx:
+    # htmx only swaps the assessment in: an out-of-date card needs no redirect, and no locking write.
+    if not request.htmx and (stale := _stale_showing(request, session, showing)):
         return stale
     form = RateForm(request.POST, question=showing.question)
     form.is_valid()
@@ -326,6 +333,8 @@ def _after_answer(request: HtmxHttpRequest, session: PracticeSession, notice: st
         return _mock_review(request, session)
     showing = None if session.finished_at else practice_service.showing_current(session=session)
     if showing is None:
+        if notice:
+            messages.info(request, notice)  # shown on the summary the client is sent to
         return HttpResponseClientRedirect(reverse("interview:practice-summary", kwargs={"pk": session.pk}))
     return _render(request, "card", {**_question_context(session, showing), "notice": notice})
 
@@ -353,10 +362,14 @@ def practice_rate(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             duration_ms=form.cleaned_data.get("duration_ms"),
         )
     except ValidationError as error:
-        # Already rated (a double click, a resent form, a card brought back by Back): nothing is
-        # recorded twice; the session carries on from where it is, saying why.
-        rated = Attempt.objects.filter(showing=showing).exists()
-        notice = STALE_MESSAGE if rated else " ".join(error.messages)
+        # Already rated (a double click, a resent form, a card brought back by Back) or the session was
+        # finished elsewhere: nothing is recorded; the session carries on from where it is, saying why.
+        if isinstance(error, practice_service.ShowingAlreadyRated):
+            notice = STALE_MESSAGE
+        elif isinstance(error, practice_service.SessionAlreadyFinished):
+            notice = FINISHED_MESSAGE
+        else:
+            notice = " ".join(error.messages)
         if not request.htmx:
             messages.info(request, notice)
         return _after_answer(request, session, notice=notice)
