@@ -456,3 +456,41 @@ def test_todays_session_ignores_topics_for_its_new_questions_as_for_its_reviews(
     with_topic = session_start(user=learner, mode=PracticeMode.TODAY, topics=[topic], now=NOW)
     assert not with_topic.topics.exists()
     assert with_topic.queue == session_start(user=learner, mode=PracticeMode.TODAY, now=NOW).queue
+
+
+def test_due_within_a_minute_is_from_now_to_a_minute_ahead_never_a_past_moment():
+    from interview.templatetags.interview_tags import due_by_now, due_within_a_minute
+
+    now = timezone.now()
+    assert due_within_a_minute(now + timedelta(seconds=30))
+    assert not due_within_a_minute(now + timedelta(minutes=2))
+    assert not due_within_a_minute(now - timedelta(days=3))
+    assert not due_within_a_minute(None)
+    assert due_by_now(now - timedelta(days=3)) and not due_by_now(now + timedelta(seconds=30))
+
+
+def test_an_old_finished_sessions_summary_says_due_now_not_later_in_this_session(
+    learner_client, learner, ml_guide
+):
+    url = start(learner_client)
+    token = token_on(learner_client.get(url).content.decode())
+    learner_client.post(url + "rate/", {"token": token, "rating": Rating.AGAIN, "answer_text": ""})
+    learner_client.post(url + "finish/")
+    Attempt.objects.filter(user=learner).update(due_after=timezone.now() - timedelta(days=2))
+
+    html = learner_client.get(url + "summary/").content.decode()
+
+    assert "Again, due now" in html
+    assert "later in this session" not in html
+    assert "0 minutes" not in html
+    assert "You finished early" in html
+
+
+def test_the_summary_of_a_session_still_open_does_not_say_it_finished_early(learner_client, ml_guide):
+    url = start(learner_client)
+    token = token_on(learner_client.get(url).content.decode())
+    learner_client.post(url + "rate/", {"token": token, "rating": Rating.GOOD, "answer_text": ""})
+
+    html = learner_client.get(url + "summary/").content.decode()
+
+    assert "You finished early" not in html
