@@ -494,3 +494,19 @@ def test_the_summary_of_a_session_still_open_does_not_say_it_finished_early(lear
     html = learner_client.get(url + "summary/").content.decode()
 
     assert "You finished early" not in html
+
+
+def test_answers_lock_the_session_before_the_showing_as_finish_session_does(learner, ml_guide):
+    """One lock order everywhere: a mock answer sent by the countdown while "Finish" is pressed cannot deadlock."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    mock = session_start(user=learner, mode=PracticeMode.MOCK, question_count=2, now=NOW)
+    token = showing_current(session=mock, now=NOW).token
+    with CaptureQueriesContext(connection) as captured:
+        mock_answer_submit(user=learner, token=token, answer_text="One.", now=NOW)
+
+    locks = [query["sql"] for query in captured.captured_queries if "FOR UPDATE" in query["sql"]]
+    assert 'FROM "interview_practicesession"' in locks[0]
+    showing_locks = [sql for sql in locks if 'FROM "interview_showing"' in sql]
+    assert showing_locks and all('FOR UPDATE OF "interview_showing"' in sql for sql in showing_locks)

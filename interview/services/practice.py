@@ -368,13 +368,18 @@ def _answered_elsewhere(session: PracticeSession, question_id: int) -> bool:
 
 
 def _locked_showing(user: User, token: str) -> Showing:
+    """The token's showing, locked after its session: every write locks the session first (session_finish,
+    showing_current, _advance), so that "Finish session" and an answer sent at once cannot wait on each other."""
+    PracticeSession.objects.select_for_update(of=("self",)).filter(
+        showings__token=token, showings__user=user
+    ).first()
     showing = (
-        Showing.objects.select_for_update()
+        Showing.objects.select_for_update(of=("self",))
         .select_related("question", "session")
         .filter(token=token, user=user)
         .first()
     )
-    if showing is None:
+    if showing is None:  # never shown, or deleted while waiting: a mock interview finished without it
         raise ValidationError({"token": "This question was not shown to you: get the next question first."})
     return showing
 
