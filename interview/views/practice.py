@@ -27,7 +27,7 @@ from interview.models import (
     ReviewState,
     Showing,
 )
-from interview.scheduling import preview_outcomes
+from interview.scheduling import InterviewPlan, preview_outcomes
 from interview.selectors import practice as pick
 from interview.selectors.content import active_questions, question_detail_queryset, topics_with_counts
 from interview.selectors.learning import today_counts, weakest_topics
@@ -418,6 +418,7 @@ def _mock_review(request: HtmxHttpRequest, session: PracticeSession) -> HttpResp
             user=request.user, question__in=[showing.question_id for showing in showings]
         )
     }
+    plan = InterviewPlan(request.user, None, now)  # the interview-date rule's loads, counted once for all
     reviews = []
     for showing in showings:
         graded = showing_assess(showing=showing, answer_text=showing.mock_answer)  # stored at submit
@@ -430,15 +431,17 @@ def _mock_review(request: HtmxHttpRequest, session: PracticeSession) -> HttpResp
                 "highlighted_answer": highlighted_answer(showing.mock_answer, graded),
                 "rated": rated,
                 "key_point_rows": [] if rated else _rows_by_point(showing.question, graded),
-                "ratings": [] if rated else _rating_buttons(request, showing.question_id, states, now),
+                "ratings": [] if rated else _rating_buttons(request, showing.question_id, states, now, plan),
             }
         )
     return _render(request, "mock_review", {"session": session, "reviews": reviews})
 
 
-def _rating_buttons(request: HtmxHttpRequest, question_id: int, states: dict, now) -> list[dict]:
+def _rating_buttons(
+    request: HtmxHttpRequest, question_id: int, states: dict, now, plan: InterviewPlan | None = None
+) -> list[dict]:
     """Each rating with when the question would come back after it."""
-    previews = preview_outcomes(request.user, states.get(question_id), question_id, now)
+    previews = preview_outcomes(request.user, states.get(question_id), question_id, now, shared_plan=plan)
     return [
         {"value": value, "label": label, "interval": previews[value].label} for value, label in Rating.choices
     ]
