@@ -300,6 +300,7 @@ def test_cards_are_never_cached_so_back_and_forward_fetch_the_current_one(learne
     reveal = learner_client.post(url + "reveal/", {"token": token, "answer_text": ""})
     assert "no-store" in reveal["Cache-Control"]
     assert "no-store" in learner_client.get("/practice/")["Cache-Control"]
+    assert "no-store" in learner_client.get(url + "summary/")["Cache-Control"]
 
 
 def test_a_rated_card_brought_back_shows_the_current_card_with_a_message(learner_client, ml_guide):

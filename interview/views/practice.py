@@ -10,7 +10,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -35,6 +34,8 @@ from interview.services import practice as practice_service
 from interview.services.grading import showing_assess, showing_llm_check
 from interview.views.bank import HtmxHttpRequest
 
+# No page here is cached (config.middleware.NoStoreForSignedInMiddleware, for every signed-in response):
+# Back or Forward fetches the card that is current now, and "Continue your session" as it is now.
 TEMPLATE = "interview/practice.html"
 STALE_MESSAGE = "You had already rated that question, so here is where your session is now."
 FINISHED_MESSAGE = "This session was finished before that question was rated, so no rating was recorded."
@@ -62,7 +63,6 @@ def _render(request: HtmxHttpRequest, partial: str, context: dict) -> HttpRespon
     return render(request, TEMPLATE, {**context, "partial": partial})
 
 
-@never_cache  # "Continue your session" must be current after Back
 @login_required
 @require_safe
 def practice_home(request: HtmxHttpRequest) -> HttpResponse:
@@ -135,8 +135,6 @@ def _progress(session: PracticeSession, showing: Showing) -> dict:
     return {"done": showing.position, "total": total, "is_last": showing.position + 1 >= total}
 
 
-# Cards are never cached: Back or Forward fetches the card that is current now, not one already rated.
-@never_cache
 @login_required
 @require_safe
 def practice_session(request: HtmxHttpRequest, pk: int) -> HttpResponse:
@@ -225,7 +223,6 @@ def _rows_by_point(question: Question, graded) -> list[tuple]:
     return [(point, rows.get(point.pk)) for point in question.key_points.all()]
 
 
-@never_cache
 @login_required
 @require_POST
 def practice_reveal(request: HtmxHttpRequest, pk: int) -> HttpResponse:
@@ -243,7 +240,6 @@ def practice_reveal(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return _render(request, "reveal", context)
 
 
-@never_cache
 @login_required
 @require_POST
 def practice_check(request: HtmxHttpRequest, pk: int) -> HttpResponse:
@@ -339,7 +335,6 @@ def _after_answer(request: HtmxHttpRequest, session: PracticeSession, notice: st
     return _render(request, "card", {**_question_context(session, showing), "notice": notice})
 
 
-@never_cache
 @login_required
 @require_POST
 def practice_rate(request: HtmxHttpRequest, pk: int) -> HttpResponse:
@@ -376,7 +371,6 @@ def practice_rate(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return _after_answer(request, session)
 
 
-@never_cache
 @login_required
 @require_POST
 def practice_mock_answer(request: HtmxHttpRequest, pk: int) -> HttpResponse:
@@ -469,7 +463,6 @@ def practice_finish(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return redirect(target)
 
 
-@never_cache
 @login_required
 @require_safe
 def practice_summary(request: HtmxHttpRequest, pk: int) -> HttpResponse:
