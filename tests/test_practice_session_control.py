@@ -511,3 +511,30 @@ def test_answers_lock_the_session_before_the_showing_as_finish_session_does(lear
     assert 'FROM "interview_practicesession"' in locks[0]
     showing_locks = [sql for sql in locks if 'FROM "interview_showing"' in sql]
     assert showing_locks and all('FOR UPDATE OF "interview_showing"' in sql for sql in showing_locks)
+
+
+def test_finish_in_a_mock_interview_hands_in_the_answer_being_typed(learner_client, learner, ml_guide):
+    url = learner_client.post("/practice/start/", {"mode": "mock", "question_count": 3})["Location"]
+    html = learner_client.get(url).content.decode()
+    # Finish is a second submit button of the answer form, sending it to the finish address.
+    assert f'form="answer-form" formaction="{url}finish/"' in html and 'id="answer-form"' in html
+
+    response = learner_client.post(url + "finish/", {"token": token_on(html), "answer_text": "Half typed."})
+
+    assert response["Location"] == url
+    assert list(Showing.objects.filter(session__user=learner).values_list("mock_answer", flat=True)) == [
+        "Half typed."
+    ]
+    assert "Half typed." in learner_client.get(url).content.decode()
+
+
+def test_a_mock_finish_with_an_answer_too_long_says_so_and_finishes_nothing(learner_client, ml_guide):
+    url = learner_client.post("/practice/start/", {"mode": "mock", "question_count": 3})["Location"]
+    token = token_on(learner_client.get(url).content.decode())
+
+    response = learner_client.post(
+        url + "finish/", {"token": token, "answer_text": "x" * 10_001}, follow=True
+    )
+
+    assert "An answer can be at most 10,000 characters" in response.content.decode()
+    assert PracticeSession.objects.get().finished_at is None

@@ -305,12 +305,24 @@ def api_session_open(
 
 
 @transaction.atomic
-def session_finish(*, user: User, session: PracticeSession, now: datetime | None = None) -> PracticeSession:
+def session_finish(
+    *,
+    user: User,
+    session: PracticeSession,
+    now: datetime | None = None,
+    token: str = "",
+    answer_text: str | None = None,
+) -> PracticeSession:
     """End a session before its queue runs out: the questions not reached keep their schedule untouched.
 
-    A mock interview skips to the review of the answers given so far (its unanswered question is dropped).
+    A mock interview skips to the review of the answers given so far: the answer sent with Finish (``token``,
+    ``answer_text``) is kept first; a question on screen without one is dropped.
     """
     now = now or timezone.now()
+    if session.is_mock and token and answer_text is not None:
+        _mock_answer_keep(
+            user=user, token=token, answer_text=answer_text, duration_ms=None, timed_out=False, now=now
+        )
     session = PracticeSession.objects.select_for_update().get(pk=session.pk)
     if session.user_id != user.pk:
         raise ValidationError({"session": "This is not your session."})

@@ -451,8 +451,21 @@ def _attempt_of(showing: Showing):
 @login_required
 @require_POST
 def practice_finish(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    """End the session now and show its summary (a mock interview goes to the review of its answers)."""
-    session = practice_service.session_finish(user=request.user, session=_session_or_404(request, pk))
+    """End the session now and show its summary (a mock interview goes to the review of its answers, the one
+    typed when Finish was pressed included)."""
+    session = _session_or_404(request, pk)
+    try:
+        session = practice_service.session_finish(
+            user=request.user,
+            session=session,
+            token=request.POST.get("token", ""),
+            answer_text=request.POST.get("answer_text"),
+        )
+    except ValidationError as error:  # an answer too long, or a token not of this user
+        for message in error.messages:
+            messages.error(request, message)
+        target = session.get_absolute_url()
+        return HttpResponseClientRedirect(target) if request.htmx else redirect(target)
     target = (
         session.get_absolute_url()
         if session.is_mock

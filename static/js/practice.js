@@ -173,8 +173,13 @@
   });
   document.addEventListener("htmx:afterRequest", (event) => {
     if (!event.detail.successful) ready = true;
+  });
+  // Before the response is swapped in (afterwards the form is gone and its events no longer reach here):
+  // a successful answer is done with its draft; a failed or unsent one keeps it.
+  document.addEventListener("htmx:beforeOnLoad", (event) => {
+    const status = event.detail.xhr?.status ?? 0;
     if (sentDraft && event.detail.elt === sentDraft.form) {
-      if (event.detail.successful) clearDraft(sentDraft.token);
+      if (status >= 200 && status < 300) clearDraft(sentDraft.token);
       sentDraft = null;
     }
   });

@@ -185,6 +185,19 @@ def test_the_mock_countdown_turns_urgent_and_the_last_question_has_finish(
     assert attempt.rating == 3 and len(attempt.key_points_covered) == 1
 
 
+def test_finish_in_a_mock_interview_keeps_the_answer_being_typed(page_of_kai: Page, live_server, kai):
+    page = page_of_kai
+    page.goto(live_server.url + "/practice/")
+    page.locator("#mock-count").fill("3")
+    page.get_by_role("button", name="Start a mock interview").click()
+    page.get_by_label("Your answer").fill("Half an answer.")
+    page.get_by_role("button", name="Finish session").click()
+
+    expect(page.get_by_role("heading", name="Mock interview: review your answers")).to_be_visible()
+    expect(page.locator(".mock-answer")).to_have_count(1)
+    expect(page.locator(".mock-answer")).to_contain_text("Half an answer.")
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("width", ["desktop", "mobile"])
 def test_the_practice_pages_pass_axe(browser: Browser, live_server, kai, width, scheme, console_errors):
