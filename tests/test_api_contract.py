@@ -180,6 +180,16 @@ CONTRACT = [
         {"covered", "coverage", "suggested_rating"},
         {},
     ),
+    (
+        "`POST /api/v1/practice/finish/`",
+        "learner",
+        "post",
+        "/api/v1/practice/finish/",
+        # A session to finish: the one the learner's next question opens.
+        lambda w: w["learner"].get("/api/v1/practice/next/?mode=new") and {"mode": "new"},
+        {"session", "mode", "finished_at", "not_reached"},
+        {},
+    ),
     ("`POST /api/v1/attempts/`", "learner", "get", "/api/v1/attempts/", None, ATTEMPT, {}),
     (
         "`GET /api/v1/questions/{id}/`",

@@ -321,6 +321,10 @@ MATRIX: dict[str, list[Case]] = {
             lambda w: {"question": w["private_question"].pk, "answer_text": "A shared store."},
         ),
     ],
+    # Only one's own open API session is finished: nobody has one here, so nothing is (and nothing leaks).
+    "api-practice-finish": [
+        api("POST", lambda w: "/api/v1/practice/finish/", signed_in(204), lambda w: {"mode": "new"})
+    ],
     "api-stats": [api("GET", lambda w: "/api/v1/stats/", signed_in())],
     "topic-list": [api("GET", lambda w: "/api/v1/topics/", public())],
     "topic-detail": [api("GET", lambda w: "/api/v1/topics/time-series/", public())],

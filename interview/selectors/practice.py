@@ -185,8 +185,13 @@ def session_summary(session: PracticeSession, now: datetime) -> SessionSummary:
         topics=topics,
         next_due=upcoming["next_due"],
         due_within_a_day=upcoming["within_a_day"],
-        not_reached=len(set(session.queue[session.position :]) - set(session.queue[: session.position])),
+        not_reached=questions_not_reached(session),
     )
+
+
+def questions_not_reached(session: PracticeSession) -> int:
+    """Questions of the session never shown (a repeat of one already shown is not one)."""
+    return len(set(session.queue[session.position :]) - set(session.queue[: session.position]))
 
 
 def sessions_of(user: User) -> QuerySet[PracticeSession]:
@@ -250,6 +255,21 @@ def next_step(user: User, now: datetime, today: TodayCounts | None = None) -> Ne
     return NextStep(session_to_continue=session_to_continue(user, now), due=due, new=new, why_not=why_not)
 
 
+def showing_out_of_date(session: PracticeSession, showing: Showing) -> str:
+    """Why a page's card can no longer be answered: "rated", "finished" (the session ended before it was
+    rated), "moved" (the session is past it), or "" while it is the card on screen. A plain read.
+
+    Mock interviews answer through their own review, so their cards are never out of date here.
+    """
+    if session.is_mock:
+        return ""
+    if Attempt.objects.filter(showing=showing).exists():
+        return "rated"
+    if session.finished_at is not None:
+        return "finished"
+    return "" if showing.position == session.position else "moved"
+
+
 def showing_on_screen(session: PracticeSession) -> Showing | None:
     """The showing of the session's current question if it is already shown (a plain read: no lock, no write).
 
@@ -265,6 +285,17 @@ def api_showing_on_screen(
     user: User, *, mode: str, topic_ids: set[int], assignment: Assignment | None, now: datetime
 ) -> Showing | None:
     """The showing on screen in the API session that services.practice.api_session_open would reopen, if any."""
+    session = api_open_session(user, mode=mode, topic_ids=topic_ids, assignment=assignment, now=now)
+    if session is None:
+        return None
+    return Showing.objects.filter(session=session, position=session.position).first()
+
+
+def api_open_session(
+    user: User, *, mode: str, topic_ids: set[int], assignment: Assignment | None, now: datetime
+) -> PracticeSession | None:
+    """The unfinished API session of this mode (same topics, same assignment) started today, if any:
+    the one services.practice.api_session_open reopens and the API's finish ends."""
     sessions = (
         PracticeSession.objects.filter(
             user=user,
@@ -279,5 +310,5 @@ def api_showing_on_screen(
     )
     for session in sessions:
         if {topic.pk for topic in session.topics.all()} == topic_ids:
-            return Showing.objects.filter(session=session, position=session.position).first()
+            return session
     return None

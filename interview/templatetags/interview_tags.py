@@ -30,8 +30,14 @@ def highlighted(snippet: CodeSnippet) -> SafeString:
 
 @register.filter
 def due_within_a_minute(moment: datetime | None) -> bool:
-    """Due now or within the minute: where timeuntil would say "0 minutes"."""
-    return moment is not None and moment - timezone.now() < timedelta(minutes=1)
+    """Due from now to within the minute (not already past): where timeuntil would say "0 minutes"."""
+    return moment is not None and timedelta(0) <= moment - timezone.now() < timedelta(minutes=1)
+
+
+@register.filter
+def due_by_now(moment: datetime | None) -> bool:
+    """Already due: a moment that has passed (timeuntil would say "0 minutes")."""
+    return moment is not None and moment <= timezone.now()
 
 
 @register.filter
