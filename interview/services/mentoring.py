@@ -20,7 +20,7 @@ from accounts.tasks import send_email
 from interview import tasks
 from interview.annotations import MAX_KEY_POINTS, MIN_KEY_POINTS
 from interview.grading.text import is_generic, stems
-from interview.guide_format import GuideFormatError
+from interview.guide_format import GuideFormatError, check_text_file
 from interview.limits import (
     COHORT_DESCRIPTION_MAX_LENGTH,
     COHORT_NAME_MAX_LENGTH,
@@ -584,6 +584,10 @@ def import_job_create(*, mentor: User, text: str, filename: str, now: datetime |
     """
     _require_mentor(mentor)
     _check_import_filename(filename)
+    try:
+        check_text_file(text)  # the job's row keeps the text until it runs
+    except GuideFormatError as error:
+        raise ValidationError({"file": _error_text(error, Path(filename).name)}) from error
     _count_import(mentor, now or timezone.now())
     job = ImportJob.objects.create(owner=mentor, filename=Path(filename).name, text=text)
     # Enqueued after the row is committed (we are not inside a transaction here), so a worker finds it.
