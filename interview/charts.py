@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 from django.utils.safestring import SafeString, mark_safe
 
-from interview.selectors.dashboard import ACTIVITY_WEEKS, TREND_WEEKS, WeekTrend
+from interview.selectors.dashboard import TREND_WEEKS, WeekTrend, activity_first_day, trend_first_week
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -86,8 +86,7 @@ def heatmap(activity: list[dict], today: date) -> Heatmap:
     month, and a colour level per day."""
     counts = {date.fromisoformat(item["date"]): item["count"] for item in activity}
     busiest_count = max(counts.values(), default=0)
-    first = today - timedelta(weeks=ACTIVITY_WEEKS) + timedelta(days=1)
-    first -= timedelta(days=first.weekday())  # start on a Monday
+    first = activity_first_day(today)
     columns = (today - first).days // 7 + 1
 
     cells: list[str] = []
@@ -251,7 +250,7 @@ def trend_chart(trend: list[WeekTrend], today: date) -> TrendChart | None:
     right axis (0-100%), broken where a week has no answers. None without answers."""
     if not trend:
         return None
-    first = today - timedelta(days=today.weekday(), weeks=TREND_WEEKS)
+    first = trend_first_week(today)
     by_week = {row.week: row for row in trend}
     top = attempts_axis_top(max(row.attempts for row in trend))
     baseline = TREND_TOP + TREND_PLOT

@@ -24,6 +24,7 @@ from interview.scheduling import (
     memory_model_for,
     scheduler_for,
 )
+from interview.selectors.learning import recall_at
 
 # Forgotten branches lighter than this are not split off (the recalled branch keeps their weight): the
 # number of branches stays small, at the price of a slight over-estimate.
@@ -44,7 +45,7 @@ REPEAT_DELAY = timedelta(minutes=5)
 class Branch:
     card: Card
     weight: float
-    after_again: bool = False  # its latest answer was Again: not recalled (see learning.recall_at)
+    last_rating: int | None  # its latest answer's: after an Again it counts as not recalled (recall_at)
 
 
 @dataclass(frozen=True)
@@ -98,17 +99,34 @@ class _Run:
     def zone_day(self, moment: datetime) -> date:
         return moment.astimezone(self.zone).date()
 
-    def recall(self, card: Card, moment: datetime) -> float:
-        if card.stability is None or card.last_review is None:
-            return 0.0
-        return self.model.recall(card.stability, (moment - card.last_review).total_seconds() / 86_400)
+    def recall(self, branch: Branch, moment: datetime) -> float:
+        """Readiness's recall of a branch at ``moment`` (0 after an Again, as on the dashboard)."""
+        card = branch.card
+        return recall_at(
+            stability=card.stability,
+            last_review=card.last_review,
+            moment=moment,
+            model=self.model,
+            last_rating=branch.last_rating,
+        )
+
+    def success_chance(self, card: Card, moment: datetime) -> float:
+        """The chance a review at ``moment`` is recalled: the memory model's, even just after an Again (the
+        relearning step asks again)."""
+        return recall_at(
+            stability=card.stability,
+            last_review=card.last_review,
+            moment=moment,
+            model=self.model,
+            last_rating=None,
+        )
 
     def schedule(self, card: Card, weight: float, at: datetime) -> None:
         due, _ = _SimulatedPlan(self.user, at, self.load_by_day).due_for(card)
         card.due = due
         day = self.zone_day(due)
         self.load_by_day[day] = self.load_by_day.get(day, 0.0) + weight
-        self.pending.append(Branch(card, weight))
+        self.pending.append(Branch(card, weight, last_rating=Rating.Good))  # a simulated answer ends Good
 
     def take(self, branch: Branch) -> None:
         day = self.zone_day(branch.card.due)
@@ -117,7 +135,7 @@ class _Run:
     def review(self, branch: Branch, at: datetime) -> float:
         """Review one branch at ``at``; returns the expected number of answers it takes."""
         self.take(branch)
-        failed = branch.weight * (1 - self.recall(branch.card, at))
+        failed = branch.weight * (1 - self.success_chance(branch.card, at))
         recalled, _ = self.scheduler.review_card(branch.card, Rating.Good, at)
         if failed < MIN_BRANCH_WEIGHT:
             self.schedule(recalled, branch.weight, at)
@@ -161,7 +179,7 @@ def schedule_forecast(
     for state in states:
         if state.stability is not None:
             card = card_from(state, state.question_id)
-            run.pending.append(Branch(card, 1.0, after_again=state.last_rating == Rating.Again))
+            run.pending.append(Branch(card, 1.0, last_rating=state.last_rating))
             day = run.zone_day(card.due)
             run.load_by_day[day] = run.load_by_day.get(day, 0.0) + 1.0
     today = local_today(user, now)
@@ -197,9 +215,7 @@ def schedule_forecast(
             run.learn_new(practice + NEW_DELAY)
         answers_per_day.append(answers + new_today)
         new_per_day.append(new_today)
-    expected = sum(
-        branch.weight * run.recall(branch.card, start) for branch in run.pending if not branch.after_again
-    )
+    expected = sum(branch.weight * run.recall(branch, start) for branch in run.pending)
     return ScheduleForecast(
         readiness=expected / total if total else 0.0, answers_per_day=answers_per_day, new_per_day=new_per_day
     )

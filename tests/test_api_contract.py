@@ -33,6 +33,7 @@ PROFILE = {
     "interview_date",
     "interview_target_retention",
     "is_mentor",
+    "daily_review_email",
 }
 QUESTION = {
     "id",
@@ -177,6 +178,16 @@ CONTRACT = [
         "/api/v1/practice/check/",
         lambda w: {"question": w["question"].pk, "answer_text": "Labelled data."},
         {"covered", "coverage", "suggested_rating"},
+        {},
+    ),
+    (
+        "`POST /api/v1/practice/finish/`",
+        "learner",
+        "post",
+        "/api/v1/practice/finish/",
+        # A session to finish: the one the learner's next question opens.
+        lambda w: w["learner"].get("/api/v1/practice/next/?mode=new") and {"mode": "new"},
+        {"session", "mode", "finished_at", "not_reached"},
         {},
     ),
     ("`POST /api/v1/attempts/`", "learner", "get", "/api/v1/attempts/", None, ATTEMPT, {}),

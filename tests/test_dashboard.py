@@ -1,6 +1,7 @@
 """Dashboard definitions on hand-built histories, the page, the stats API and their agreement, and scale."""
 
 import re
+import zoneinfo
 from datetime import date, datetime, timedelta
 from datetime import timezone as dt_timezone
 
@@ -9,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from interview.charts import heatmap, trend_chart
 from interview.forecast import schedule_forecast
 from interview.models import Attempt, PracticeMode, Question, Rating, ReviewState
 from interview.selectors.dashboard import dashboard_stats, streak_from
@@ -93,7 +95,6 @@ def test_streak_counts_days_in_a_row_and_a_missed_day_breaks_it(learner, ml_guid
         attempt(learner, question, NOW - timedelta(days=days_ago))
     stats = dashboard_stats(learner, NOW)
     assert stats.streak_days == 3
-    assert stats.today_count == 1
 
 
 def test_a_streak_stays_alive_until_today_ends():
@@ -113,8 +114,41 @@ def test_days_follow_the_users_time_zone_around_midnight(learner, ml_guide):
     )  # 00:30 on the 25th in Tokyo
     stats = dashboard_stats(learner, datetime(2026, 11, 25, 3, 0, tzinfo=dt_timezone.utc))
     assert stats.activity == [{"date": "2026-11-24", "count": 1}, {"date": "2026-11-25", "count": 1}]
-    assert stats.today_count == 1
+    assert stats.today == date(2026, 11, 25)
     assert stats.streak_days == 2
+
+
+# The charts' windows: what is queried is what is drawn ---------------------------------------------------
+
+
+def test_the_weekly_chart_counts_its_oldest_week_from_its_monday_morning(learner, ml_guide):
+    """NOW is Wednesday 25 Nov, noon (London): the chart's first week is that of Monday 28 Sep (8 weeks
+    before the week of 23 Nov). An answer on that Monday at 10:00, and one on Wednesday 30 Sep at 08:00,
+    both come before "8 weeks ago" (30 Sep, noon) yet belong to the first week."""
+    learner.timezone = "Europe/London"
+    question = Question.objects.get(guide=ml_guide, number=1)
+    attempt(learner, question, datetime(2026, 9, 28, 9, 0, tzinfo=dt_timezone.utc))  # 10:00 BST
+    attempt(learner, question, datetime(2026, 9, 30, 7, 0, tzinfo=dt_timezone.utc))  # 08:00 BST
+    attempt(learner, question, datetime(2026, 9, 27, 22, 0, tzinfo=dt_timezone.utc))  # Sunday 23:00: before
+    stats = dashboard_stats(learner, NOW)
+    assert [(week.week, week.attempts) for week in stats.trend] == [(date(2026, 9, 28), 2)]
+    chart = trend_chart(stats.trend, stats.today)
+    assert chart.weeks[0].week == date(2026, 9, 28)
+    assert chart.weeks[0].attempts == 2
+
+
+def test_the_heatmap_queries_from_the_monday_it_starts_on(learner, ml_guide):
+    """52 weeks back from Wednesday 25 Nov 2026, plus a day, is Wednesday 26 Nov 2025; the heatmap starts on
+    that week's Monday, 24 Nov 2025, so an answer that Monday is drawn and counted, not shown as none."""
+    question = Question.objects.get(guide=ml_guide, number=1)
+    attempt(learner, question, datetime(2025, 11, 24, 12, 0, tzinfo=dt_timezone.utc))
+    attempt(learner, question, datetime(2025, 11, 23, 12, 0, tzinfo=dt_timezone.utc))  # the Sunday before
+    stats = dashboard_stats(learner, NOW)
+    assert stats.activity == [{"date": "2025-11-24", "count": 1}]
+    drawn = heatmap(stats.activity, stats.today)
+    assert "<title>Mon 24 Nov 2025: 1 attempt</title>" in drawn.svg
+    assert "Sun 23 Nov 2025" not in drawn.svg
+    assert drawn.total == 1
 
 
 def test_a_new_user_sees_one_way_to_start_and_what_practice_does(learner_client, ml_guide):
@@ -256,6 +290,25 @@ def test_practise_again_is_named_by_its_visible_label_then_the_assignment(
     assert 'aria-label="Practise Basics"' not in html
 
 
+def test_the_dashboard_names_its_parts_once_each_for_screen_readers(learner_client, learner, ml_guide):
+    question = Question.objects.get(guide=ml_guide, number=1)
+    schedule(learner, question, stability=1, days_ago=3, due_in=timedelta(days=-1))
+    attempt(learner, question, timezone.now() - timedelta(days=3), rating=Rating.AGAIN)
+    html = learner_client.get("/dashboard/").content.decode()
+    headings = re.findall(r"<h2[^>]*>([^<]+)</h2>", html)
+    assert len(headings) == len(set(headings)), headings
+    assert "Your figures" in headings
+    # The weakest topic's button: the visible word first, the topic for screen readers (WCAG 2.5.3).
+    topic = Question.objects.get(guide=ml_guide, number=1).topics.first()
+    assert (
+        f'<button type="submit" class="button-secondary">Practise<span class="visually-hidden"> {topic.name}</span></button>'
+        in html
+    )
+    assert f'aria-label="Practise {topic.name}"' not in html
+    # Every data table beside a chart has a caption.
+    assert html.count('<table class="compact">') == html.count("<caption") == 3
+
+
 def test_stats_need_authentication(client):
     assert client.get("/api/v1/stats/").status_code == 401
 
@@ -354,8 +407,9 @@ def answer_a_session(user, mode, now, rating=Rating.GOOD):
     return answered
 
 
-def test_the_daily_goal_is_fixed_when_the_day_begins(learner, ml_guide):
-    """Goal = the daily new limit (3) + the reviews due by the end of today as the day began (2)."""
+def test_the_daily_goal_is_fixed_when_the_day_begins_and_counts_questions_of_the_plan(learner, ml_guide):
+    """Goal = the daily new limit (3) + the reviews due by the end of today as the day began (2); progress
+    counts the questions of that plan answered today, once each."""
     learner.daily_new_limit = 3
     learner.save()
     q1, q2, q3 = Question.objects.filter(guide=ml_guide).order_by("number")[:3]
@@ -370,11 +424,67 @@ def test_the_daily_goal_is_fixed_when_the_day_begins(learner, ml_guide):
     assert answer_a_session(learner, "new", NOW) == 3
     stats = dashboard_stats(learner, NOW)
     assert (stats.today_count, stats.daily_goal) == (4, 5)
-    # 12:30: the three learning steps are due and answered; 18:30: q2 is due and answered.
+    # 12:30: the three learning steps are due and answered: the same three questions, no progress.
     assert answer_a_session(learner, "due", today_at(12, 30)) == 3
+    stats = dashboard_stats(learner, today_at(12, 31))
+    assert (stats.today_count, stats.daily_goal) == (4, 5)
+    # 18:30: q2 is due and answered: the plan is done (8 answers, 5 questions).
     assert answer_a_session(learner, "due", today_at(18, 30)) == 1
     stats = dashboard_stats(learner, today_at(18, 31))
-    assert (stats.today_count, stats.daily_goal) == (8, 5)
+    assert (stats.today_count, stats.daily_goal) == (5, 5)
+
+
+def test_answers_outside_the_plan_do_not_count_toward_the_goal(learner, ml_guide):
+    """New limit 1, q1 due today, q2 due tomorrow: goal 1 + 1. Today: three new questions through a topic
+    (one of them is the plan's), q2 ahead of time (not planned), q1 rated Again then Good: 1 + 1 = 2 of 2."""
+    learner.daily_new_limit = 1
+    q1, q2, *new = Question.objects.filter(guide=ml_guide).order_by("number")[:5]
+    practised_yesterday(learner, q1, due=NOW - timedelta(hours=1))
+    practised_yesterday(learner, q2, due=NOW + timedelta(days=1))
+    for question in new:
+        schedule(learner, question, days_ago=0)
+        Attempt.objects.create(
+            user=learner, question=question, mode=PracticeMode.TOPIC, coverage=1, rating=Rating.GOOD, suggested_rating=Rating.GOOD,
+            was_new=True, due_after=NOW + timedelta(days=1), created_at=NOW - timedelta(minutes=30),
+        )  # fmt: skip
+    for question, rating, repeat in [
+        (q2, Rating.GOOD, False),
+        (q1, Rating.AGAIN, False),
+        (q1, Rating.GOOD, True),
+    ]:
+        Attempt.objects.create(
+            user=learner, question=question, mode=PracticeMode.TOPIC, coverage=1, rating=rating, suggested_rating=rating,
+            was_repeat=repeat, due_after=NOW + timedelta(days=2), created_at=NOW - timedelta(minutes=10),
+        )  # fmt: skip
+    ReviewState.objects.filter(user=learner, question__in=[q1, q2]).update(
+        last_review=NOW - timedelta(minutes=10), due=NOW + timedelta(days=2)
+    )
+    stats = dashboard_stats(learner, NOW)
+    assert (stats.today_count, stats.daily_goal) == (2, 2)
+
+
+def test_a_review_due_this_evening_is_in_the_goal_and_the_next_step_names_its_time(
+    learner_client, learner, ml_guide
+):
+    """Nothing due now, one review at 18:00 today, no new questions: "0 of 1", and the page says when to
+    come back instead of "tomorrow". The learner's zone puts now in the morning, whatever the clock says."""
+    now = timezone.now()
+    offset = 9 - now.hour if 9 - now.hour >= -12 else 33 - now.hour  # hours east of UTC: 09:xx local
+    learner.timezone = f"Etc/GMT{-offset:+d}"  # the Etc zones' signs are inverted
+    learner.daily_new_limit = 0
+    learner.save()
+    local_now = now.astimezone(zoneinfo.ZoneInfo(learner.timezone))
+    assert local_now.hour == 9
+    evening = local_now.replace(hour=18, minute=0, second=0, microsecond=0)
+    question = Question.objects.get(guide=ml_guide, number=1)
+    ReviewState.objects.create(
+        user=learner, question=question, phase=2, stability=5, difficulty=5, last_rating=Rating.GOOD,
+        last_review=now - timedelta(days=3), due=evening, reviews=1,
+    )  # fmt: skip
+    html = learner_client.get("/dashboard/").content.decode()
+    assert '<dd>0 <small class="muted">of 1</small></dd>' in html
+    assert "Next review due at 18:00" in html
+    assert "come back tomorrow" not in html
 
 
 def test_the_daily_goal_keeps_to_the_review_limit(learner, ml_guide):
@@ -408,6 +518,32 @@ def test_a_new_learner_with_an_interview_date_sees_a_plan(learner_client, learne
         f"{stats['readiness_forecast']}% of the questions on the day."
     )
     assert "Set your interview date" not in html
+
+
+def plan_text(html: str) -> str:
+    plan = re.search(r'<p class="notice plan" id="plan">(.*?)</p>', html, re.S).group(1)
+    return " ".join(re.sub(r"<[^>]+>", "", plan).split())
+
+
+def test_a_plan_without_reviews_leaves_the_reviews_out(learner_client, learner, ml_guide):
+    """Interview tomorrow, 10 new today: their learning steps wait for tomorrow, so no reviews a day."""
+    learner.daily_new_limit = 10
+    learner.interview_date = timezone.localdate() + timedelta(days=1)
+    learner.save()
+    stats = learner_client.get("/api/v1/stats/").json()
+    assert (stats["new_per_day_planned"], stats["reviews_per_day_needed"]) == (10, 0)
+    text = plan_text(learner_client.get("/dashboard/").content.decode())
+    assert text.startswith("1 day to your interview: 10 new questions a day. Keeping to this schedule")
+    assert "review" not in text
+
+
+def test_a_plan_with_nothing_to_do_says_so(learner_client, learner, ml_guide):
+    learner.interview_date = timezone.localdate() + timedelta(days=10)
+    learner.save()
+    for question in Question.objects.filter(guide=ml_guide):
+        schedule(learner, question, stability=30, days_ago=0, due_in=timedelta(days=40))
+    text = plan_text(learner_client.get("/dashboard/").content.decode())
+    assert text.startswith("10 days to your interview: no new questions or reviews planned. Keeping to")
 
 
 def test_the_plan_of_a_learner_with_everything_started_has_no_new_questions(learner, ml_guide):

@@ -9,7 +9,16 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from interview.grading.assessment import AGAIN_BELOW, HARD_BELOW
-from interview.models import Attempt, PracticeMode, PracticeSession, Question, Rating, ReviewState, Showing
+from interview.models import (
+    Attempt,
+    PracticeMode,
+    PracticeSession,
+    Question,
+    Rating,
+    ReviewState,
+    Showing,
+    Topic,
+)
 from interview.selectors.practice import next_step, session_to_continue
 from interview.services.practice import (
     attempt_record,
@@ -117,7 +126,8 @@ def test_only_the_owner_finishes_a_session(learner, stranger, ml_guide):
 
 
 def test_the_session_to_continue_is_todays_latest_unfinished_one_on_the_site(learner, ml_guide):
-    older = session_start(user=learner, mode=PracticeMode.NEW, now=NOW - timedelta(hours=1))
+    topic = Topic.objects.order_by("position").first()
+    older = session_start(user=learner, mode=PracticeMode.TOPIC, topics=[topic], now=NOW - timedelta(hours=1))
     latest = session_start(user=learner, mode=PracticeMode.NEW, now=NOW)
     session_start(user=learner, mode=PracticeMode.NEW, via_api=True, now=NOW + timedelta(minutes=1))
     session_start(user=learner, mode=PracticeMode.MOCK, now=NOW + timedelta(minutes=2))
@@ -130,6 +140,44 @@ def test_the_session_to_continue_is_todays_latest_unfinished_one_on_the_site(lea
     assert session_to_continue(learner, NOW + timedelta(minutes=5)) == older
     session_finish(user=learner, session=older, now=NOW)
     assert session_to_continue(learner, NOW + timedelta(minutes=5)) is None
+
+
+def test_starting_a_schedule_mode_again_today_reopens_the_open_session_instead_of_planning_it_twice(
+    learner, ml_guide
+):
+    first = session_start(user=learner, mode=PracticeMode.NEW, now=NOW - timedelta(hours=1))
+    rate_current(learner, first, now=NOW - timedelta(hours=1))
+
+    again = session_start(user=learner, mode=PracticeMode.NEW, now=NOW)
+
+    assert again == first and again.position == 1
+    assert PracticeSession.objects.filter(user=learner).count() == 1
+    session_finish(user=learner, session=first, now=NOW)
+    assert (
+        session_start(user=learner, mode=PracticeMode.NEW, now=NOW) != first
+    )  # a finished one is not reused
+
+
+def test_a_question_answered_in_another_session_since_this_one_was_planned_is_passed_over(learner, ml_guide):
+    older = session_start(user=learner, mode=PracticeMode.TODAY, now=NOW - timedelta(minutes=10))
+    newer = session_start(user=learner, mode=PracticeMode.NEW, now=NOW - timedelta(minutes=5))
+    assert older.queue[:2] == newer.queue[:2]
+    answered = rate_current(learner, newer, now=NOW - timedelta(minutes=4))
+    session_finish(user=learner, session=newer, now=NOW - timedelta(minutes=3))
+
+    assert session_to_continue(learner, NOW) == older
+    offered = showing_current(session=older, now=NOW)
+
+    assert offered.question_id != answered.question_id
+    assert offered.question_id == older.queue[1]
+
+
+def test_an_again_repeat_in_the_same_session_is_still_asked(learner, ml_guide):
+    session = session_start(user=learner, mode=PracticeMode.NEW, now=NOW)
+    first = rate_current(learner, session, rating=Rating.AGAIN)
+    for _ in range(3):
+        rate_current(learner, session)
+    assert showing_current(session=session, now=NOW).question_id == first.question_id
 
 
 def test_yesterdays_session_is_not_offered_to_continue(learner, ml_guide):
@@ -148,6 +196,28 @@ def test_the_next_step_counts_todays_reviews_and_new_questions_or_says_why_there
     assert next_step(learner, NOW).why_not == (
         "Nothing is left for today within your daily limits: come back tomorrow, or pick a topic or a mock interview."
     )
+
+
+def test_with_nothing_due_now_but_a_review_later_today_the_next_step_says_when(learner, ml_guide):
+    """Berlin (UTC+1 in November), 13:00 local: one review due at 18:00 local (17:00 UTC), another tomorrow,
+    no new questions left in the limit. The day's goal still holds that review: not "come back tomorrow"."""
+    learner.timezone = "Europe/Berlin"
+    learner.daily_new_limit = 0
+    evening, tomorrow = Question.objects.filter(guide=ml_guide).order_by("number")[:2]
+    ReviewState.objects.create(user=learner, question=evening, due=NOW.replace(hour=17), phase=2)
+    ReviewState.objects.create(user=learner, question=tomorrow, due=NOW + timedelta(days=1), phase=2)
+    step = next_step(learner, NOW)
+    assert (step.due, step.new) == (0, 0)
+    assert step.why_not == (
+        "Nothing is due now. Next review due at 18:00: come back then, or pick a topic or a mock interview."
+    )
+    # With no review left in the limit, a review later today is not today's either.
+    learner.daily_review_limit = 0
+    assert next_step(learner, NOW).why_not.startswith("Nothing is left for today")
+    # Nor is one due at 01:00 local tomorrow (00:00 UTC).
+    learner.daily_review_limit = 100
+    ReviewState.objects.filter(question=evening).update(due=NOW + timedelta(hours=12))
+    assert next_step(learner, NOW).why_not.startswith("Nothing is left for today")
 
 
 # ---- Pages ----
@@ -256,6 +326,7 @@ def test_cards_are_never_cached_so_back_and_forward_fetch_the_current_one(learne
     reveal = learner_client.post(url + "reveal/", {"token": token, "answer_text": ""}, follow=True)
     assert "no-store" in reveal["Cache-Control"]
     assert "no-store" in learner_client.get("/practice/")["Cache-Control"]
+    assert "no-store" in learner_client.get(url + "summary/")["Cache-Control"]
 
 
 def test_a_rated_card_brought_back_shows_the_current_card_with_a_message(learner_client, ml_guide):
@@ -287,6 +358,52 @@ def test_rating_a_card_twice_records_once_and_says_so(learner_client, learner, m
     assert Attempt.objects.filter(user=learner).count() == 1
     assert Attempt.objects.get().rating == Rating.GOOD
     assert "You had already rated that question" in again and "question 2 of 10" in again
+
+
+def test_a_rating_sent_after_the_session_was_finished_elsewhere_says_it_was_not_recorded(
+    learner_client, learner, ml_guide
+):
+    url = start(learner_client)
+    token = token_on(learner_client.get(url).content.decode())
+    learner_client.post(url + "finish/")  # another tab
+
+    response = learner_client.post(
+        url + "rate/", {"token": token, "rating": Rating.GOOD, "answer_text": ""}, headers=HTMX
+    )
+
+    assert response["HX-Redirect"] == url + "summary/"
+    summary = learner_client.get(url + "summary/").content.decode()
+    assert "This session was finished before that question was rated, so no rating was recorded." in summary
+    assert not Attempt.objects.filter(user=learner).exists()
+
+
+def test_revealing_a_card_of_a_session_finished_elsewhere_does_not_claim_it_was_rated(
+    learner_client, ml_guide
+):
+    url = start(learner_client)
+    token = token_on(learner_client.get(url).content.decode())
+    learner_client.post(url + "finish/")
+
+    plain = learner_client.post(url + "reveal/", {"token": token, "answer_text": "late"}, follow=True)
+
+    html = plain.content.decode()
+    assert "This session was finished before that question was rated" in html
+    assert "You had already rated that question" not in html
+    htmx = learner_client.post(url + "reveal/", {"token": token, "answer_text": "late"}, headers=HTMX)
+    assert htmx["HX-Redirect"] == url + "summary/"
+    assert "This session was finished before" in learner_client.get(url + "summary/").content.decode()
+
+
+def test_the_htmx_check_of_a_card_already_rated_writes_nothing(learner_client, learner, ml_guide):
+    url = start(learner_client)
+    token = token_on(learner_client.get(url).content.decode())
+    session = PracticeSession.objects.get()
+    attempt_record(user=learner, token=token, rating=Rating.GOOD)  # the next card is not shown yet
+
+    response = learner_client.post(url + "check/", {"token": token, "answer_text": ""}, headers=HTMX)
+
+    assert response.status_code == 200
+    assert Showing.objects.filter(session=session).count() == 1
 
 
 def test_the_last_mock_question_has_finish_instead_of_next(learner_client, ml_guide):
@@ -427,3 +544,91 @@ def test_the_practice_page_has_one_primary_button_and_no_zero_count_sentence(lea
     assert 'class="button-secondary" disabled aria-describedby="due-why">Review due questions' in html
     assert "0 questions due now" not in html
     assert "Questions whose review has come, most overdue first." in html
+
+
+def test_todays_session_ignores_topics_for_its_new_questions_as_for_its_reviews(learner, ml_guide):
+    topic = Topic.objects.order_by("-position").first()
+    with_topic = session_start(user=learner, mode=PracticeMode.TODAY, topics=[topic], now=NOW)
+    assert not with_topic.topics.exists()
+    assert with_topic.queue == session_start(user=learner, mode=PracticeMode.TODAY, now=NOW).queue
+
+
+def test_due_within_a_minute_is_from_now_to_a_minute_ahead_never_a_past_moment():
+    from interview.templatetags.interview_tags import due_by_now, due_within_a_minute
+
+    now = timezone.now()
+    assert due_within_a_minute(now + timedelta(seconds=30))
+    assert not due_within_a_minute(now + timedelta(minutes=2))
+    assert not due_within_a_minute(now - timedelta(days=3))
+    assert not due_within_a_minute(None)
+    assert due_by_now(now - timedelta(days=3)) and not due_by_now(now + timedelta(seconds=30))
+
+
+def test_an_old_finished_sessions_summary_says_due_now_not_later_in_this_session(
+    learner_client, learner, ml_guide
+):
+    url = start(learner_client)
+    token = token_on(learner_client.get(url).content.decode())
+    learner_client.post(url + "rate/", {"token": token, "rating": Rating.AGAIN, "answer_text": ""})
+    learner_client.post(url + "finish/")
+    Attempt.objects.filter(user=learner).update(due_after=timezone.now() - timedelta(days=2))
+
+    html = learner_client.get(url + "summary/").content.decode()
+
+    assert "Again, due now" in html
+    assert "later in this session" not in html
+    assert "0 minutes" not in html
+    assert "You finished early" in html
+
+
+def test_the_summary_of_a_session_still_open_does_not_say_it_finished_early(learner_client, ml_guide):
+    url = start(learner_client)
+    token = token_on(learner_client.get(url).content.decode())
+    learner_client.post(url + "rate/", {"token": token, "rating": Rating.GOOD, "answer_text": ""})
+
+    html = learner_client.get(url + "summary/").content.decode()
+
+    assert "You finished early" not in html
+
+
+def test_answers_lock_the_session_before_the_showing_as_finish_session_does(learner, ml_guide):
+    """One lock order everywhere: a mock answer sent by the countdown while "Finish" is pressed cannot deadlock."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    mock = session_start(user=learner, mode=PracticeMode.MOCK, question_count=2, now=NOW)
+    token = showing_current(session=mock, now=NOW).token
+    with CaptureQueriesContext(connection) as captured:
+        mock_answer_submit(user=learner, token=token, answer_text="One.", now=NOW)
+
+    locks = [query["sql"] for query in captured.captured_queries if "FOR UPDATE" in query["sql"]]
+    assert 'FROM "interview_practicesession"' in locks[0]
+    showing_locks = [sql for sql in locks if 'FROM "interview_showing"' in sql]
+    assert showing_locks and all('FOR UPDATE OF "interview_showing"' in sql for sql in showing_locks)
+
+
+def test_finish_in_a_mock_interview_hands_in_the_answer_being_typed(learner_client, learner, ml_guide):
+    url = learner_client.post("/practice/start/", {"mode": "mock", "question_count": 3})["Location"]
+    html = learner_client.get(url).content.decode()
+    # Finish is a second submit button of the answer form, sending it to the finish address.
+    assert f'form="answer-form" formaction="{url}finish/"' in html and 'id="answer-form"' in html
+
+    response = learner_client.post(url + "finish/", {"token": token_on(html), "answer_text": "Half typed."})
+
+    assert response["Location"] == url
+    assert list(Showing.objects.filter(session__user=learner).values_list("mock_answer", flat=True)) == [
+        "Half typed."
+    ]
+    assert "Half typed." in learner_client.get(url).content.decode()
+
+
+def test_a_mock_finish_with_an_answer_too_long_says_so_and_finishes_nothing(learner_client, ml_guide):
+    url = learner_client.post("/practice/start/", {"mode": "mock", "question_count": 3})["Location"]
+    token = token_on(learner_client.get(url).content.decode())
+
+    response = learner_client.post(
+        url + "finish/", {"token": token, "answer_text": "x" * 10_001}, follow=True
+    )
+
+    assert "An answer can be at most 10,000 characters" in response.content.decode()
+    assert PracticeSession.objects.get().finished_at is None

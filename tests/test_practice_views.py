@@ -39,8 +39,9 @@ def test_a_session_shows_one_question_with_an_answer_box(
     learner_client, ml_guide, django_assert_max_num_queries
 ):
     url = start(learner_client)
-    # 13: the first display also looks for a question already on screen, the read that reloads are served by.
-    with django_assert_max_num_queries(13):
+    # 14: the first display also looks for a question already on screen, the read that reloads are served by,
+    # and (learning new questions) whether another session answered it since this one was planned.
+    with django_assert_max_num_queries(14):
         html = learner_client.get(url).content.decode()
     assert (
         '<h1 id="question-heading" tabindex="-1">What is the difference between supervised and unsupervised learning?</h1>'
@@ -308,7 +309,8 @@ def test_each_practice_step_runs_a_bounded_number_of_queries(
         learner_client.post(url + "reveal/", {"token": token, "answer_text": "labelled data"}, headers=HTMX)
     with django_assert_max_num_queries(14):  # without JavaScript: the page the reveal redirects to
         learner_client.get(url + "reveal/")
-    with django_assert_max_num_queries(30):
+    # 32: the session is locked before the showing, and the next card checks it was not answered elsewhere.
+    with django_assert_max_num_queries(32):
         learner_client.post(url + "rate/", {"token": token, "rating": "3"}, headers=HTMX)
     with django_assert_max_num_queries(10):
         learner_client.get(url + "summary/")
@@ -334,3 +336,54 @@ def test_reloading_the_question_on_screen_reads_without_locks_or_writes(
     assert token_on(html) == token
     statements = [query["sql"] for query in captured.captured_queries]
     assert not [sql for sql in statements if "FOR UPDATE" in sql or not sql.startswith("SELECT")]
+
+
+@pytest.mark.parametrize("questions", [1, 8])
+def test_the_mock_review_runs_as_many_queries_for_eight_questions_as_for_one(
+    learner_client, learner, ml_guide, questions, django_assert_max_num_queries
+):
+    """The interview-date rule's load of each final-review day is counted once per page, not per question."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    learner.interview_date = timezone.localdate() + timedelta(days=5)
+    learner.save(update_fields=["interview_date"])
+    mock = start(learner_client, mode="mock", question_count=str(questions))
+    for _ in range(questions):
+        token = token_on(learner_client.get(mock).content.decode())
+        learner_client.post(mock + "answer/", {"token": token, "answer_text": "x"})
+    with django_assert_max_num_queries(8):
+        html = learner_client.get(mock).content.decode()
+    assert html.count('class="card mock-answer"') == questions
+
+
+def test_a_shared_interview_plan_previews_the_same_dates_as_one_plan_per_question(learner, ml_guide):
+    from datetime import datetime, timedelta
+    from datetime import timezone as dt_timezone
+
+    from interview.models import Question, ReviewState
+    from interview.scheduling import InterviewPlan, preview_outcomes
+
+    now = datetime(2026, 11, 25, 12, 0, tzinfo=dt_timezone.utc)
+    learner.interview_date = (now + timedelta(days=6)).date()
+    questions = list(Question.objects.filter(guide=ml_guide).order_by("number")[:6])
+    for day, question in enumerate(questions):
+        ReviewState.objects.create(
+            user=learner,
+            question=question,
+            due=now + timedelta(days=3 + day % 3, hours=1),
+            phase=2,
+            stability=2.0,
+            difficulty=5.0,
+            last_review=now - timedelta(days=2),
+        )
+    states = {state.question_id: state for state in ReviewState.objects.filter(user=learner)}
+    shared = InterviewPlan(learner, None, now)
+    moved = 0
+    for question in questions:
+        state = states[question.pk]
+        alone = preview_outcomes(learner, state, question.pk, now)
+        assert preview_outcomes(learner, state, question.pk, now, shared_plan=shared) == alone
+        moved += sum(preview.before_interview for preview in alone.values())
+    assert moved  # the rule placed some final reviews, by the loads

@@ -38,7 +38,9 @@ class StatsView(APIView):
                 "new_available": serializers.IntegerField(),
                 "forecast": DayCount(many=True),
                 "streak_days": serializers.IntegerField(),
-                "today_count": serializers.IntegerField(),
+                "today_count": serializers.IntegerField(
+                    help_text="Questions of the daily goal answered today, each once (never more than the goal)."
+                ),
                 "daily_goal": serializers.IntegerField(
                     help_text="Fixed when the local day begins: new questions plus the reviews due by its end."
                 ),

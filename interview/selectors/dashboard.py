@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Avg, Count, Q, QuerySet, Sum
+from django.db.models import Avg, Count, Min, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate, TruncWeek
 
 from accounts.models import User
@@ -20,7 +20,9 @@ from interview.selectors.learning import (
     budget_from,
     daily_goal_from,
     due_filter,
+    due_later_today,
     memory_model_for,
+    planned_reviews_answered_today,
     readiness_moment,
     readiness_share,
     recall,
@@ -47,6 +49,18 @@ TREND_WEEKS = 8
 RECENT_ATTEMPTS = 5
 
 
+# The charts' windows, one definition for the query and the drawing (interview/charts.py).
+def activity_first_day(today: date) -> date:
+    """The heatmap's first day: the Monday of the week that holds the day 52 weeks ago + 1 (whole weeks)."""
+    first = today - timedelta(weeks=ACTIVITY_WEEKS) + timedelta(days=1)
+    return first - timedelta(days=first.weekday())
+
+
+def trend_first_week(today: date) -> date:
+    """The weekly chart's first week (its Monday): TREND_WEEKS weeks before the week of today."""
+    return today - timedelta(days=today.weekday(), weeks=TREND_WEEKS)
+
+
 @dataclass(frozen=True)
 class WeekTrend:
     week: date
@@ -62,7 +76,7 @@ class DashboardStats:
     new_available: int
     forecast: list[dict]
     streak_days: int
-    today_count: int
+    today_count: int  # questions of today's plan answered (learning.DailyGoal.done)
     daily_goal: int
     topics: list[TopicProgress]
     weakest_topics: list[str]
@@ -76,6 +90,7 @@ class DashboardStats:
     trend: list[WeekTrend]
     has_practised: bool
     schedule: ScheduleForecast | None = None  # what the forecast figures are read from
+    today_counts: TodayCounts | None = None  # what the next step (selectors.practice.next_step) reads
 
     def as_api(self) -> dict:
         data = {
@@ -154,7 +169,7 @@ def _forecast(user: User, today: date, now: datetime) -> list[dict]:
 
 
 def _trend(user: User, now: datetime) -> list[WeekTrend]:
-    since = now - timedelta(weeks=TREND_WEEKS)
+    since = local_midnight(trend_first_week(local_today(user, now)), user)
     rating_counts = {label.lower(): Count("pk", filter=Q(rating=value)) for value, label in Rating.choices}
     rows: Iterable[Mapping[str, Any]] = (  # the rating counts are keys the ORM's typing does not list
         Attempt.objects.filter(user=user, created_at__gte=since)
@@ -187,22 +202,31 @@ def dashboard_stats(user: User, now: datetime) -> DashboardStats:
         practised=Count("pk", filter=public_practised),
         recall_on_day=Sum("day_recall", filter=public_practised),
         reviews_planned=reviews_planned_today(user, now),
+        reviews_answered=planned_reviews_answered_today(user, now),
+        next_due_today=Min("due", filter=due_later_today(user, now)),
     )
     counts = Question.objects.public().aggregate(
         total=Count("pk"), unseen=Count("pk", filter=Q(pk__in=unseen_questions(user).values("pk")))
     )
-    activity_start = local_midnight(today - timedelta(weeks=ACTIVITY_WEEKS) + timedelta(days=1), user)
+    activity_start = local_midnight(activity_first_day(today), user)
     per_day = _activity_by_day(user, activity_start)
     today_row = per_day.get(today, {"count": 0, "new": 0, "reviews": 0})
-    today_count = today_row["count"]
     reviews_today = today_row["reviews"]
     # daily_budget()'s definition, read from today's row instead of another query.
     today_counts = TodayCounts(
         due_now=schedule["due_now"],
         unseen=counts["unseen"],
         budget=budget_from(user, new_today=today_row["new"], reviews_today=reviews_today),
+        next_due_today=schedule["next_due_today"],
     )
 
+    goal = daily_goal_from(
+        user,
+        unseen_at_day_start=counts["unseen"] + today_row["new"],
+        reviews_planned=schedule["reviews_planned"],
+        new_today=today_row["new"],
+        reviews_answered=schedule["reviews_answered"],
+    )
     figures = topic_figures(user, now)
     total = counts["total"]
     readiness = whole_percent(readiness_share(schedule["recall_on_day"] or 0.0, total))
@@ -230,12 +254,8 @@ def dashboard_stats(user: User, now: datetime) -> DashboardStats:
         new_available=today_counts.new_within_limit,
         forecast=_forecast(user, today, now),
         streak_days=streak_from(set(per_day), today),
-        today_count=today_count,
-        daily_goal=daily_goal_from(
-            user,
-            unseen_at_day_start=counts["unseen"] + today_row["new"],
-            reviews_planned=schedule["reviews_planned"],
-        ),
+        today_count=goal.done,
+        daily_goal=goal.goal,
         topics=[TopicProgress.of(topic) for topic in figures],
         weakest_topics=[topic.topic.slug for topic in weak_topics(figures)],
         readiness=readiness,
@@ -248,6 +268,7 @@ def dashboard_stats(user: User, now: datetime) -> DashboardStats:
         trend=_trend(user, now),
         has_practised=bool(schedule["practised"]) or bool(per_day),
         schedule=forecast,
+        today_counts=today_counts,
     )
 
 

@@ -1,6 +1,7 @@
 """Reads for practice: which questions each mode offers, today's counts, a session's summary."""
 
 import random
+import zoneinfo
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -184,8 +185,13 @@ def session_summary(session: PracticeSession, now: datetime) -> SessionSummary:
         topics=topics,
         next_due=upcoming["next_due"],
         due_within_a_day=upcoming["within_a_day"],
-        not_reached=len(set(session.queue[session.position :]) - set(session.queue[: session.position])),
+        not_reached=questions_not_reached(session),
     )
+
+
+def questions_not_reached(session: PracticeSession) -> int:
+    """Questions of the session never shown (a repeat of one already shown is not one)."""
+    return len(set(session.queue[session.position :]) - set(session.queue[: session.position]))
 
 
 def sessions_of(user: User) -> QuerySet[PracticeSession]:
@@ -213,6 +219,19 @@ def session_to_continue(user: User, now: datetime) -> PracticeSession | None:
 
 
 NOTHING_LEFT_TODAY = "Nothing is left for today within your daily limits: come back tomorrow, or pick a topic or a mock interview."
+NEXT_REVIEW_LATER_TODAY = (
+    "Nothing is due now. Next review due at {time}: come back then, or pick a topic or a mock interview."
+)
+
+
+def why_nothing_today(user: User, today: TodayCounts) -> str:
+    """Why today's session is empty: a review falling due later today (while the review limit allows it) is
+    named with its local time, so the page never says "come back tomorrow" to a learner whose day's goal still
+    holds a review."""
+    if today.next_due_today is None or not today.budget.reviews_left:
+        return NOTHING_LEFT_TODAY
+    local = today.next_due_today.astimezone(zoneinfo.ZoneInfo(user.timezone))
+    return NEXT_REVIEW_LATER_TODAY.format(time=local.strftime("%H:%M"))
 
 
 @dataclass(frozen=True)
@@ -225,23 +244,30 @@ class NextStep:
     why_not: str  # why today's session has nothing in it ("" when it has)
 
 
-def next_step(
-    user: User,
-    now: datetime,
-    today: TodayCounts | None = None,
-    *,
-    within_limits: tuple[int, int] | None = None,
-) -> NextStep:
+def next_step(user: User, now: datetime, today: TodayCounts | None = None) -> NextStep:
     """What "Continue your session" and "Start today's session" offer (the queue rule is services.practice's).
 
-    ``within_limits``: today's due reviews and new questions within the limits, when the caller has them.
+    ``today``: today's counts, when the caller has them (the dashboard's come with its figures).
     """
-    if within_limits is None:
-        today = today or today_counts(user, now)
-        within_limits = (today.due_within_limit, today.new_within_limit)
-    due, new = within_limits
-    why_not = "" if due or new else NOTHING_LEFT_TODAY
+    today = today or today_counts(user, now)
+    due, new = today.due_within_limit, today.new_within_limit
+    why_not = "" if due or new else why_nothing_today(user, today)
     return NextStep(session_to_continue=session_to_continue(user, now), due=due, new=new, why_not=why_not)
+
+
+def showing_out_of_date(session: PracticeSession, showing: Showing) -> str:
+    """Why a page's card can no longer be answered: "rated", "finished" (the session ended before it was
+    rated), "moved" (the session is past it), or "" while it is the card on screen. A plain read.
+
+    Mock interviews answer through their own review, so their cards are never out of date here.
+    """
+    if session.is_mock:
+        return ""
+    if Attempt.objects.filter(showing=showing).exists():
+        return "rated"
+    if session.finished_at is not None:
+        return "finished"
+    return "" if showing.position == session.position else "moved"
 
 
 def showing_on_screen(session: PracticeSession) -> Showing | None:
@@ -259,6 +285,17 @@ def api_showing_on_screen(
     user: User, *, mode: str, topic_ids: set[int], assignment: Assignment | None, now: datetime
 ) -> Showing | None:
     """The showing on screen in the API session that services.practice.api_session_open would reopen, if any."""
+    session = api_open_session(user, mode=mode, topic_ids=topic_ids, assignment=assignment, now=now)
+    if session is None:
+        return None
+    return Showing.objects.filter(session=session, position=session.position).first()
+
+
+def api_open_session(
+    user: User, *, mode: str, topic_ids: set[int], assignment: Assignment | None, now: datetime
+) -> PracticeSession | None:
+    """The unfinished API session of this mode (same topics, same assignment) started today, if any:
+    the one services.practice.api_session_open reopens and the API's finish ends."""
     sessions = (
         PracticeSession.objects.filter(
             user=user,
@@ -273,5 +310,5 @@ def api_showing_on_screen(
     )
     for session in sessions:
         if {topic.pk for topic in session.topics.all()} == topic_ids:
-            return Showing.objects.filter(session=session, position=session.position).first()
+            return session
     return None

@@ -30,8 +30,14 @@ def highlighted(snippet: CodeSnippet) -> SafeString:
 
 @register.filter
 def due_within_a_minute(moment: datetime | None, now: datetime | None = None) -> bool:
-    """Due now or within the minute: where timeuntil would say "0 minutes"."""
-    return moment is not None and moment - (now or timezone.now()) < timedelta(minutes=1)
+    """Due from now to within the minute (not already past): where timeuntil would say "0 minutes"."""
+    return moment is not None and timedelta(0) <= moment - (now or timezone.now()) < timedelta(minutes=1)
+
+
+@register.filter
+def due_by_now(moment: datetime | None) -> bool:
+    """Already due: a moment that has passed (timeuntil would say "0 minutes")."""
+    return moment is not None and moment <= timezone.now()
 
 
 @register.filter
@@ -54,8 +60,11 @@ def percent(share: float | None) -> str:
 
 
 @register.filter
-def ago(moment: datetime, now: datetime | None = None) -> str:
-    """'just now' within the first minute, then the largest unit only: '5 minutes ago', '2 days ago'."""
+def ago(moment: datetime | None, now: datetime | None = None) -> str:
+    """'just now' within the first minute, then the largest unit only: '5 minutes ago', '2 days ago';
+    'never' when there is no moment."""
+    if moment is None:
+        return "never"
     now = now or timezone.now()
     if now - moment < timedelta(minutes=1):
         return "just now"
@@ -68,7 +77,7 @@ def until(moment: datetime | None, now: datetime | None = None) -> str:
     if moment is None:
         return ""
     now = now or timezone.now()
-    if due_within_a_minute(moment, now):
+    if moment - now < timedelta(minutes=1):  # past moments too: what is overdue is due now
         return "now"
     return f"in {timeuntil(moment, now, depth=1)}"
 

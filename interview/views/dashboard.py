@@ -24,7 +24,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context = {
         "stats": stats,
         # The top of the page: templates/interview/includes/practice_next.html.
-        "next_step": next_step(request.user, now, within_limits=(stats.due_now, stats.new_available)),
+        "next_step": next_step(request.user, now, stats.today_counts),
         "weakest": weakest,
         "heatmap": heatmap(stats.activity, stats.today),
         "trend": trend_chart(stats.trend, stats.today),

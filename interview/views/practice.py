@@ -1,5 +1,7 @@
 """The practice session: pick a mode, answer, reveal, tick key points, rate; htmx swaps, plain forms without JS."""
 
+from dataclasses import replace
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -8,7 +10,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -18,7 +19,6 @@ from interview.grading.assessment import AGAIN_BELOW, HARD_BELOW
 from interview.grading.evidence import evidence_rows, highlighted_answer
 from interview.limits import ANSWER_MAX_LENGTH
 from interview.models import (
-    Attempt,
     PracticeMode,
     PracticeSession,
     Question,
@@ -27,16 +27,30 @@ from interview.models import (
     ReviewState,
     Showing,
 )
-from interview.scheduling import preview_outcomes
+from interview.scheduling import InterviewPlan, preview_outcomes
 from interview.selectors import practice as pick
 from interview.selectors.content import active_questions, question_detail_queryset, topics_with_counts
 from interview.selectors.learning import today_counts, weakest_topics
 from interview.services import practice as practice_service
-from interview.services.grading import showing_assess, showing_assess_with_llm
+from interview.services.grading import showing_assess, showing_llm_check
 from interview.views.bank import HtmxHttpRequest
 
+# No page here is cached (config.middleware.NoStoreForSignedInMiddleware, for every signed-in response):
+# Back or Forward fetches the card that is current now, and "Continue your session" as it is now.
 TEMPLATE = "interview/practice.html"
 STALE_MESSAGE = "You had already rated that question, so here is where your session is now."
+FINISHED_MESSAGE = "This session was finished before that question was rated, so no rating was recorded."
+# What a page's out-of-date card is told, by pick.showing_out_of_date's reason.
+OUT_OF_DATE_MESSAGES = {
+    "rated": STALE_MESSAGE,
+    "finished": FINISHED_MESSAGE,
+    "moved": "That question is no longer the current one, so here is where your session is now.",
+}
+
+# The reveal asks for the LLM's verdict every LLM_POLL_SECONDS, at most LLM_POLLS times, then gives up
+# visibly: the grader runs as a background task, which a busy queue or a dead worker may never finish.
+LLM_POLL_SECONDS = 2
+LLM_POLLS = 15
 
 
 def _session_or_404(request: HtmxHttpRequest, pk: int) -> PracticeSession:
@@ -50,7 +64,6 @@ def _render(request: HtmxHttpRequest, partial: str, context: dict) -> HttpRespon
     return render(request, TEMPLATE, {**context, "partial": partial})
 
 
-@never_cache  # "Continue your session" must be current after Back
 @login_required
 @require_safe
 def practice_home(request: HtmxHttpRequest) -> HttpResponse:
@@ -123,8 +136,6 @@ def _progress(session: PracticeSession, showing: Showing) -> dict:
     return {"done": showing.position, "total": total, "is_last": showing.position + 1 >= total}
 
 
-# Cards are never cached: Back or Forward fetches the card that is current now, not one already rated.
-@never_cache
 @login_required
 @require_safe
 def practice_session(request: HtmxHttpRequest, pk: int) -> HttpResponse:
@@ -155,18 +166,18 @@ def _stale_showing(
 
     Back, Forward or a second tab can bring up a card already rated, or one of a finished session.
     """
-    if session.is_mock:
+    reason = pick.showing_out_of_date(session, showing)
+    if not reason:
         return None
-    rated = Attempt.objects.filter(showing=showing).exists()
-    if not rated and showing.position == session.position and session.finished_at is None:
-        return None
+    notice = OUT_OF_DATE_MESSAGES[reason]
     if not request.htmx:
-        messages.info(request, STALE_MESSAGE)
+        messages.info(request, notice)
         return redirect(session)
     current = None if session.finished_at else practice_service.showing_current(session=session)
     if current is None:
+        messages.info(request, notice)  # shown on the summary the client is sent to
         return HttpResponseClientRedirect(reverse("interview:practice-summary", kwargs={"pk": session.pk}))
-    return _render(request, "card", {**_question_context(session, current), "notice": STALE_MESSAGE})
+    return _render(request, "card", {**_question_context(session, current), "notice": notice})
 
 
 def _reveal_context(
@@ -218,7 +229,6 @@ def _rows_by_point(question: Question, graded) -> list[tuple]:
 REVEALED_KEY = "practice_revealed"
 
 
-@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def practice_reveal(request: HtmxHttpRequest, pk: int) -> HttpResponse:
@@ -264,14 +274,14 @@ def _revealed_page(request: HtmxHttpRequest, session: PracticeSession) -> HttpRe
     return _render(request, "reveal", context)
 
 
-@never_cache
 @login_required
 @require_POST
 def practice_check(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Coverage and suggested rating for the key points the user ticked (htmx, as boxes change)."""
     session = _session_or_404(request, pk)
     showing = _showing_or_404(session, request.POST.get("token", ""))
-    if (stale := _stale_showing(request, session, showing)) and not request.htmx:
+    # htmx only swaps the assessment in: an out-of-date card needs no redirect, and no locking write.
+    if not request.htmx and (stale := _stale_showing(request, session, showing)):
         return stale
     form = RateForm(request.POST, question=showing.question)
     form.is_valid()
@@ -289,14 +299,34 @@ def practice_check(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def practice_llm_check(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    """The LLM grader's verdict swapped in for the lexical one (htmx, right after the reveal)."""
+    """The LLM grader's verdict swapped in for the lexical one when ready (htmx polls from the reveal)."""
     session = _session_or_404(request, pk)
     showing = _showing_or_404(session, request.POST.get("token", ""))
     answer = practice_service.normalize_answer(request.POST.get("answer_text", ""))[:ANSWER_MAX_LENGTH]
-    showing_assess_with_llm(showing=showing, answer_text=answer)
+    verdict = showing_llm_check(showing=showing, answer_text=answer)
+    try:
+        poll = max(0, int(request.POST.get("poll", 0)))
+    except ValueError:
+        poll = 0
+    if request.htmx and verdict is None and poll < LLM_POLLS:
+        # Replace only the waiting line, with one that asks again after a pause.
+        response = render(
+            request,
+            "interview/includes/llm_waiting.html",
+            {"session": session, "next_poll": poll + 1, "delay": LLM_POLL_SECONDS},
+        )
+        response["HX-Retarget"] = "#verdict p[hx-post]"
+        response["HX-Reswap"] = "outerHTML"
+        return response
     context = _reveal_context(request, session, showing, answer)
     if not request.htmx:
         return _render(request, "reveal", context)
+    if verdict is None:
+        if context["graded"] is not None:
+            context["graded"] = replace(
+                context["graded"], note="The LLM grader did not reply in time; the lexical check stands."
+            )
+        context["ask_llm"] = False
     return render(request, f"{TEMPLATE}#llm_verdict", {**context, "oob": True})
 
 
@@ -335,11 +365,12 @@ def _after_answer(request: HtmxHttpRequest, session: PracticeSession, notice: st
         return _mock_review(request, session)
     showing = None if session.finished_at else practice_service.showing_current(session=session)
     if showing is None:
+        if notice:
+            messages.info(request, notice)  # shown on the summary the client is sent to
         return HttpResponseClientRedirect(reverse("interview:practice-summary", kwargs={"pk": session.pk}))
     return _render(request, "card", {**_question_context(session, showing), "notice": notice})
 
 
-@never_cache
 @login_required
 @require_POST
 def practice_rate(request: HtmxHttpRequest, pk: int) -> HttpResponse:
@@ -362,17 +393,20 @@ def practice_rate(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             duration_ms=form.cleaned_data.get("duration_ms"),
         )
     except ValidationError as error:
-        # Already rated (a double click, a resent form, a card brought back by Back): nothing is
-        # recorded twice; the session carries on from where it is, saying why.
-        rated = Attempt.objects.filter(showing=showing).exists()
-        notice = STALE_MESSAGE if rated else " ".join(error.messages)
+        # Already rated (a double click, a resent form, a card brought back by Back) or the session was
+        # finished elsewhere: nothing is recorded; the session carries on from where it is, saying why.
+        if isinstance(error, practice_service.ShowingAlreadyRated):
+            notice = STALE_MESSAGE
+        elif isinstance(error, practice_service.SessionAlreadyFinished):
+            notice = FINISHED_MESSAGE
+        else:
+            notice = " ".join(error.messages)
         if not request.htmx:
             messages.info(request, notice)
         return _after_answer(request, session, notice=notice)
     return _after_answer(request, session)
 
 
-@never_cache
 @login_required
 @require_POST
 def practice_mock_answer(request: HtmxHttpRequest, pk: int) -> HttpResponse:
@@ -414,6 +448,7 @@ def _mock_review(request: HtmxHttpRequest, session: PracticeSession) -> HttpResp
             user=request.user, question__in=[showing.question_id for showing in showings]
         )
     }
+    plan = InterviewPlan(request.user, None, now)  # the interview-date rule's loads, counted once for all
     reviews = []
     for showing in showings:
         graded = showing_assess(showing=showing, answer_text=showing.mock_answer)  # stored at submit
@@ -426,7 +461,7 @@ def _mock_review(request: HtmxHttpRequest, session: PracticeSession) -> HttpResp
                 "highlighted_answer": highlighted_answer(showing.mock_answer, graded),
                 "rated": rated,
                 "key_point_rows": [] if rated else _rows_by_point(showing.question, graded),
-                "ratings": [] if rated else _rating_buttons(request, showing.question_id, states, now),
+                "ratings": [] if rated else _rating_buttons(request, showing.question_id, states, now, plan),
             }
         )
     # The bands of the suggestion from ticks, so the page can follow the ticks with the server's own rule.
@@ -436,9 +471,11 @@ def _mock_review(request: HtmxHttpRequest, session: PracticeSession) -> HttpResp
     )
 
 
-def _rating_buttons(request: HtmxHttpRequest, question_id: int, states: dict, now) -> list[dict]:
+def _rating_buttons(
+    request: HtmxHttpRequest, question_id: int, states: dict, now, plan: InterviewPlan | None = None
+) -> list[dict]:
     """Each rating with when the question would come back after it."""
-    previews = preview_outcomes(request.user, states.get(question_id), question_id, now)
+    previews = preview_outcomes(request.user, states.get(question_id), question_id, now, shared_plan=plan)
     return [
         {"value": value, "label": label, "interval": previews[value].label} for value, label in Rating.choices
     ]
@@ -454,8 +491,21 @@ def _attempt_of(showing: Showing):
 @login_required
 @require_POST
 def practice_finish(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    """End the session now and show its summary (a mock interview goes to the review of its answers)."""
-    session = practice_service.session_finish(user=request.user, session=_session_or_404(request, pk))
+    """End the session now and show its summary (a mock interview goes to the review of its answers, the one
+    typed when Finish was pressed included)."""
+    session = _session_or_404(request, pk)
+    try:
+        session = practice_service.session_finish(
+            user=request.user,
+            session=session,
+            token=request.POST.get("token", ""),
+            answer_text=request.POST.get("answer_text"),
+        )
+    except ValidationError as error:  # an answer too long, or a token not of this user
+        for message in error.messages:
+            messages.error(request, message)
+        target = session.get_absolute_url()
+        return HttpResponseClientRedirect(target) if request.htmx else redirect(target)
     target = (
         session.get_absolute_url()
         if session.is_mock
@@ -466,7 +516,6 @@ def practice_finish(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return redirect(target)
 
 
-@never_cache
 @login_required
 @require_safe
 def practice_summary(request: HtmxHttpRequest, pk: int) -> HttpResponse:

@@ -33,6 +33,8 @@
     }
   }
 
+  // The form whose answer was sent, and its token: its draft goes only after a successful response.
+  let sentDraft = null;
   let startedAt = Date.now();
   let countdown = null;
   // Keys act only once htmx has finished swapping a card in; a key pressed mid-swap could submit twice.
@@ -153,11 +155,11 @@
   document.addEventListener("submit", (event) => {
     const duration = event.target.querySelector("[data-duration]");
     if (duration && !duration.value) duration.value = String(Date.now() - startedAt);
-    // A rated answer (or a mock answer handed in) is recorded: its draft is done with.
+    // A rated answer (or a mock answer handed in) is done with its draft once the server has taken it.
     const card = event.target.closest("#practice-card");
     const rated = event.target.id === "rate-form" && event.submitter?.name === "rating";
     if (card && (rated || (card.hasAttribute("data-mock") && event.target.matches("[data-answer-form]")))) {
-      clearDraft(event.target.querySelector("input[name=token]")?.value);
+      sentDraft = { form: event.target, token: event.target.querySelector("input[name=token]")?.value };
     }
   }, true);
 
@@ -198,7 +200,20 @@
   // htmx:load comes after htmx has processed the new content, so its buttons are wired up by then;
   // a key pressed between the swap and then would post the form without htmx.
   document.addEventListener("htmx:load", (event) => setUp(event.target));
+  // htmx 2 fires htmx:load only for elements: a plain-text swap (the note or report status) ends here.
+  document.addEventListener("htmx:afterSettle", () => {
+    ready = true;
+  });
   document.addEventListener("htmx:afterRequest", (event) => {
     if (!event.detail.successful) ready = true;
+  });
+  // Before the response is swapped in (afterwards the form is gone and its events no longer reach here):
+  // a successful answer is done with its draft; a failed or unsent one keeps it.
+  document.addEventListener("htmx:beforeOnLoad", (event) => {
+    const status = event.detail.xhr?.status ?? 0;
+    if (sentDraft && event.detail.elt === sentDraft.form) {
+      if (status >= 200 && status < 300) clearDraft(sentDraft.token);
+      sentDraft = null;
+    }
   });
 })();

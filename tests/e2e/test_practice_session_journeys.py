@@ -113,6 +113,40 @@ def test_a_reload_after_reveal_keeps_the_typed_answer_until_it_is_rated(page_of_
     )
 
 
+def test_keys_still_rate_after_saving_a_note(page_of_kai: Page, live_server, kai):
+    page = page_of_kai
+    page.goto(live_server.url + "/practice/")
+    page.get_by_role("button", name="Learn new questions").click()
+    page.get_by_role("button", name="Reveal answer").click()
+    expect(page.locator("#practice-card")).to_have_attribute("data-card", "reveal")
+    page.get_by_text("Note or report this question").click()
+    page.get_by_label("Your private note").fill("Remember the bias term.")
+    page.get_by_role("button", name="Save note").click()
+    expect(page.locator("#tool-status")).to_have_text("Note saved.")
+
+    page.locator("#question-heading").focus()
+    page.keyboard.press("3")
+
+    expect(page.get_by_text("question 2 of 5")).to_be_visible()
+    assert Attempt.objects.get(user=kai).rating == 3
+
+
+def test_a_rating_that_does_not_reach_the_server_keeps_the_draft(page_of_kai: Page, live_server, kai):
+    page = page_of_kai
+    page.goto(live_server.url + "/practice/")
+    page.get_by_role("button", name="Learn new questions").click()
+    page.get_by_label("Your answer").press_sequentially("Kept.")
+    page.get_by_role("button", name="Reveal answer").click()
+    expect(page.locator("[data-card=reveal] #question-heading")).to_be_focused()
+    page.route("**/rate/", lambda route: route.abort())
+    page.keyboard.press("3")
+    page.wait_for_timeout(300)
+
+    drafts = page.evaluate("Object.keys(sessionStorage).filter((key) => key.startsWith('practice-draft:'))")
+    assert len(drafts) == 1
+    assert not Attempt.objects.filter(user=kai).exists()
+
+
 def test_the_mock_countdown_turns_urgent_and_the_last_question_has_finish(
     page_of_kai: Page, live_server, kai
 ):
@@ -185,6 +219,19 @@ def test_the_mock_review_suggestion_follows_the_ticks_as_the_server_would(
     expect(page).to_have_url(re.compile(r"/practice/\d+/summary/$"))
     attempt = Attempt.objects.get(user=kai)
     assert (attempt.rating, attempt.suggested_rating) == (Rating.HARD, Rating.GOOD)
+
+
+def test_finish_in_a_mock_interview_keeps_the_answer_being_typed(page_of_kai: Page, live_server, kai):
+    page = page_of_kai
+    page.goto(live_server.url + "/practice/")
+    page.locator("#mock-count").fill("3")
+    page.get_by_role("button", name="Start a mock interview").click()
+    page.get_by_label("Your answer").fill("Half an answer.")
+    page.get_by_role("button", name="Finish session").click()
+
+    expect(page.get_by_role("heading", name="Mock interview: review your answers")).to_be_visible()
+    expect(page.locator(".mock-answer")).to_have_count(1)
+    expect(page.locator(".mock-answer")).to_contain_text("Half an answer.")
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
