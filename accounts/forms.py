@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
 from accounts.models import PREFERENCE_FIELDS, User, timezone_names
@@ -57,6 +58,14 @@ class PreferencesForm(forms.ModelForm):
             "daily_new_limit": forms.NumberInput(attrs={"min": "0", "max": "200"}),
             "daily_review_limit": forms.NumberInput(attrs={"min": "1", "max": "1000"}),
         }
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        # The hour is a setting: say the one in force.
+        self.fields["daily_review_email"].help_text = (
+            f"One email a day, at {settings.NOTIFICATION_LOCAL_HOUR:02d}:00 in your time zone, on days when "
+            "reviews are due; each has a link to stop them."
+        )
 
 
 class DeleteAccountForm(forms.Form):

@@ -17,6 +17,7 @@ PREFERENCE_FIELDS = [
     "interview_date",
     "interview_target_retention",
     "is_mentor",
+    "daily_review_email",
 ]
 MIN_RETENTION = 0.70
 MAX_RETENTION = 0.97
@@ -124,6 +125,14 @@ class User(AbstractUser):
         default=False,
         help_text="Turns on the mentor area: cohorts, question sets and assignments.",
     )
+
+    daily_review_email = models.BooleanField(
+        "email me when reviews are waiting",
+        default=False,
+        help_text="One email a day, at 08:00 in your time zone, on days when reviews are due.",
+    )
+    # The local day the daily email was last decided (sent, or skipped for want of due reviews): once a day.
+    daily_review_email_on = models.DateField(null=True, blank=True, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

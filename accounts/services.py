@@ -11,6 +11,7 @@ from allauth.mfa.base.forms import AuthenticateForm
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
 from allauth.usersessions.models import UserSession
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
@@ -114,3 +115,27 @@ def account_delete(*, user: User, password: str) -> None:
         session.end()
     mentor_account_retire(mentor=user)
     user.delete()
+
+
+# The daily "reviews waiting" email: a signed link unsubscribes without signing in. It never expires (an
+# old email must still work) and names only the user; the salt keeps it from passing for any other token.
+_UNSUBSCRIBE_SALT = "accounts.daily-review-email.unsubscribe"
+
+
+def review_email_unsubscribe_token(user: User) -> str:
+    return signing.dumps(user.pk, salt=_UNSUBSCRIBE_SALT)
+
+
+def review_email_unsubscriber(token: str) -> User | None:
+    """Whose unsubscribe link this is, or None for a tampered, truncated or unknown one."""
+    try:
+        user_id = signing.loads(token, salt=_UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    return User.objects.filter(pk=user_id, is_active=True).first() if isinstance(user_id, int) else None
+
+
+def review_email_unsubscribe(*, user: User) -> None:
+    """Turn the daily email off (as the preference does); unsubscribing twice is fine."""
+    User.objects.filter(pk=user.pk).update(daily_review_email=False)
+    user.daily_review_email = False

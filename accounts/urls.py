@@ -12,4 +12,5 @@ urlpatterns = [
     path("data/export.json", views.export_json, name="export-json"),
     path("data/attempts.csv", views.export_attempts_csv, name="export-attempts-csv"),
     path("delete/", views.delete_account, name="delete"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

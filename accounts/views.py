@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import services
@@ -113,3 +114,18 @@ def delete_account(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Your account and everything in it have been deleted.")
             return redirect("interview:home")
     return render(request, "accounts/delete_account.html", {"form": form})
+
+
+# The signed token is the authority here, not a session: the link works signed out, and mail clients that
+# follow RFC 8058 (List-Unsubscribe-Post) POST to it without a CSRF token.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """Stop the daily "reviews waiting" email: GET asks to confirm, POST unsubscribes."""
+    user = services.review_email_unsubscriber(token)
+    if user is None:
+        return render(request, "accounts/unsubscribe.html", {"invalid": True}, status=400)
+    done = request.method == "POST"
+    if done:
+        services.review_email_unsubscribe(user=user)
+    return render(request, "accounts/unsubscribe.html", {"subscriber": user, "done": done})

@@ -36,7 +36,7 @@ START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
 
 def forecast_rows(days: int, seeds: int, new_limit: int) -> None:
-    print("(* with parameters fitted to its own history)")
+    print("(* with parameters fitted to its own history; † with its true parameters)")
     print(f"Forecast against simulation ({days} days to the interview, {new_limit} new a day, {seeds} seeds)")
     print(
         f"{'profile':<10} {'forecast %':>10} {'simulated %':>11} {'error pts':>9} {'fc ans/day':>10} {'sim ans/day':>11} {'ratio':>6}"
@@ -49,6 +49,8 @@ def forecast_rows(days: int, seeds: int, new_limit: int) -> None:
     )
     cases = [(name, parameters, None) for name, parameters in PROFILES.items()]
     cases.append(("forgetful*", PROFILES["forgetful"], forgetful_fit))
+    # The forecast's own error, apart from the memory model's: the app given the true parameters.
+    cases.append(("forgetful†", PROFILES["forgetful"], list(PROFILES["forgetful"])))
     for name, parameters, memory_parameters in cases:
         runs = []
         for seed in range(seeds):

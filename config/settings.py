@@ -138,6 +138,17 @@ LOGIN_REDIRECT_URL = "interview:dashboard"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupExtraForm"
+# allauth's forms with their labels in sentence case, like the rest of the app.
+ACCOUNT_FORMS = {
+    name: f"accounts.allauth_forms.{form}"
+    for name, form in {
+        "login": "LoginForm",
+        "add_email": "AddEmailForm",
+        "change_password": "ChangePasswordForm",
+        "set_password": "SetPasswordForm",
+        "reset_password_from_key": "ResetPasswordKeyForm",
+    }.items()
+}
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
@@ -244,6 +255,16 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="Interview Trainer <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Emails sent by scheduled tasks have no request to take the site's address from: links start with this.
+SITE_URL = env_str("SITE_URL", default="http://localhost:8000").rstrip("/")
+# The local hour (in each learner's time zone) from which the daily "reviews waiting" email and the
+# "assignment due tomorrow" reminder go out; `manage.py run_periodic --hourly` sends them.
+NOTIFICATION_LOCAL_HOUR = env_int("NOTIFICATION_LOCAL_HOUR", default=8)
+# The hour (UTC) at which `manage.py run_periodic --loop` enqueues the nightly memory-model fit.
+NIGHTLY_TASKS_HOUR = env_int("NIGHTLY_TASKS_HOUR", default=3)
+for _name in ("NOTIFICATION_LOCAL_HOUR", "NIGHTLY_TASKS_HOUR"):
+    if not 0 <= globals()[_name] <= 23:
+        raise ImproperlyConfigured(f"{_name} must be an hour from 0 to 23.")
 
 # Security: strict by default outside development; the proxy header only when told.
 SESSION_COOKIE_SECURE = not DEBUG
@@ -326,12 +347,15 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
-# A mentor's own questions: limits that keep one account from filling the database or holding every worker
-# (imports run inside the request until the app has a task runner).
+# A mentor's own questions: limits that keep one account from filling the database or the task queue
+# (an import runs as a background task; the mentor watches its progress).
 MENTOR_IMPORT_MAX_BYTES = env_int("MENTOR_IMPORT_MAX_BYTES", default=200 * 1024)
 MENTOR_IMPORT_MAX_QUESTIONS = env_int("MENTOR_IMPORT_MAX_QUESTIONS", default=200)
 MENTOR_OWN_QUESTIONS_MAX = env_int("MENTOR_OWN_QUESTIONS_MAX", default=1_000)
 MENTOR_IMPORTS_PER_HOUR = env_int("MENTOR_IMPORTS_PER_HOUR", default=10)
+
+# "Try it with a demo learner" on the home and login pages (interview/views/demo.py): on in development.
+DEMO_MODE = env_bool("DEMO_MODE", default=DEBUG)
 
 # FSRS adds a little random spread to long intervals so reviews do not bunch up on one day.
 FSRS_ENABLE_FUZZING = env_bool("FSRS_ENABLE_FUZZING", default=True)

@@ -8,6 +8,7 @@ from interview.models import (
     Cohort,
     GradedQuestion,
     Guide,
+    ImportJob,
     KeyPoint,
     Question,
     QuestionFlag,
@@ -119,6 +120,23 @@ class QuestionFlagAdmin(admin.ModelAdmin):
 class CohortAdmin(admin.ModelAdmin):
     list_display = ["name", "created_at"]
     search_fields = ["name", "description"]
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    """Mentors' guide imports, to see what failed and why; the task writes them, nobody edits them."""
+
+    list_display = ["filename", "owner", "status", "processed", "total", "created_at", "finished_at"]
+    list_filter = ["status"]
+    search_fields = ["filename", "owner__email", "error"]
+    exclude = ["text"]
+    list_select_related = ["owner"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
 
 
 @admin.register(Attempt)

@@ -12,8 +12,9 @@ import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from allauth.usersessions.models import UserSession
 from django.contrib.auth.hashers import make_password
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from fsrs import Card, Rating, Scheduler, State
 
 from accounts.models import User
@@ -32,12 +33,21 @@ from interview.models import (
 )
 from interview.selectors.mentoring import active_total
 from interview.services.activity import activity_rebuild
+from interview.services.mentoring import mentor_account_retire
 
 DEMO_DOMAIN = "demo.invalid"
 DEMO_PASSWORD = "demo-password-1"
 COHORT_SIZE = 30
 SET_SIZE = 20
 ASSIGNMENT_WINDOW = timedelta(days=14)
+
+# The one learner that "Try it with a demo learner" signs in as (DEMO_MODE): shared by every visitor.
+DEMO_LEARNER_EMAIL = f"demo-learner@{DEMO_DOMAIN}"
+DEMO_LEARNER_HISTORY = timedelta(days=14)
+DEMO_LEARNER_ATTEMPTS = 150
+# The history is rebuilt once it is this old, so it always ends today and the account cannot pile up rows.
+DEMO_LEARNER_REBUILT_AFTER = timedelta(days=1)
+DEMO_LEARNER_SEED = 11  # a fairly good learner with a few weak topics
 
 
 @dataclass
@@ -161,6 +171,53 @@ def attempt_counts(total: int, learners: int, rng: random.Random) -> list[int]:
     for index in rng.sample(range(learners), total - sum(counts)):
         counts[index] += 1
     return counts
+
+
+def is_demo_learner(user: User) -> bool:
+    """The shared demo account, whose address and password stay as they are (see accounts.adapter)."""
+    return user.is_authenticated and user.email == DEMO_LEARNER_EMAIL
+
+
+@transaction.atomic
+def demo_learner_ready(*, now: datetime, scheduler: Scheduler | None = None) -> User:
+    """The shared demo learner with two weeks of history up to ``now``, rebuilt when a day old."""
+    demo = User.objects.select_for_update().filter(email=DEMO_LEARNER_EMAIL).first()
+    if demo is not None and now - demo.date_joined < DEMO_LEARNER_REBUILT_AFTER:
+        return demo
+    if demo is not None:
+        _demo_learner_remove(demo)
+    question_ids = list(Question.objects.public().order_by("pk").values_list("pk", flat=True))
+    if not question_ids:
+        raise ValueError("There are no questions: import a guide first (make guide).")
+    try:
+        with transaction.atomic():
+            demo = User.objects.create_user(
+                email=DEMO_LEARNER_EMAIL, display_name="Demo learner", date_joined=now
+            )
+    except IntegrityError:
+        # Another visitor's click is building it: wait for that transaction and use its learner.
+        return User.objects.select_for_update().get(email=DEMO_LEARNER_EMAIL)
+    # date_joined is when the history was built: the age that decides the next rebuild.
+    history = simulate_learner(
+        user=demo,
+        question_ids=question_ids,
+        attempts=DEMO_LEARNER_ATTEMPTS,
+        start=now - DEMO_LEARNER_HISTORY,
+        end=now - timedelta(minutes=5),
+        rng=random.Random(DEMO_LEARNER_SEED),
+        scheduler=scheduler or Scheduler(enable_fuzzing=False),
+    )
+    bulk_insert(Attempt, history.attempts)
+    bulk_insert(ReviewState, history.states)
+    return demo
+
+
+def _demo_learner_remove(demo: User) -> None:
+    """As deleting an account does: sign it out everywhere, hand on anything it mentored, remove it."""
+    for session in UserSession.objects.filter(user=demo):
+        session.end()
+    mentor_account_retire(mentor=demo)
+    demo.delete()
 
 
 @dataclass(frozen=True)

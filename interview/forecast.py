@@ -1,7 +1,10 @@
 """Readiness if the learner keeps to the schedule: a day-by-day run of the real scheduler, with expected values.
 
+The learner sits down once a day (at 09:00; today: now), as a practice session runs: what is due when it
+starts, most overdue first, within the review limit, then the day's new questions. A card rated Again comes
+back within the sitting; a new question's learning step, due minutes later, waits for the next day's sitting.
 No randomness: each review splits a question into a recalled branch (weight × R, rated Good) and a forgotten
-one (weight × (1 − R), rated Again, then Good at its relearning step), so the weights of a question's branches
+one (weight × (1 − R), rated Again, then Good at its repeat in the session), so the weights of a question's branches
 always sum to 1. Pure Python over the learner's schedule rows: the caller does the queries.
 """
 
@@ -9,7 +12,7 @@ import zoneinfo
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from fsrs import Card, Rating, State
+from fsrs import Card, Rating
 
 from accounts.models import User
 from interview.models import ReviewState
@@ -17,34 +20,60 @@ from interview.scheduling import (
     InterviewPlan,
     card_from,
     interview_start,
-    local_midnight,
     local_today,
     memory_model_for,
     scheduler_for,
 )
+from interview.selectors.learning import recall_at
 
-# Forgotten branches lighter than this are not split off (the recalled branch keeps their weight).
-MIN_BRANCH_WEIGHT = 0.05
+# Forgotten branches lighter than this are not split off (the recalled branch keeps their weight): the
+# number of branches stays small, at the price of a slight over-estimate.
+MIN_BRANCH_WEIGHT = 0.01
 # When a day's practice starts, in the learner's zone (today: now).
 PRACTICE_HOUR = 9
+# Answers come a little after the sitting starts, reviews before new questions. A card falls due at the time of
+# day it was answered, so tomorrow's sitting at the same hour is a little early for it (a session takes what
+# is due when it starts), and a learner who sits once a day reviews it a day after it falls due; a new
+# question's learning step, answered early in the next sitting, comes less than a whole day after it.
+REVIEW_DELAY = timedelta(minutes=1)
+NEW_DELAY = timedelta(minutes=2)
+# A card rated Again comes back after a few other cards of the session.
+REPEAT_DELAY = timedelta(minutes=5)
 
 
 @dataclass
 class Branch:
     card: Card
     weight: float
+    last_rating: int | None  # its latest answer's: after an Again it counts as not recalled (recall_at)
 
 
 @dataclass(frozen=True)
 class ScheduleForecast:
     readiness: float  # expected share of the guide's questions recalled at the start of the interview day
-    answers_per_day: list[float] = field(
-        default_factory=list
-    )  # from today to the eve; steps and lapses included
+    # From today to the eve: all answers (steps and lapses included), and the new questions among them.
+    answers_per_day: list[float] = field(default_factory=list)
+    new_per_day: list[int] = field(default_factory=list)
 
     @property
     def answers_per_day_mean(self) -> float:
         return sum(self.answers_per_day) / len(self.answers_per_day) if self.answers_per_day else 0.0
+
+    @property
+    def reviews_per_day_mean(self) -> float:
+        """Answers a day other than a new question's first one: reviews, their lapses and learning steps."""
+        days = len(self.answers_per_day)
+        return (sum(self.answers_per_day) - sum(self.new_per_day)) / days if days else 0.0
+
+    @property
+    def new_days(self) -> int:
+        """Days on which new questions come in."""
+        return sum(1 for count in self.new_per_day if count)
+
+    @property
+    def new_per_new_day(self) -> int:
+        """New questions on a day that brings some in (the most of any day)."""
+        return max(self.new_per_day, default=0)
 
 
 class _SimulatedPlan(InterviewPlan):
@@ -70,20 +99,34 @@ class _Run:
     def zone_day(self, moment: datetime) -> date:
         return moment.astimezone(self.zone).date()
 
-    def day_end(self, moment: datetime) -> datetime:
-        return local_midnight(self.zone_day(moment) + timedelta(days=1), self.user)
+    def recall(self, branch: Branch, moment: datetime) -> float:
+        """Readiness's recall of a branch at ``moment`` (0 after an Again, as on the dashboard)."""
+        card = branch.card
+        return recall_at(
+            stability=card.stability,
+            last_review=card.last_review,
+            moment=moment,
+            model=self.model,
+            last_rating=branch.last_rating,
+        )
 
-    def recall(self, card: Card, moment: datetime) -> float:
-        if card.stability is None or card.last_review is None:
-            return 0.0
-        return self.model.recall(card.stability, (moment - card.last_review).total_seconds() / 86_400)
+    def success_chance(self, card: Card, moment: datetime) -> float:
+        """The chance a review at ``moment`` is recalled: the memory model's, even just after an Again (the
+        relearning step asks again)."""
+        return recall_at(
+            stability=card.stability,
+            last_review=card.last_review,
+            moment=moment,
+            model=self.model,
+            last_rating=None,
+        )
 
     def schedule(self, card: Card, weight: float, at: datetime) -> None:
         due, _ = _SimulatedPlan(self.user, at, self.load_by_day).due_for(card)
         card.due = due
         day = self.zone_day(due)
         self.load_by_day[day] = self.load_by_day.get(day, 0.0) + weight
-        self.pending.append(Branch(card, weight))
+        self.pending.append(Branch(card, weight, last_rating=Rating.Good))  # a simulated answer ends Good
 
     def take(self, branch: Branch) -> None:
         day = self.zone_day(branch.card.due)
@@ -92,32 +135,25 @@ class _Run:
     def review(self, branch: Branch, at: datetime) -> float:
         """Review one branch at ``at``; returns the expected number of answers it takes."""
         self.take(branch)
-        failed = branch.weight * (1 - self.recall(branch.card, at))
+        failed = branch.weight * (1 - self.success_chance(branch.card, at))
         recalled, _ = self.scheduler.review_card(branch.card, Rating.Good, at)
         if failed < MIN_BRANCH_WEIGHT:
             self.schedule(recalled, branch.weight, at)
             return branch.weight
         self.schedule(recalled, branch.weight - failed, at)
+        # Forgotten: Again, then Good when the session brings it back a few cards later (its repeat); a
+        # learning step still left waits for the next sitting.
         lapsed, _ = self.scheduler.review_card(branch.card, Rating.Again, at)
-        answers = 1.0
-        while lapsed.state != State.Review and lapsed.due < self.day_end(at):
-            lapsed, _ = self.scheduler.review_card(lapsed, Rating.Good, lapsed.due)
-            answers += 1
-        self.schedule(lapsed, failed, at)
-        return branch.weight + failed * (answers - 1)
+        lapsed, _ = self.scheduler.review_card(lapsed, Rating.Good, at + REPEAT_DELAY)
+        self.schedule(lapsed, failed, at + REPEAT_DELAY)
+        return branch.weight + failed
 
-    def learn_new(self, at: datetime) -> float:
-        """A new question learned at ``at``: rated Good, then Good at each learning step the same day."""
+    def learn_new(self, at: datetime) -> None:
+        """A new question learned at ``at`` and rated Good; its learning step waits for the next sitting."""
         card, _ = self.scheduler.review_card(
             Card(card_id=0), Rating.Good, at
         )  # an id: Card() sleeps to make one
-        answers = 1.0
-        while card.state != State.Review and card.due < self.day_end(at):
-            card, _ = self.scheduler.review_card(card, Rating.Good, card.due)
-            answers += 1
-        assert card.last_review is not None  # review_card() sets it
-        self.schedule(card, 1.0, card.last_review)
-        return answers
+        self.schedule(card, 1.0, at)
 
 
 def schedule_forecast(
@@ -143,11 +179,11 @@ def schedule_forecast(
     for state in states:
         if state.stability is not None:
             card = card_from(state, state.question_id)
-            run.pending.append(Branch(card, 1.0))
+            run.pending.append(Branch(card, 1.0, last_rating=state.last_rating))
             day = run.zone_day(card.due)
             run.load_by_day[day] = run.load_by_day.get(day, 0.0) + 1.0
     today = local_today(user, now)
-    answers_per_day = []
+    answers_per_day, new_per_day = [], []
     for offset in range((user.interview_date - today).days):
         day = today + timedelta(days=offset)
         practice = (
@@ -155,12 +191,12 @@ def schedule_forecast(
             if offset == 0
             else datetime.combine(day, time(PRACTICE_HOUR), tzinfo=run.zone).astimezone(UTC)
         )
-        day_end = local_midnight(day + timedelta(days=1), user)
         answers = 0.0
-        # Due reviews first, most overdue first, within the day's review limit (weights are expected cards).
+        # What is due by the sitting, most overdue first, within the day's review limit (weights are
+        # expected cards).
         limit: float = reviews_left if offset == 0 else user.daily_review_limit
         due = sorted(
-            (branch for branch in run.pending if branch.card.due < day_end), key=lambda b: b.card.due
+            (branch for branch in run.pending if branch.card.due <= practice), key=lambda b: b.card.due
         )
         taken = []
         for branch in due:
@@ -171,12 +207,15 @@ def schedule_forecast(
         taken_ids = {id(branch) for branch in taken}
         run.pending = [branch for branch in run.pending if id(branch) not in taken_ids]
         for branch in taken:
-            answers += run.review(branch, max(practice, branch.card.due))
+            answers += run.review(branch, practice + REVIEW_DELAY)
         # Then the day's new questions.
         new_today = min(unseen, new_left if offset == 0 else user.daily_new_limit)
         unseen -= new_today
         for _ in range(new_today):
-            answers += run.learn_new(practice)
-        answers_per_day.append(answers)
-    expected = sum(branch.weight * run.recall(branch.card, start) for branch in run.pending)
-    return ScheduleForecast(readiness=expected / total if total else 0.0, answers_per_day=answers_per_day)
+            run.learn_new(practice + NEW_DELAY)
+        answers_per_day.append(answers + new_today)
+        new_per_day.append(new_today)
+    expected = sum(branch.weight * run.recall(branch, start) for branch in run.pending)
+    return ScheduleForecast(
+        readiness=expected / total if total else 0.0, answers_per_day=answers_per_day, new_per_day=new_per_day
+    )

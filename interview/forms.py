@@ -205,7 +205,9 @@ class MentorQuestionForm(forms.Form):
     language = forms.ChoiceField(
         label="Language of the code", choices=Language.choices, initial=Language.PYTHON
     )
-    topics = forms.ModelMultipleChoiceField(label="Topics", queryset=Topic.objects.all(), required=False)
+    topics = forms.ModelMultipleChoiceField(
+        label="Topics", queryset=Topic.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+    )
     difficulty = forms.ChoiceField(label="Difficulty", choices=Difficulty.choices)
     key_points = forms.CharField(
         label="Key points (optional)",

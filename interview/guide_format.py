@@ -177,13 +177,18 @@ def _is_heading(line: str) -> bool:
     )
 
 
-def parse_guide(text: str) -> ParsedGuide:
-    """Parse a guide's text; raise GuideFormatError naming the first line that breaks the shape."""
-    lines = text.lstrip("\ufeff").splitlines()
-    numbered = [(number, line.rstrip()) for number, line in enumerate(lines, start=1)]
-    for number, line in numbered:
+def check_text_file(text: str) -> None:
+    """Refuse a binary file: a NUL character is never in a guide, and PostgreSQL text cannot hold one."""
+    for number, line in enumerate(text.splitlines(), start=1):
         if "\x00" in line:
             raise GuideFormatError(number, "the line holds a NUL character: is this a text file?")
+
+
+def parse_guide(text: str) -> ParsedGuide:
+    """Parse a guide's text; raise GuideFormatError naming the first line that breaks the shape."""
+    check_text_file(text)
+    lines = text.lstrip("\ufeff").splitlines()
+    numbered = [(number, line.rstrip()) for number, line in enumerate(lines, start=1)]
     content = [(number, line) for number, line in numbered if line.strip()]
     if not content:
         raise GuideFormatError(1, "the file is empty.")

@@ -114,10 +114,21 @@ class InterviewPlan:
     question recalled at the target on the day is left alone, and one whose review falls before keeps it.
     """
 
-    def __init__(self, user: User, question_id: int, now: datetime) -> None:
+    def __init__(self, user: User, question_id: int | None, now: datetime) -> None:
+        """``question_id`` None: a plan shared by many questions (see for_question)."""
         self.user, self.question_id, self.now = user, question_id, now
         self.start = interview_start(user, now)
         self._loads: list[int] | None = None
+        self._shared: InterviewPlan | None = None
+        self._own_due: datetime | None = None
+
+    def for_question(self, question_id: int, state: ReviewState | None) -> "InterviewPlan":
+        """This shared plan for one question: the loads are counted once for a page of questions, and each
+        question's own review is taken off its day (the rule counts only the other questions)."""
+        plan = InterviewPlan(self.user, question_id, self.now)
+        plan._shared = self
+        plan._own_due = state.due if state is not None else None
+        return plan
 
     def slots(self) -> list[datetime]:
         """The mornings of the last three days before the interview, far enough ahead of now."""
@@ -136,6 +147,13 @@ class InterviewPlan:
 
     def loads(self, slots: list[datetime]) -> Sequence[float]:
         """How many of the user's other questions fall due on each slot's local day (one query)."""
+        if self._loads is None and self._shared is not None:
+            own_day = self.local_day(self._own_due) if self._own_due is not None else None
+            shared = self._shared.loads(slots)
+            self._loads = [
+                int(load) - (own_day == self.local_day(slot))
+                for load, slot in zip(shared, slots, strict=True)
+            ]
         if self._loads is None:
             days = {
                 f"day{index}": Count(
@@ -147,11 +165,10 @@ class InterviewPlan:
                 )
                 for index, slot in enumerate(slots)
             }
-            counts = (
-                ReviewState.objects.filter(user=self.user)
-                .exclude(question_id=self.question_id)
-                .aggregate(**days)
-            )
+            states = ReviewState.objects.filter(user=self.user)
+            if self.question_id is not None:
+                states = states.exclude(question_id=self.question_id)
+            counts = states.aggregate(**days)
             self._loads = [counts[f"day{index}"] for index in range(len(slots))]
         return self._loads
 
@@ -199,11 +216,22 @@ class Preview:
 
 
 def preview_outcomes(
-    user: User, state: ReviewState | None, question_id: int, now: datetime
+    user: User,
+    state: ReviewState | None,
+    question_id: int,
+    now: datetime,
+    shared_plan: InterviewPlan | None = None,
 ) -> dict[int, Preview]:
-    """For each rating, when the question comes back (what the rating buttons show), the rule included."""
+    """For each rating, when the question comes back (what the rating buttons show), the rule included.
+
+    ``shared_plan``: one InterviewPlan(user, None, now) for a page of questions, so its loads are counted once.
+    """
     scheduler = scheduler_for(user, fuzz=False)
-    plan = InterviewPlan(user, question_id, now)
+    plan = (
+        shared_plan.for_question(question_id, state)
+        if shared_plan is not None
+        else InterviewPlan(user, question_id, now)
+    )
     previews = {}
     for rating in Rating:
         card, _ = scheduler.review_card(card_from(state, question_id), rating, now)

@@ -117,9 +117,9 @@ def recall_on(truth: TrueMemory, moment: datetime) -> float:
 
 @dataclass(frozen=True)
 class ProfileRun:
-    forecast_readiness: float  # percent, from the dashboard on the first morning
+    forecast_readiness: float  # percent, from the dashboard's forecast on the first morning (unrounded)
     simulated_readiness: float  # percent: the true memory's expected recall when the interview day starts
-    forecast_answers_per_day: int
+    forecast_answers_per_day: float  # new questions and reviews, from the same forecast
     simulated_answers_per_day: float
 
     @property
@@ -145,12 +145,13 @@ def run_profile(
 
     user.interview_date = (start + timedelta(days=days)).date()
     user.save(update_fields=["interview_date"])
-    stats = dashboard_stats(user, start)
+    forecast = dashboard_stats(user, start).schedule
+    assert forecast is not None  # the interview is ahead
     truth = TrueMemory(parameters)
     answers = practise_by_the_schedule(user, truth, start=start, days=days, seed=seed)
     return ProfileRun(
-        forecast_readiness=stats.readiness_forecast,
+        forecast_readiness=100 * forecast.readiness,
         simulated_readiness=100 * recall_on(truth, interview_start(user, start)),
-        forecast_answers_per_day=stats.reviews_per_day_needed,
+        forecast_answers_per_day=forecast.answers_per_day_mean,
         simulated_answers_per_day=sum(answers) / len(answers),
     )

@@ -6,6 +6,7 @@ from interview.views import (
     bank,
     cohorts,
     dashboard,
+    demo,
     feedback,
     own_questions,
     practice,
@@ -16,6 +17,7 @@ app_name = "interview"
 
 urlpatterns = [
     path("", bank.home, name="home"),
+    path("demo/", demo.demo_start, name="demo"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("history/", dashboard.history, name="history"),
     path("history/<int:pk>/", attempts.attempt_detail, name="attempt-detail"),
@@ -35,6 +37,7 @@ urlpatterns = [
     path("practice/<int:pk>/rate/", practice.practice_rate, name="practice-rate"),
     path("practice/<int:pk>/tools/", practice.practice_tools, name="practice-tools"),
     path("practice/<int:pk>/answer/", practice.practice_mock_answer, name="practice-mock-answer"),
+    path("practice/<int:pk>/finish/", practice.practice_finish, name="practice-finish"),
     path("practice/<int:pk>/summary/", practice.practice_summary, name="practice-summary"),
     path("join/<str:token>/", cohorts.cohort_join, name="cohort-join"),
     path("cohorts/<int:pk>/leave/", cohorts.cohort_leave, name="cohort-leave"),
@@ -60,8 +63,12 @@ urlpatterns = [
     path("mentor/sets/<int:pk>/delete/", question_sets.set_delete, name="mentor-set-delete"),
     path("mentor/assignments/new/", assignments.assignment_create, name="mentor-assignment-create"),
     path("mentor/assignments/<int:pk>/", assignments.assignment_detail, name="mentor-assignment"),
+    path(
+        "mentor/assignments/<int:pk>/remind/", assignments.assignment_remind, name="mentor-assignment-remind"
+    ),
     path("mentor/insights/", cohorts.insights, name="mentor-insights"),
     path("mentor/questions/", own_questions.mentor_questions, name="mentor-questions"),
     path("mentor/questions/import/", own_questions.mentor_questions_import, name="mentor-questions-import"),
+    path("mentor/questions/imports/<int:pk>/", own_questions.mentor_import_job, name="mentor-import-job"),
     path("mentor/attempts/<int:pk>/", feedback.attempt_feedback, name="mentor-attempt"),
 ]

@@ -28,6 +28,7 @@ def staff(db) -> Client:
         "/admin/interview/attempt/",
         "/admin/interview/gradedquestion/",
         "/admin/interview/cohort/",
+        "/admin/interview/importjob/",
         "/admin/accounts/user/",
         "/admin/accounts/user/add/",
     ],

@@ -33,6 +33,7 @@ PROFILE = {
     "interview_date",
     "interview_target_retention",
     "is_mentor",
+    "daily_review_email",
 }
 QUESTION = {
     "id",
@@ -93,7 +94,10 @@ STATS = {
     "topics",
     "weakest_topics",
     "readiness",
+    "days_to_interview",
     "readiness_forecast",
+    "new_per_day_planned",
+    "new_days_planned",
     "reviews_per_day_needed",
     "activity",
 }
@@ -174,6 +178,16 @@ CONTRACT = [
         "/api/v1/practice/check/",
         lambda w: {"question": w["question"].pk, "answer_text": "Labelled data."},
         {"covered", "coverage", "suggested_rating"},
+        {},
+    ),
+    (
+        "`POST /api/v1/practice/finish/`",
+        "learner",
+        "post",
+        "/api/v1/practice/finish/",
+        # A session to finish: the one the learner's next question opens.
+        lambda w: w["learner"].get("/api/v1/practice/next/?mode=new") and {"mode": "new"},
+        {"session", "mode", "finished_at", "not_reached"},
         {},
     ),
     ("`POST /api/v1/attempts/`", "learner", "get", "/api/v1/attempts/", None, ATTEMPT, {}),

@@ -133,6 +133,7 @@ RULES_BEYOND_THE_SCHEMA = {
     "GET /api/v1/questions/": "the topic filter names an existing topic (an unknown one is a 400)",
     "POST /api/v1/practice/check/": "the question must be one the user may see",
     "GET /api/v1/practice/next/": "mode=topic needs a topic, mode=assignment one of the user's assignments",
+    "POST /api/v1/practice/finish/": "as next: mode=topic needs a topic, mode=assignment the user's assignment",
     "POST /api/v1/cohorts/join/": "the invite token must exist and be open",
     "POST /api/v1/assignments/": "the set and the cohort must be the mentor's; the due date not in the past",
     "POST /api/v1/question-sets/": "the question ids must name questions the mentor may use",

@@ -121,6 +121,6 @@ def test_history_links_each_attempt_to_its_page(learner_client, learner, ml_guid
     response = learner_client.get("/history/")
     assertContains(response, f'<a href="/history/{attempt.pk}/">')
     assertContains(response, f": your attempt at {question.label}</span>")
-    assertContains(response, '<td data-label="Coverage">50 %</td>')
+    assertContains(response, '<td data-label="Coverage">50%</td>')
     page = learner_client.get(f"/history/{attempt.pk}/")
     assertContains(page, "Only answers given in an assignment get feedback from a mentor.")

@@ -60,7 +60,11 @@ def test_question_page_hides_the_answer_in_a_disclosure_and_highlights_code(
     assert '<h1 id="question-heading">How do you handle imbalanced data using SMOTE?</h1>' in html
     details = html[html.index('<details class="answer">') :]
     details = details[: details.index("</details>")]
-    assert "<summary>Show answer</summary>" in details
+    # static/js/disclosure.js reads "Hide answer" once it is open.
+    assert (
+        '<summary data-closed-label="Show answer" data-open-label="Hide answer">Show answer</summary>'
+        in details
+    )
     assert "This can be done using the SMOTE class in imbalanced-learn." in details
     assert '<div class="highlight">' in details
     assert '<span class="kn">from</span>' in details

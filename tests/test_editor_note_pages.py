@@ -111,7 +111,7 @@ def test_the_reveal_shows_the_note_under_the_model_answer(learner_client, learne
     assert "editor-note" not in asked  # nothing of the answer before the reveal
 
     html = learner_client.post(
-        url + "reveal/", {"token": token_on(asked), "answer_text": ""}
+        url + "reveal/", {"token": token_on(asked), "answer_text": ""}, follow=True
     ).content.decode()
 
     model = html[html.index('<h2 id="model-answer-heading">') :]

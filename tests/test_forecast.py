@@ -15,7 +15,7 @@ from interview.selectors.dashboard import dashboard_stats
 pytestmark = pytest.mark.django_db
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=dt_timezone.utc)
-GOOD_STABILITY = 2.3065  # FSRS-6 default: a new question rated Good, then Good at its 10-minute step
+GOOD_STABILITY = 2.3065  # FSRS-6 default: the stability of a new question rated Good
 
 
 def review_state(stability: float, days_ago: float, due: datetime, question_id: int = 1) -> ReviewState:
@@ -57,30 +57,35 @@ def test_a_question_known_well_past_the_interview_is_not_reviewed(learner):
 def test_due_reviews_keep_to_the_review_limit_and_count_expected_lapses(learner):
     learner.interview_date = date(2026, 12, 5)
     learner.daily_new_limit = 0
-    # Five questions due now, each one stability after its review: recall 0.9 now.
+    # Five questions due now, each one stability (10 days) after its review.
     states = [review_state(10, 10, NOW, question_id=pk) for pk in range(1, 6)]
     result = forecast(learner, states, reviews_left=3)
-    # Three reviews today (the limit); each forgotten with chance 0.1 takes one more answer (its relearning
-    # step): 3 + 3 * 0.1 = 3.3. The two others wait for tomorrow.
-    assert result.answers_per_day[0] == pytest.approx(3.3)
-    # Tomorrow: the two that waited (recall a little under 0.9: 2 * 1.1 and a bit), and the three forgotten
-    # branches (weight 0.1 each), relearned today and due again after a day: about 0.3 more.
-    assert 2.2 + 0.3 < result.answers_per_day[1] < 2.2 + 0.3 + 0.1
+    # Today's sitting answers a minute after now: three reviews (the limit), each forgotten with chance
+    # 1 - R, which takes one more answer (its repeat in the session). The two others wait.
+    r0 = DEFAULT_MODEL.recall(10, 10 + 1 / 1440)
+    assert result.answers_per_day[0] == pytest.approx(3 * (2 - r0))
+    # Tomorrow's sitting (09:00, answers at 09:01): the two that waited, 10 days and 21 h 1 min after their
+    # review. The three forgotten ones, relearned at 12:06 and due a day later, are not yet due at 09:00.
+    r1 = DEFAULT_MODEL.recall(10, 10 + (21 * 60 + 1) / 1440)
+    assert result.answers_per_day[1] == pytest.approx(2 * (2 - r1))
+    assert result.new_per_day == [0] * 10
+    assert result.reviews_per_day_mean == pytest.approx(result.answers_per_day_mean)
 
 
-def test_new_questions_follow_the_daily_limit_with_their_learning_step(learner):
+def test_new_questions_follow_the_daily_limit_and_their_step_waits_for_the_next_sitting(learner):
     learner.interview_date = date(2026, 11, 28)  # three days: the 25th, 26th and 27th
     learner.daily_new_limit = 2
     result = forecast(learner, [], unseen=5, new_left=2)
-    # Day 0: two new questions, each Good then Good at its 10-minute step: 4 answers.
-    # Day 1 (09:00): two more, 4 answers; their next review (the 28th, after the interview) would leave them
-    # at recall 0.92 on the day, below 0.95, so the rule brings them back on the 27th at 08:00.
-    # Day 2: the last new one (2 answers), and four reviews: the day-0 pair due at 12:10 two days after their
-    # step (recall R(2.0 days)), the day-1 pair at 09:00 (R(0.993 days)); a forgotten one takes 2 answers.
-    r0 = DEFAULT_MODEL.recall(GOOD_STABILITY, 2.0)
-    r1 = DEFAULT_MODEL.recall(GOOD_STABILITY, (23 * 60 + 50) / 1440)
-    assert result.answers_per_day[:2] == [4.0, 4.0]
-    assert result.answers_per_day[2] == pytest.approx(2 + 2 * (2 - r0) + 2 * (2 - r1))
+    # Day 0 (now, 12:00; new questions at 12:02): two new questions rated Good; their 10-minute learning
+    # step waits for tomorrow's sitting.
+    assert result.answers_per_day[0] == 2.0
+    # Day 1 (09:00): the two steps, answered at 09:01, 20 h 59 min after the first sight (recall r; a
+    # forgotten one takes its repeat too), then two new questions. Day 2: the last new one.
+    r = DEFAULT_MODEL.recall(GOOD_STABILITY, (20 * 60 + 59) / 1440)
+    assert result.answers_per_day[1] == pytest.approx(2 + 2 * (2 - r))
+    assert result.new_per_day == [2, 2, 1]
+    assert (result.new_days, result.new_per_new_day) == (3, 2)
+    assert result.reviews_per_day_mean == pytest.approx((sum(result.answers_per_day) - 5) / 3)
     assert 4 / 48 < result.readiness < 5 / 48  # five questions learned, each recalled at less than 1
 
 

@@ -12,6 +12,7 @@ from interview.grading.assessment import (
     NEGATED,
     SWAPPED,
     PointAssessment,
+    coverage_of,
     suggested_rating_for,
     suggested_rating_from_ticks,
 )
@@ -122,6 +123,24 @@ def test_the_evidence_points_at_the_answers_own_words():
     answer = "Use a Convolutional net on the Pixels."
     result = verdict(CNN, answer)
     assert [answer[start:end] for start, end in result.spans] == ["Convolutional", "Pixels"]
+
+
+@pytest.mark.parametrize(
+    ("ticked", "total", "rating"),
+    [
+        (0, 0, Rating.AGAIN),  # nothing to tick
+        (0, 3, Rating.AGAIN),
+        (1, 3, Rating.AGAIN),  # 0.3333 < 0.34
+        (1, 2, Rating.HARD),  # 0.5
+        (2, 5, Rating.HARD),  # 0.4
+        (3, 5, Rating.GOOD),  # 0.6 is the first Good
+        (2, 3, Rating.GOOD),  # 0.6667
+        (4, 4, Rating.GOOD),  # never Easy
+    ],
+)
+def test_the_suggestion_from_ticks_follows_the_share_ticked(ticked, total, rating):
+    # The mock review's script applies this same rule as boxes change (static/js/practice.js).
+    assert suggested_rating_from_ticks(coverage_of(ticked, total)) == rating
 
 
 def test_keyword_evidence_never_suggests_easy():

@@ -206,3 +206,65 @@ def test_the_llm_check_is_the_learners_own(llm_server, learner_client, client, m
     client.force_login(UserFactory(email="someone@example.com"))
     assert client.post(url + "llm-check/", {"token": token, "answer_text": ANSWER}).status_code == 404
     assert Showing.objects.get(token=token).assessment["grader"] == "lexical"
+
+
+DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+
+# The worker closes its database connection after each task: outside a transaction, as in test_tasks.py.
+@pytest.mark.django_db(transaction=True)
+def test_with_a_task_queue_the_reveal_polls_a_bounded_number_of_times_until_the_worker_grades(
+    llm_server, learner_client, ml_guide
+):
+    from django.core.management import call_command
+    from django.test import override_settings
+    from django_tasks_db.models import DBTaskResult
+
+    from interview.views.practice import LLM_POLLS
+
+    llm_server.reply = verdicts("covered", "covered", "covered", "missing")
+    with override_settings(TASKS=DATABASE_QUEUE):
+        url, token, _ = start_and_reveal(learner_client)
+        form = {"token": token, "answer_text": ANSWER}
+        waiting = learner_client.post(url + "llm-check/", form, headers=HTMX)
+        # Only the waiting line is replaced, by one that asks again after a pause with the next count.
+        assert waiting["HX-Retarget"] == "#verdict p[hx-post]" and waiting["HX-Reswap"] == "outerHTML"
+        html = waiting.content.decode()
+        assert "still reading your answer" in html
+        assert 'hx-trigger="load delay:2s"' in html and "hx-vals='{\"poll\": 1}'" in html
+        learner_client.post(url + "llm-check/", {**form, "poll": "1"}, headers=HTMX)
+        assert DBTaskResult.objects.count() == 1  # asked once, however often the page polls
+        assert not llm_server.requests  # nothing ran in the request
+
+        # The last poll gives up visibly and stops polling; the lexical check stands.
+        given_up = learner_client.post(url + "llm-check/", {**form, "poll": str(LLM_POLLS)}, headers=HTMX)
+        html = given_up.content.decode()
+        assert "The LLM grader did not reply in time; the lexical check stands." in html
+        assert "Checked by the lexical grader." in html and "llm-check" not in html
+
+        call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+
+    assert len(llm_server.requests) == 1
+    html = learner_client.post(url + "llm-check/", {**form, "poll": "3"}, headers=HTMX).content.decode()
+    assert "Checked by the LLM grader." in html and "Feedback from the LLM grader" in html
+    assert Showing.objects.get(token=token).assessment["grader"] == "llm"
+
+
+def test_a_queue_that_is_down_keeps_the_lexical_verdict_with_a_note(
+    llm_server, learner_client, ml_guide, monkeypatch
+):
+    from interview.services import grading
+
+    class QueueDown:
+        def enqueue(self, **kwargs):
+            raise ConnectionError("Redis is restarting")
+
+    monkeypatch.setattr(grading, "llm_grade", QueueDown())
+    url, token, _ = start_and_reveal(learner_client)
+    html = learner_client.post(
+        url + "llm-check/", {"token": token, "answer_text": ANSWER}, headers=HTMX
+    ).content.decode()
+    assert "The lexical check is shown: the LLM grader could not be asked." in html
+    assert "Checked by the lexical grader." in html and "llm-check" not in html  # no more asking
+    assert Showing.objects.get(token=token).assessment["extra"]["llm_asked"] is True
+    assert not llm_server.requests

@@ -168,7 +168,9 @@ def test_a_question_without_key_points_says_so_on_the_reveal(learner_client, ml_
     Question.objects.get(number=1).key_points.all().delete()
     url = learner_client.post("/practice/start/", {"mode": "new"})["Location"]
     token = re.search(r'name="token" value="([^"]+)"', learner_client.get(url).content.decode())[1]
-    html = learner_client.post(url + "reveal/", {"token": token, "answer_text": "no idea"}).content.decode()
+    html = learner_client.post(
+        url + "reveal/", {"token": token, "answer_text": "no idea"}, follow=True
+    ).content.decode()
     assert "This question has no key points" in html
     assert re.search(r"Suggested rating:\s*<strong>Again</strong>", html)
 

@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.test import Client
 from fsrs import Card, Scheduler, State
 
-from interview.models import Question, ReviewState, Topic
+from interview.models import Question, Rating, ReviewState, Topic
 from interview.scheduling import DEFAULT_MODEL, MemoryModel
 from interview.selectors.dashboard import dashboard_stats
 from interview.selectors.learning import (
@@ -34,6 +34,7 @@ from tests.conftest import GUIDE_SLUG
 pytestmark = pytest.mark.django_db
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=dt_timezone.utc)
+GOOD = Rating.GOOD
 
 
 def question(number: int) -> Question:
@@ -63,18 +64,29 @@ def figures_of(user, slug: str) -> TopicFigures:
 
 
 def test_recall_is_one_just_after_a_review_and_nine_tenths_after_its_stability():
-    assert recall_at(stability=10, last_review=NOW, moment=NOW, model=DEFAULT_MODEL) == 1.0
+    assert recall_at(stability=10, last_review=NOW, moment=NOW, model=DEFAULT_MODEL, last_rating=GOOD) == 1.0
     assert recall_at(
-        stability=10, last_review=NOW - timedelta(days=10), moment=NOW, model=DEFAULT_MODEL
+        stability=10, last_review=NOW - timedelta(days=10), moment=NOW, model=DEFAULT_MODEL, last_rating=GOOD
     ) == pytest.approx(0.9, abs=1e-12)
-    assert recall_at(stability=None, last_review=None, moment=NOW, model=DEFAULT_MODEL) == 0.0
+    assert (
+        recall_at(stability=None, last_review=None, moment=NOW, model=DEFAULT_MODEL, last_rating=GOOD) == 0.0
+    )
+
+
+def test_recall_always_asks_for_the_latest_rating_so_again_is_never_forgotten():
+    with pytest.raises(TypeError):
+        recall_at(stability=10, last_review=NOW, moment=NOW, model=DEFAULT_MODEL)  # type: ignore[call-arg]
+    assert (
+        recall_at(stability=10, last_review=NOW, moment=NOW, model=DEFAULT_MODEL, last_rating=Rating.AGAIN)
+        == 0.0
+    )
 
 
 def test_recall_counts_hours_not_whole_days():
     # Stability of half a day, reviewed 12 hours ago: 0.9, where whole days would still say 1.0.
     twelve_hours_ago = NOW - timedelta(hours=12)
     assert recall_at(
-        stability=0.5, last_review=twelve_hours_ago, moment=NOW, model=DEFAULT_MODEL
+        stability=0.5, last_review=twelve_hours_ago, moment=NOW, model=DEFAULT_MODEL, last_rating=GOOD
     ) == pytest.approx(0.9, abs=1e-12)
 
 
@@ -85,10 +97,12 @@ def test_the_learners_own_decay_is_used():
     default_tail = (1 + (0.9 ** (-1 / 0.1542) - 1) * 3) ** -0.1542
     steep_tail = (1 + (0.9 ** (-1 / 0.5) - 1) * 3) ** -0.5
     last = NOW - timedelta(days=30)
-    assert recall_at(stability=10, last_review=last, moment=NOW, model=DEFAULT_MODEL) == pytest.approx(
-        default_tail
-    )
-    assert recall_at(stability=10, last_review=last, moment=NOW, model=steep) == pytest.approx(steep_tail)
+    assert recall_at(
+        stability=10, last_review=last, moment=NOW, model=DEFAULT_MODEL, last_rating=GOOD
+    ) == pytest.approx(default_tail)
+    assert recall_at(
+        stability=10, last_review=last, moment=NOW, model=steep, last_rating=GOOD
+    ) == pytest.approx(steep_tail)
     assert steep_tail < default_tail
 
 
@@ -107,22 +121,34 @@ def test_the_database_python_and_fsrs_agree_on_random_cards(learner, ml_guide, d
             phase=State.Review,
             last_review=NOW - timedelta(seconds=rng.uniform(0, 400 * 86_400)),
             due=NOW,
+            last_rating=rng.choice([None, *Rating.values]),  # Again counts 0 in both
         )
     for _ in range(5):
         moment = NOW + timedelta(seconds=rng.uniform(-3600, 300 * 86_400))
         rows = ReviewState.objects.filter(user=learner).annotate(db_recall=recall(moment, model))
         for row in rows:
             expected = recall_at(
-                stability=row.stability, last_review=row.last_review, moment=moment, model=model
+                stability=row.stability,
+                last_review=row.last_review,
+                moment=moment,
+                model=model,
+                last_rating=row.last_rating,
             )
             assert row.db_recall == pytest.approx(expected, abs=1e-6)
+            if row.last_rating == Rating.AGAIN:
+                assert row.db_recall == 0.0
+                continue
             # At whole days since the review, exactly what the fsrs package computes.
             card = Card(
                 stability=row.stability, difficulty=5, state=State.Review, last_review=row.last_review
             )
             whole_days = row.last_review + timedelta(days=rng.randint(0, 400))
             assert recall_at(
-                stability=row.stability, last_review=row.last_review, moment=whole_days, model=model
+                stability=row.stability,
+                last_review=row.last_review,
+                moment=whole_days,
+                model=model,
+                last_rating=GOOD,
             ) == pytest.approx(scheduler.get_card_retrievability(card, whole_days), abs=1e-9)
 
 
@@ -201,6 +227,29 @@ def test_never_started_topics_are_not_weak_topics(learner, ml_guide):
     assert [topic.slug for topic in weakest_topics(learner, NOW)] == ["deployment-mlops"]
 
 
+def test_a_question_left_at_again_is_not_recalled_until_answered_correctly(learner, ml_guide):
+    # Both reviewed 2 hours ago with a stability of 0.1 day; one was rated Again last, the other Good.
+    failed = practised(learner, 10, stability=0.1, days_ago=2 / 24)
+    failed.last_rating = 1
+    failed.save()
+    practised(learner, 30, stability=0.1, days_ago=2 / 24)
+    # The model alone would say (1 + 0.98043 * (1/12) / 0.1) ** -0.1542 = 0.9083 for each.
+    model_recall = (1 + (0.9 ** (-1 / 0.1542) - 1) * (1 / 12) / 0.1) ** -0.1542
+    assert (
+        recall_at(
+            stability=0.1, last_review=failed.last_review, moment=NOW, model=DEFAULT_MODEL, last_rating=1
+        )
+        == 0.0
+    )
+    assert recall_at(
+        stability=0.1, last_review=failed.last_review, moment=NOW, model=DEFAULT_MODEL, last_rating=3
+    ) == pytest.approx(model_recall, abs=1e-4)
+    figures = figures_of(learner, "deployment-mlops")  # questions 10, 30 and 42
+    assert figures.retention == pytest.approx(model_recall / 2, abs=1e-4)
+    rows = ReviewState.objects.filter(user=learner).annotate(now_recall=recall(NOW, DEFAULT_MODEL))
+    assert sorted(round(row.now_recall, 4) for row in rows) == [0.0, round(model_recall, 4)]
+
+
 # Readiness ----------------------------------------------------------------------------------------------
 
 
@@ -272,10 +321,11 @@ def api(learner, ml_guide) -> Client:
 def test_a_learner_who_fails_everything_reads_low(api, learner, ml_guide):
     answer_everything(api, learner, rating=1, times=2)  # every question Again, twice
     stats = api.get("/api/v1/stats/").json()
-    assert ReviewState.objects.filter(user=learner, lapses__gte=1).count() == 48
-    # FSRS-6's default forgetting curve has a long tail: half of what was failed twice today is
-    # still predicted to be recalled in a week.
-    assert stats["readiness"] <= 55, stats["readiness"]
+    assert ReviewState.objects.filter(user=learner, last_rating=1).count() == 48
+    # Every question's latest answer is Again: none is relearned, so none counts (not FSRS's long tail,
+    # which would still predict half of them recalled in a week).
+    assert stats["readiness"] == 0
+    assert all(topic["mastery"] == 0 and topic["retention"] == 0 for topic in stats["topics"])
 
 
 def test_a_learner_who_knows_everything_reads_high(api, learner, ml_guide):

@@ -35,7 +35,9 @@ def test_practice_pages_render_the_limits_of_the_fields(learner_client, ml_guide
     card = learner_client.get(url).content.decode()
     assert 'maxlength="10000"' in card and "0 / 10,000 characters" in card
     token = token_on(card)
-    reveal = learner_client.post(url + "reveal/", {"token": token, "answer_text": "x"}).content.decode()
+    reveal = learner_client.post(
+        url + "reveal/", {"token": token, "answer_text": "x"}, follow=True
+    ).content.decode()
     assert 'id="id_note_text" rows="3" maxlength="5000"' in reveal
     assert 'id="id_flag_reason" rows="3" maxlength="2000"' in reveal
 

@@ -1,8 +1,8 @@
 """Two app servers on one database and one Redis behave as one site: the production shape scales out.
 
 Two gunicorn processes (as two replicas behind the proxy would be) and an RQ worker share a database and
-a Redis: a session made on one is valid on the other, failed logins on one count on the other, and an
-email task enqueued by one is run by the worker.
+a Redis: a session made on one is valid on the other, failed logins on one count on the other, an email
+task enqueued by one is run by the worker, and so are a guide import and the scheduled tasks.
 """
 
 import http.client
@@ -157,3 +157,40 @@ def test_an_email_enqueued_by_one_server_is_sent_by_the_worker(cluster):
     assert worker.stdout.count("To: ada@example.com") == 1, worker.stderr
     assert "/accounts/password/reset/key/" in worker.stdout
     assert redis.Redis.from_url(REDIS_DB).llen("rq:queue:default") == 0
+
+
+def test_an_import_and_the_scheduled_tasks_run_on_the_rq_worker(cluster):
+    _, environment = cluster
+    manage_env = {key: environment[key] for key in ("DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL")}
+    queue = redis.Redis.from_url(REDIS_DB)
+    queue_an_import = (
+        "from accounts.models import User; from interview.services.mentoring import import_job_create; "
+        "mentor = User.objects.create_user('mia@example.com', 'a-long-passphrase-1', is_mentor=True); "
+        "import_job_create(mentor=mentor, filename='basics.txt', "
+        "text='Intro.\\n\\nQ1. What is one?\\nOne.\\n\\nQ2. What is two?\\nTwo.\\n')"
+    )
+    for command in (["shell", "--no-imports", "-c", queue_an_import], ["run_periodic", "--hourly"]):
+        result = run_manage(*command, **manage_env)
+        assert result.returncode == 0, result.stderr
+    assert queue.llen("rq:queue:default") == 3  # the import and the two hourly tasks, none run yet
+
+    worker = subprocess.run(
+        [sys.executable, *WORKER_COMMAND[1:], "--burst"],
+        cwd=BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert worker.returncode == 0, worker.stderr
+    assert queue.llen("rq:queue:default") == 0
+    assert "Traceback" not in worker.stderr + worker.stdout  # every task ran without an error
+    outcome = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from interview.models import ImportJob; job = ImportJob.objects.get(); "
+        "print(job.status, job.created_count, job.guide.questions.count())",
+        **manage_env,
+    )
+    assert outcome.stdout.split() == ["done", "2", "2"], outcome.stderr

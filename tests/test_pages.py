@@ -7,7 +7,8 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from interview.models import Attempt, PracticeMode, Rating, Topic
+from accounts.services import review_email_unsubscribe_token
+from interview.models import Attempt, Guide, ImportJob, PracticeMode, Rating, Topic
 from interview.services import mentoring as service
 from interview.services.practice import attempt_record, session_start, showing_current
 from tests.builders import assigned_cohort
@@ -29,7 +30,13 @@ def readme_pages() -> list[str]:
 
 @pytest.fixture
 def site(ml_guide):
-    """A staff mentor with a cohort, a set, an assignment answered by a learner, feedback and an invite."""
+    return site_world(ml_guide)
+
+
+def site_world(guide: Guide) -> dict:
+    """A staff mentor with a cohort, a set, an assignment answered by a learner, feedback and an invite;
+    ``urls`` maps each README path with a placeholder to a real one (the browser's axe sweep uses it too)."""
+    ml_guide = guide
     world = assigned_cohort(
         ml_guide, questions=2, mentor=UserFactory(is_mentor=True, is_staff=True, is_superuser=True)
     )
@@ -57,6 +64,10 @@ def site(ml_guide):
             "/mentor/attempts/<id>/": f"/mentor/attempts/{attempt.pk}/",
             "/history/<id>/": f"/history/{attempt.pk}/",
             "/join/<token>/": f"/join/{service.invite_create(mentor=mentor, cohort=other).token}/",
+            "/mentor/questions/imports/<id>/": ImportJob.objects.create(
+                owner=mentor, filename="mine.txt", status=ImportJob.Status.FAILED, error="mine.txt, line 1: …"
+            ).get_absolute_url(),
+            "/accounts/unsubscribe/<token>/": f"/accounts/unsubscribe/{review_email_unsubscribe_token(learner)}/",
         },
     }
 

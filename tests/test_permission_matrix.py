@@ -6,6 +6,8 @@ A new route that is not in ``MATRIX`` (or in ``EXEMPT``, with a reason) fails
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
+from types import SimpleNamespace
 
 import pytest
 from django.db import transaction
@@ -14,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from knox.models import AuthToken
 
 from accounts.models import User
+from accounts.services import review_email_unsubscribe_token
 from interview.models import (
     Assignment,
     AssignmentLearner,
@@ -21,6 +24,7 @@ from interview.models import (
     Cohort,
     Feedback,
     Guide,
+    ImportJob,
     Invite,
     Membership,
     PracticeMode,
@@ -107,6 +111,9 @@ def token_data(world: dict) -> dict:
 MATRIX: dict[str, list[Case]] = {
     # The question bank and the pages around it.
     "interview:home": [Case("GET", lambda w: "/", public())],
+    # Demo mode (on in the tests, as in development): a visitor becomes the demo learner; anyone signed in
+    # keeps their own session and is sent to their dashboard.
+    "interview:demo": [Case("POST", lambda w: "/demo/", public(302))],
     "interview:dashboard": [Case("GET", lambda w: "/dashboard/", signed_in())],
     "interview:history": [Case("GET", lambda w: "/history/", signed_in())],
     "interview:attempt-detail": [Case("GET", lambda w: f"/history/{w['attempt'].pk}/", owner())],
@@ -142,7 +149,9 @@ MATRIX: dict[str, list[Case]] = {
     ],
     "interview:practice-session": [Case("GET", lambda w: f"/practice/{w['session'].pk}/", owner())],
     "interview:practice-reveal": [
-        Case("POST", lambda w: f"/practice/{w['session'].pk}/reveal/", owner(), token_data)
+        Case("POST", lambda w: f"/practice/{w['session'].pk}/reveal/", owner(302), token_data),
+        # Without a reveal sent from this browser, the page sends the owner back to the card.
+        Case("GET", lambda w: f"/practice/{w['session'].pk}/reveal/", owner(302)),
     ],
     "interview:practice-check": [
         Case("POST", lambda w: f"/practice/{w['session'].pk}/check/", owner(), token_data)
@@ -157,13 +166,14 @@ MATRIX: dict[str, list[Case]] = {
         Case(
             "POST",
             lambda w: f"/practice/{w['session'].pk}/tools/",
-            owner(),
+            owner(302),
             lambda w: {**token_data(w), "tool": "note", "note": "Mine."},
         )
     ],
     "interview:practice-mock-answer": [
         Case("POST", lambda w: f"/practice/{w['mock'].pk}/answer/", owner(302), lambda w: w["mock_data"])
     ],
+    "interview:practice-finish": [Case("POST", lambda w: f"/practice/{w['session'].pk}/finish/", owner(302))],
     "interview:practice-summary": [Case("GET", lambda w: f"/practice/{w['session'].pk}/summary/", owner())],
     # Cohorts from the learner's side.
     "interview:cohort-join": [Case("GET", lambda w: f"/join/{w['invite'].token}/", signed_in())],
@@ -233,10 +243,22 @@ MATRIX: dict[str, list[Case]] = {
     "interview:mentor-assignment": [
         Case("GET", lambda w: f"/mentor/assignments/{w['assignment'].pk}/", mentor_of_cohort())
     ],
+    "interview:mentor-assignment-remind": [
+        Case(
+            "POST",
+            lambda w: f"/mentor/assignments/{w['overdue'].pk}/remind/",
+            mentor_of_cohort(302),
+            lambda w: {"learner": w["learner"].pk},
+        )
+    ],
     "interview:mentor-insights": [Case("GET", lambda w: "/mentor/insights/", any_mentor())],
     "interview:mentor-questions": [Case("GET", lambda w: "/mentor/questions/", any_mentor())],
     "interview:mentor-questions-import": [
         Case("POST", lambda w: "/mentor/questions/import/", any_mentor(302, 302))
+    ],
+    # An import's progress page is its owner's alone.
+    "interview:mentor-import-job": [
+        Case("GET", lambda w: f"/mentor/questions/imports/{w['import_job'].pk}/", mentor_of_cohort())
     ],
     "interview:mentor-attempt": [
         Case("GET", lambda w: f"/mentor/attempts/{w['attempt'].pk}/", mentor_of_cohort()),
@@ -258,6 +280,12 @@ MATRIX: dict[str, list[Case]] = {
     "accounts:export-json": [Case("GET", lambda w: "/accounts/data/export.json", signed_in())],
     "accounts:export-attempts-csv": [Case("GET", lambda w: "/accounts/data/attempts.csv", signed_in())],
     "accounts:delete": [Case("GET", lambda w: "/accounts/delete/", signed_in())],
+    # The link in the daily reviews email: the signed token decides whose email stops, signed in or not.
+    "accounts:unsubscribe": [
+        Case("GET", lambda w: f"/accounts/unsubscribe/{w['unsubscribe'].token}/", public()),
+        Case("POST", lambda w: f"/accounts/unsubscribe/{w['unsubscribe'].token}/", public()),
+        Case("POST", lambda w: "/accounts/unsubscribe/not-a-signed-token/", public(400)),
+    ],
     # The API.
     "api-root": [api("GET", lambda w: "/api/v1/", public())],
     "api-schema": [api("GET", lambda w: "/api/schema/", public())],
@@ -294,6 +322,10 @@ MATRIX: dict[str, list[Case]] = {
             cohort_member(200, mentor=200) | {"stranger": 400, "other_mentor": 400},
             lambda w: {"question": w["private_question"].pk, "answer_text": "A shared store."},
         ),
+    ],
+    # Only one's own open API session is finished: nobody has one here, so nothing is (and nothing leaks).
+    "api-practice-finish": [
+        api("POST", lambda w: "/api/v1/practice/finish/", signed_in(204), lambda w: {"mode": "new"})
     ],
     "api-stats": [api("GET", lambda w: "/api/v1/stats/", signed_in())],
     "topic-list": [api("GET", lambda w: "/api/v1/topics/", public())],
@@ -381,6 +413,14 @@ MATRIX: dict[str, list[Case]] = {
     "assignment-progress": [
         api("GET", lambda w: f"/api/v1/assignments/{w['assignment'].pk}/progress/", mentor_of_cohort())
     ],
+    "assignment-remind": [
+        api(
+            "POST",
+            lambda w: f"/api/v1/assignments/{w['overdue'].pk}/remind/",
+            mentor_of_cohort(202),
+            lambda w: {"learner": w["learner"].pk},
+        )
+    ],
 }
 
 # Routes outside the matrix, each with the reason.
@@ -442,6 +482,10 @@ def _build_world() -> dict:
     mentoring_service.cohort_create(mentor=other_mentor, name="Other cohort")
     questions = list(Question.objects.filter(guide=ml_guide).order_by("number")[:3])
     made = assignment_with_feedback(mentor=mentor, learner=learner, cohort=cohort, questions=questions)
+    overdue = mentoring_service.assignment_create(
+        mentor=mentor, question_set=made["set"], cohort=cohort, due_date=date(2099, 1, 1)
+    )
+    Assignment.objects.filter(pk=overdue.pk).update(due_date=date(2000, 1, 1))  # past due, not finished
     spare_set = mentoring_service.question_set_save(owner=mentor, title="Spare", question_ids=[])
     session = session_start(user=learner, mode=PracticeMode.NEW)
     mock = session_start(user=learner, mode=PracticeMode.MOCK)
@@ -466,6 +510,7 @@ def _build_world() -> dict:
         "cohort": cohort,
         "invite": mentoring_service.invite_create(mentor=mentor, cohort=cohort),
         **made,
+        "overdue": overdue,
         "spare_set": spare_set,
         "session": session,
         "showing": showing_current(session=session),
@@ -474,6 +519,10 @@ def _build_world() -> dict:
         "public_question": questions[0],
         "private_question": private_question,
         "token": AuthToken.objects.filter(user=learner).first(),
+        "import_job": ImportJob.objects.create(
+            owner=mentor, filename="mine.txt", status=ImportJob.Status.DONE, total=1, processed=1
+        ),
+        "unsubscribe": SimpleNamespace(token=review_email_unsubscribe_token(learner)),
     }
 
 
@@ -561,6 +610,7 @@ WRITABLE = [
     QuestionFlag,
     Guide,
     Question,
+    ImportJob,
 ]
 
 

@@ -213,3 +213,66 @@ def test_a_topic_session_on_screen_is_not_taken_for_a_session_without_topics(api
     assert next_question(api).json()["token"] == plain["token"]
     again = api.get("/api/v1/practice/next/", {"mode": "topic", "topic": "model-evaluation"}).json()
     assert again["token"] == in_topic["token"]
+
+
+def test_next_in_todays_mode_gives_due_reviews_before_new_questions(api, learner, ml_guide):
+    from django.utils import timezone
+
+    last = Question.objects.filter(guide=ml_guide).order_by("-number").first()
+    ReviewState.objects.create(user=learner, question=last, due=timezone.now(), phase=2)
+    body = next_question(api, mode="today").json()
+    assert body["mode"] == "today"
+    assert body["question"]["id"] == last.pk
+
+
+def test_todays_mode_covers_every_topic_so_a_topic_with_it_is_a_400_naming_topic(api, ml_guide):
+    response = api.get("/api/v1/practice/next/", {"mode": "today", "topic": "model-evaluation"})
+    assert response.status_code == 400
+    assert "topic" in response.json()
+
+
+def test_finish_ends_the_session_next_would_continue_and_its_questions_not_reached_keep_their_schedule(
+    api, learner, ml_guide
+):
+    from interview.models import PracticeSession
+
+    first = next_question(api).json()
+    api.post(
+        "/api/v1/attempts/",
+        {"question": first["question"]["id"], "token": first["token"], "rating": 3},
+        content_type="application/json",
+    )
+    next_question(api)  # the second question on screen
+
+    response = api.post("/api/v1/practice/finish/", {"mode": "new"}, content_type="application/json")
+
+    assert response.status_code == 200
+    body = response.json()
+    session = PracticeSession.objects.get(user=learner)
+    assert body["session"] == session.pk and body["mode"] == "new"
+    assert session.finished_at is not None and body["not_reached"] == len(session.queue) - 1
+    assert ReviewState.objects.filter(user=learner).count() == 1
+    assert (
+        api.post("/api/v1/practice/finish/", {"mode": "new"}, content_type="application/json").status_code
+        == 204
+    )
+    assert next_question(api).json()["token"] != first["token"]  # a new session
+
+
+def test_finish_names_a_bad_field_and_leaves_site_sessions_alone(api, learner, ml_guide):
+    from interview.models import PracticeMode, PracticeSession
+    from interview.services.practice import session_start
+
+    site = session_start(user=learner, mode=PracticeMode.NEW)
+    assert "mode" in api.post("/api/v1/practice/finish/", {}, content_type="application/json").json()
+    assert (
+        "colour"
+        in api.post(
+            "/api/v1/practice/finish/", {"mode": "new", "colour": 1}, content_type="application/json"
+        ).json()
+    )
+    assert (
+        api.post("/api/v1/practice/finish/", {"mode": "new"}, content_type="application/json").status_code
+        == 204
+    )
+    assert PracticeSession.objects.get(pk=site.pk).finished_at is None

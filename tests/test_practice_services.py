@@ -10,7 +10,7 @@ from django.db import OperationalError, connection
 
 from interview.models import Attempt, PracticeMode, PracticeSession, Question, Rating, ReviewState, Topic
 from interview.selectors.learning import daily_budget
-from interview.services.practice import attempt_record, session_start, showing_current
+from interview.services.practice import attempt_record, session_finish, session_start, showing_current
 
 pytestmark = pytest.mark.django_db
 
@@ -47,8 +47,9 @@ def test_learn_new_offers_unseen_questions_in_guide_order_within_the_daily_limit
 
 def test_learn_new_counts_what_was_already_introduced_today(learner, ml_guide):
     learner.daily_new_limit = 3
-    practise(learner, ratings=[Rating.GOOD, Rating.GOOD])
+    first, _ = practise(learner, ratings=[Rating.GOOD, Rating.GOOD])
     assert daily_budget(learner, NOW).new_left == 1
+    session_finish(user=learner, session=first, now=NOW)  # else "Learn new" reopens it
     session = session_start(user=learner, mode=PracticeMode.NEW, now=NOW)
     assert len(session.queue) == 1
     assert Question.objects.get(pk=session.queue[0]).number == 3
@@ -70,6 +71,7 @@ def test_due_reviews_come_most_overdue_first_and_respect_the_review_limit(learne
     session = session_start(user=learner, mode=PracticeMode.DUE, now=NOW)
     assert session.queue == [questions[1].pk, questions[2].pk, questions[0].pk]
 
+    session_finish(user=learner, session=session, now=NOW)
     learner.daily_review_limit = 2
     assert len(session_start(user=learner, mode=PracticeMode.DUE, now=NOW).queue) == 2
 

@@ -26,7 +26,7 @@ def test_the_practise_page_offers_every_mode(learner_client, ml_guide, django_as
     with django_assert_max_num_queries(14):
         html = learner_client.get("/practice/").content.decode()
     for label in ["Due reviews", "Learn new", "Topic", "Weakest topics", "Mistakes", "Mock interview"]:
-        assert f"<h2>{label}</h2>" in html
+        assert f"<h3>{label}</h3>" in html
     assert "10 for today" in html
 
 
@@ -39,8 +39,9 @@ def test_a_session_shows_one_question_with_an_answer_box(
     learner_client, ml_guide, django_assert_max_num_queries
 ):
     url = start(learner_client)
-    # 13: the first display also looks for a question already on screen, the read that reloads are served by.
-    with django_assert_max_num_queries(13):
+    # 14: the first display also looks for a question already on screen, the read that reloads are served by,
+    # and (learning new questions) whether another session answered it since this one was planned.
+    with django_assert_max_num_queries(14):
         html = learner_client.get(url).content.decode()
     assert (
         '<h1 id="question-heading" tabindex="-1">What is the difference between supervised and unsupervised learning?</h1>'
@@ -57,7 +58,9 @@ def test_reveal_shows_both_answers_ticks_key_points_and_previews_intervals(learn
     token = token_on(learner_client.get(url).content.decode())
     answer = "Supervised learning uses labelled data to predict an output."
 
-    html = learner_client.post(url + "reveal/", {"token": token, "answer_text": answer}).content.decode()
+    html = learner_client.post(
+        url + "reveal/", {"token": token, "answer_text": answer}, follow=True
+    ).content.decode()
 
     assert html.startswith("<!doctype html>")
     assert "Supervised learning involves training a model on labeled data" in html
@@ -65,7 +68,11 @@ def test_reveal_shows_both_answers_ticks_key_points_and_previews_intervals(learn
     assert re.search(r'name="key_points" value="\d+" id="key-point-\d+" checked', html)
     assert re.search(r"Coverage: \d of \d key points", html)
     for label in ["Again", "Hard", "Good", "Easy"]:
-        assert re.search(rf">{label} · \d+ (min|h|days?|mo)</button>", html)
+        assert re.search(
+            rf'<span class="rating-label">{label}</span><span class="visually-hidden"> · </span>'
+            rf'<span class="rating-interval">\d+ (min|h|days?|mo)</span>',
+            html,
+        )
     assert 'class="rating rating-' in html and " suggested" in html
 
 
@@ -283,11 +290,14 @@ def test_saving_a_note_from_the_reveal_without_javascript_keeps_the_answer_and_t
             "note": "Revise this",
         },
     )
-    html = response.content.decode()
-    assert response.status_code == 200
+    # Post/Redirect/Get: the reveal page again, so Back after rating never asks to resend the form.
+    assert response.status_code == 302 and response["Location"] == url + "reveal/"
+    html = learner_client.get(url + "reveal/").content.decode()
     assert "Note saved." in html and "my careful answer" in html
     assert f'value="{first_point.pk}" id="key-point-{first_point.pk}" checked' in html
     assert QuestionNote.objects.get(user=learner, question=question).text == "Revise this"
+    reloaded = learner_client.get(url + "reveal/").content.decode()
+    assert "Note saved." not in reloaded and "my careful answer" in reloaded  # the status is said once
 
 
 def test_each_practice_step_runs_a_bounded_number_of_queries(
@@ -296,8 +306,11 @@ def test_each_practice_step_runs_a_bounded_number_of_queries(
     url = start(learner_client)
     token = token_on(learner_client.get(url).content.decode())
     with django_assert_max_num_queries(14):
-        learner_client.post(url + "reveal/", {"token": token, "answer_text": "labelled data"})
-    with django_assert_max_num_queries(30):
+        learner_client.post(url + "reveal/", {"token": token, "answer_text": "labelled data"}, headers=HTMX)
+    with django_assert_max_num_queries(14):  # without JavaScript: the page the reveal redirects to
+        learner_client.get(url + "reveal/")
+    # 32: the session is locked before the showing, and the next card checks it was not answered elsewhere.
+    with django_assert_max_num_queries(32):
         learner_client.post(url + "rate/", {"token": token, "rating": "3"}, headers=HTMX)
     with django_assert_max_num_queries(10):
         learner_client.get(url + "summary/")
@@ -323,3 +336,54 @@ def test_reloading_the_question_on_screen_reads_without_locks_or_writes(
     assert token_on(html) == token
     statements = [query["sql"] for query in captured.captured_queries]
     assert not [sql for sql in statements if "FOR UPDATE" in sql or not sql.startswith("SELECT")]
+
+
+@pytest.mark.parametrize("questions", [1, 8])
+def test_the_mock_review_runs_as_many_queries_for_eight_questions_as_for_one(
+    learner_client, learner, ml_guide, questions, django_assert_max_num_queries
+):
+    """The interview-date rule's load of each final-review day is counted once per page, not per question."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    learner.interview_date = timezone.localdate() + timedelta(days=5)
+    learner.save(update_fields=["interview_date"])
+    mock = start(learner_client, mode="mock", question_count=str(questions))
+    for _ in range(questions):
+        token = token_on(learner_client.get(mock).content.decode())
+        learner_client.post(mock + "answer/", {"token": token, "answer_text": "x"})
+    with django_assert_max_num_queries(8):
+        html = learner_client.get(mock).content.decode()
+    assert html.count('class="card mock-answer"') == questions
+
+
+def test_a_shared_interview_plan_previews_the_same_dates_as_one_plan_per_question(learner, ml_guide):
+    from datetime import datetime, timedelta
+    from datetime import timezone as dt_timezone
+
+    from interview.models import Question, ReviewState
+    from interview.scheduling import InterviewPlan, preview_outcomes
+
+    now = datetime(2026, 11, 25, 12, 0, tzinfo=dt_timezone.utc)
+    learner.interview_date = (now + timedelta(days=6)).date()
+    questions = list(Question.objects.filter(guide=ml_guide).order_by("number")[:6])
+    for day, question in enumerate(questions):
+        ReviewState.objects.create(
+            user=learner,
+            question=question,
+            due=now + timedelta(days=3 + day % 3, hours=1),
+            phase=2,
+            stability=2.0,
+            difficulty=5.0,
+            last_review=now - timedelta(days=2),
+        )
+    states = {state.question_id: state for state in ReviewState.objects.filter(user=learner)}
+    shared = InterviewPlan(learner, None, now)
+    moved = 0
+    for question in questions:
+        state = states[question.pk]
+        alone = preview_outcomes(learner, state, question.pk, now)
+        assert preview_outcomes(learner, state, question.pk, now, shared_plan=shared) == alone
+        moved += sum(preview.before_interview for preview in alone.values())
+    assert moved  # the rule placed some final reviews, by the loads

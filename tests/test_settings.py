@@ -65,14 +65,14 @@ def test_development_needs_no_environment_at_all():
     assert result.returncode == 0, result.stderr
 
 
-def test_docker_compose_runs_two_web_replicas_behind_a_proxy_with_a_worker_on_shared_services():
+def test_docker_compose_runs_two_web_replicas_behind_a_proxy_with_a_worker_and_a_scheduler_on_shared_services():
     compose = yaml.load((BASE_DIR / "docker-compose.yml").read_text(), Loader=yaml.SafeLoader)
     services = compose["services"]
-    assert set(services) == {"db", "redis", "migrate", "web1", "web2", "worker", "proxy"}
+    assert set(services) == {"db", "redis", "migrate", "web1", "web2", "worker", "scheduler", "proxy"}
     assert services["db"]["image"] == "postgres:16"
     assert "pg_isready" in " ".join(services["db"]["healthcheck"]["test"])
     assert {"pgdata", "redisdata"} <= set(compose["volumes"])
-    app = ["migrate", "web1", "web2", "worker"]
+    app = ["migrate", "web1", "web2", "worker", "scheduler"]
     # One database and one Redis for every app process: that is what makes the replicas one site.
     assert len({services[name]["environment"]["DATABASE_URL"] for name in app}) == 1
     assert {services[name]["environment"]["REDIS_URL"] for name in app} == {"redis://redis:6379/0"}
@@ -85,6 +85,8 @@ def test_docker_compose_runs_two_web_replicas_behind_a_proxy_with_a_worker_on_sh
         assert "gunicorn" in " ".join(services[web]["command"])
     assert "migrate" in " ".join(services["migrate"]["command"])
     assert services["worker"]["command"] == WORKER_COMMAND
+    # One process enqueues the scheduled tasks (hourly emails, the nightly fit) for the worker.
+    assert services["scheduler"]["command"] == ["python", "manage.py", "run_periodic", "--loop"]
     caddyfile = (BASE_DIR / "deploy" / "Caddyfile").read_text()
     assert "reverse_proxy web1:8000 web2:8000" in caddyfile
     assert "./deploy/Caddyfile:/etc/caddy/Caddyfile:ro" in services["proxy"]["volumes"]

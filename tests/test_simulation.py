@@ -33,3 +33,13 @@ def test_a_typical_learner_keeping_to_the_schedule_gets_what_the_forecast_said(l
     assert 25 < run.simulated_readiness < 37.5
     assert run.calibration_error <= 5
     assert 0.8 <= run.answers_ratio <= 1.2
+
+
+def test_a_forgetful_learner_gets_what_the_forecast_said_when_the_app_knows_their_memory(learner, ml_guide):
+    """The forecast's own error, apart from the memory model's: the app is given the learner's true parameters."""
+    learner.daily_new_limit = 3
+    learner.memory_parameters = list(PROFILES["forgetful"])
+    start = datetime(2026, 1, 5, 9, tzinfo=dt_timezone.utc)
+    run = run_profile(learner, PROFILES["forgetful"], start=start, days=6, seed=7)
+    assert run.calibration_error <= 5
+    assert 0.8 <= run.answers_ratio <= 1.2

@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 
 from config.api import StrictInput
 from interview.api.fields import MAX_ID
@@ -113,6 +114,16 @@ class AssignmentCreateSerializer(StrictInput, serializers.Serializer):
     completion_rule = serializers.ChoiceField(choices=Assignment.CompletionRule.choices, default="answer_all")
 
 
+class AssignmentRemindSerializer(StrictInput, serializers.Serializer):
+    learner = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+
+
+class AssignmentReminderSerializer(serializers.Serializer):
+    assignment = serializers.IntegerField()
+    learner = serializers.IntegerField()
+    reminded_on = serializers.DateField(help_text="The learner's day of the reminder: one a day at most.")
+
+
 class AssignmentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Mentors see and create the assignments of their cohorts; learners see theirs with a status."""
 
@@ -121,6 +132,11 @@ class AssignmentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     permission_classes = [permissions.IsAuthenticated]
     serializer_class = AssignmentSerializer
     queryset = Assignment.objects.none()
+    throttle_scope = "writes"
+
+    def get_throttles(self) -> list:
+        # A reminder sends an email: rate limited per mentor like the other writes.
+        return [ScopedRateThrottle()] if self.action == "remind" else []
 
     def get_queryset(self) -> QuerySet[Assignment]:
         if getattr(self, "swagger_fake_view", False):
@@ -207,3 +223,29 @@ class AssignmentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
                 ],
             }
         )
+
+    @extend_schema(request=AssignmentRemindSerializer, responses={202: AssignmentReminderSerializer})
+    @action(detail=True, methods=["post"])
+    def remind(self, request: Request, pk: str) -> Response:
+        """Email a learner who has not finished the overdue assignment a reminder (queued; once a day)."""
+        assignment = get_object_or_404(
+            see.assignments_mentored_by(request.user).select_related("cohort"), pk=pk
+        )
+        payload = AssignmentRemindSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        learner = see.learners_of(assignment.cohort).filter(pk=payload.validated_data["learner"]).first()
+        if learner is None:
+            raise serializers.ValidationError({"learner": ["Not a learner of this assignment's cohort."]})
+        progress = mentoring_service.assignment_remind(
+            mentor=request.user,
+            assignment=assignment,
+            learner=learner,
+            site_url=request.build_absolute_uri("/"),
+            now=timezone.now(),
+        )
+        body = {
+            "assignment": assignment.pk,
+            "learner": learner.pk,
+            "reminded_on": progress.mentor_reminded_on,
+        }
+        return Response(AssignmentReminderSerializer(body).data, status=status.HTTP_202_ACCEPTED)

@@ -21,11 +21,17 @@ from interview.limits import ANSWER_MAX_LENGTH, MAX_DURATION_MS
 from interview.models import Attempt, PracticeMode, Question, Rating, Topic
 from interview.selectors.content import question_detail_queryset
 from interview.selectors.mentoring import assignments_of_learner, attempts_visible_to
-from interview.selectors.practice import api_session_reopened, attempts_of
+from interview.selectors.practice import (
+    api_open_session,
+    api_session_reopened,
+    attempts_of,
+    questions_not_reached,
+)
 from interview.services import mentoring as mentoring_service
 from interview.services import practice as practice_service
 
 API_MODES = [
+    PracticeMode.TODAY,
     PracticeMode.DUE,
     PracticeMode.NEW,
     PracticeMode.TOPIC,
@@ -41,6 +47,11 @@ class NextQuerySerializer(serializers.Serializer):
     assignment = serializers.IntegerField(required=False)
 
     def validate(self, data: dict) -> dict:
+        if data["mode"] == PracticeMode.TODAY and "topic" in data:
+            # Today's session is every topic's due reviews and new questions, as on the site.
+            raise serializers.ValidationError(
+                {"topic": "The today mode covers every topic: leave out topic."}
+            )
         if data["mode"] == PracticeMode.TOPIC and "topic" not in data:
             raise serializers.ValidationError({"topic": "The topic mode needs a topic slug."})
         if data["mode"] == PracticeMode.ASSIGNMENT:
@@ -109,6 +120,55 @@ class PracticeNextView(APIView):
             return Response(status=status.HTTP_204_NO_CONTENT)
         question = question_detail_queryset().get(pk=showing.question_id)
         return Response({"question": QuestionSerializer(question).data, "token": showing.token, "mode": mode})
+
+
+class FinishSerializer(StrictInput, NextQuerySerializer):
+    """The session to finish, named as for next: its mode, topic and assignment."""
+
+
+class PracticeFinishView(APIView):
+    """End the API session that next would continue (as "Finish session" on the site); 204 when none is open."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        request=FinishSerializer,
+        responses={
+            200: inline_serializer(
+                "PracticeFinish",
+                {
+                    "session": serializers.IntegerField(),
+                    "mode": serializers.CharField(),
+                    "finished_at": serializers.DateTimeField(),
+                    "not_reached": serializers.IntegerField(),
+                },
+            ),
+            204: None,
+        },
+    )
+    def post(self, request: Request) -> Response:
+        now = timezone.now()
+        payload = FinishSerializer(data=request.data, context={"user": request.user, "now": now})
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        session = api_open_session(
+            request.user,
+            mode=data["mode"],
+            topic_ids={data["topic"].pk} if "topic" in data else set(),
+            assignment=data.get("assignment"),
+            now=now,
+        )
+        if session is None:
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        session = practice_service.session_finish(user=request.user, session=session, now=now)
+        return Response(
+            {
+                "session": session.pk,
+                "mode": session.mode,
+                "finished_at": serializers.DateTimeField().to_representation(session.finished_at),
+                "not_reached": questions_not_reached(session),
+            }
+        )
 
 
 class CheckSerializer(StrictInput, serializers.Serializer):

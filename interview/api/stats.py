@@ -38,15 +38,33 @@ class StatsView(APIView):
                 "new_available": serializers.IntegerField(),
                 "forecast": DayCount(many=True),
                 "streak_days": serializers.IntegerField(),
-                "today_count": serializers.IntegerField(),
-                "daily_goal": serializers.IntegerField(),
+                "today_count": serializers.IntegerField(
+                    help_text="Questions of the daily goal answered today, each once (never more than the goal)."
+                ),
+                "daily_goal": serializers.IntegerField(
+                    help_text="Fixed when the local day begins: new questions plus the reviews due by its end."
+                ),
                 "topics": TopicStats(many=True),
                 "weakest_topics": serializers.ListField(child=serializers.CharField()),
                 "readiness": serializers.IntegerField(help_text="Whole percent, 0-100."),
-                "readiness_forecast": serializers.IntegerField(
+                "days_to_interview": serializers.IntegerField(
                     required=False, help_text="With an interview date."
                 ),
-                "reviews_per_day_needed": serializers.IntegerField(required=False),
+                "readiness_forecast": serializers.IntegerField(
+                    required=False,
+                    help_text="With an interview date: readiness on the day, keeping to the plan.",
+                ),
+                "new_per_day_planned": serializers.IntegerField(
+                    required=False,
+                    help_text="With an interview date: new questions a day (the most on any day).",
+                ),
+                "new_days_planned": serializers.IntegerField(
+                    required=False, help_text="With an interview date: days on which new questions come in."
+                ),
+                "reviews_per_day_needed": serializers.IntegerField(
+                    required=False,
+                    help_text="With an interview date: other answers a day (reviews, lapses, learning steps).",
+                ),
                 "activity": DayCount(many=True),
             },
         )

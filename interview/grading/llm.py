@@ -2,7 +2,7 @@
 
 Off unless GRADER_LLM_URL is set. The learner's answer is quoted data, never instructions: the reply must
 validate against REPLY_SCHEMA and judge exactly the rubric's points, or the lexical assessment stands, with a
-note saying why. Synchronous with a short timeout until the project has a task runner.
+note saying why. Called from a background task (interview.tasks.llm_grade), still with a short timeout.
 """
 
 import json

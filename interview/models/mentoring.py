@@ -152,6 +152,11 @@ class AssignmentLearner(models.Model):
     )
     completed_at = models.DateTimeField(null=True, blank=True)
     last_activity = models.DateTimeField(null=True, blank=True)
+    # When the automatic "due tomorrow" email went out: never twice for one assignment.
+    due_reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    mentor_reminded_on = models.DateField(
+        null=True, blank=True, help_text="The learner's day a mentor last reminded them (once a day at most)."
+    )
 
     class Meta:
         ordering = ["assignment", "learner"]
@@ -181,3 +186,43 @@ class Feedback(models.Model):
 
     def __str__(self) -> str:
         return f"Feedback by {self.mentor} on attempt {self.attempt_id}"
+
+
+class ImportJob(models.Model):
+    """A mentor's guide file waiting for, or done by, the background import (see services.mentoring)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Importing"
+        DONE = "done", "Imported"
+        FAILED = "failed", "Not imported"
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_jobs")
+    filename = models.CharField(max_length=255)
+    # The uploaded text, kept until the import has run (it is at most MENTOR_IMPORT_MAX_BYTES).
+    text = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)
+    total = models.PositiveIntegerField(default=0, help_text="Questions in the file, once parsed.")
+    processed = models.PositiveIntegerField(default=0, help_text="Questions written so far.")
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    guide = models.ForeignKey(
+        "interview.Guide", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Import of {self.filename} by {self.owner} ({self.status})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("interview:mentor-import-job", kwargs={"pk": self.pk})
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

@@ -17,6 +17,7 @@ class Rating(models.IntegerChoices):
 
 
 class PracticeMode(models.TextChoices):
+    TODAY = "today", "Today's session"
     DUE = "due", "Due reviews"
     NEW = "new", "Learn new"
     TOPIC = "topic", "Topic"

@@ -5,29 +5,32 @@ the per-day rollup (at most one row per day). Nothing here reads the attempts ta
 grow with the history.
 """
 
-import math
 import zoneinfo
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, Min, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate, TruncWeek
 
 from accounts.models import User
-from interview.forecast import schedule_forecast
+from interview.forecast import ScheduleForecast, schedule_forecast
 from interview.models import Attempt, DailyActivity, Question, Rating, ReviewState
 from interview.scheduling import local_midnight, local_today
 from interview.selectors.learning import (
     TodayCounts,
     TopicProgress,
     budget_from,
+    daily_goal_from,
     due_filter,
+    due_later_today,
     memory_model_for,
+    planned_reviews_answered_today,
     readiness_moment,
     readiness_share,
     recall,
+    reviews_planned_today,
     topic_figures,
     unseen_questions,
     weak_topics,
@@ -35,10 +38,31 @@ from interview.selectors.learning import (
 )
 
 FORECAST_DAYS = 14
-FORECAST_FIELDS = ["question_id", "phase", "step", "stability", "difficulty", "due", "last_review"]
+FORECAST_FIELDS = [
+    "question_id",
+    "phase",
+    "step",
+    "stability",
+    "difficulty",
+    "due",
+    "last_review",
+    "last_rating",
+]
 ACTIVITY_WEEKS = 52
 TREND_WEEKS = 8
 RECENT_ATTEMPTS = 5
+
+
+# The charts' windows, one definition for the query and the drawing (interview/charts.py).
+def activity_first_day(today: date) -> date:
+    """The heatmap's first day: the Monday of the week that holds the day 52 weeks ago + 1 (whole weeks)."""
+    first = today - timedelta(weeks=ACTIVITY_WEEKS) + timedelta(days=1)
+    return first - timedelta(days=first.weekday())
+
+
+def trend_first_week(today: date) -> date:
+    """The weekly chart's first week (its Monday): TREND_WEEKS weeks before the week of today."""
+    return today - timedelta(days=today.weekday(), weeks=TREND_WEEKS)
 
 
 @dataclass(frozen=True)
@@ -56,17 +80,21 @@ class DashboardStats:
     new_available: int
     forecast: list[dict]
     streak_days: int
-    today_count: int
+    today_count: int  # questions of today's plan answered (learning.DailyGoal.done)
     daily_goal: int
     topics: list[TopicProgress]
     weakest_topics: list[str]
     readiness: int
     readiness_forecast: int | None
     reviews_per_day_needed: int | None
+    new_per_day_planned: int | None
+    new_days_planned: int | None
     days_to_interview: int | None
     activity: list[dict]
     trend: list[WeekTrend]
     has_practised: bool
+    schedule: ScheduleForecast | None = None  # what the forecast figures are read from
+    today_counts: TodayCounts | None = None  # what the next step (selectors.practice.next_step) reads
 
     def as_api(self) -> dict:
         data = {
@@ -93,7 +121,10 @@ class DashboardStats:
             "activity": self.activity,
         }
         if self.readiness_forecast is not None:
+            data["days_to_interview"] = self.days_to_interview
             data["readiness_forecast"] = self.readiness_forecast
+            data["new_per_day_planned"] = self.new_per_day_planned
+            data["new_days_planned"] = self.new_days_planned
             data["reviews_per_day_needed"] = self.reviews_per_day_needed
         return data
 
@@ -136,8 +167,8 @@ def _forecast(user: User, today: date, now: datetime) -> list[dict]:
 
 
 def _trend(user: User, now: datetime) -> list[WeekTrend]:
-    """Attempts, mean coverage and ratings per local week (Monday first), over whole days of the last 8 weeks."""
-    since = local_today(user, now - timedelta(weeks=TREND_WEEKS))
+    """Attempts, mean coverage and ratings per local week (Monday first), from the Monday the chart starts on."""
+    since = trend_first_week(local_today(user, now))
     ratings = {label.lower(): Sum(label.lower()) for _, label in Rating.choices}
     rows: Iterable[Mapping[str, Any]] = (  # the rating sums are keys the ORM's typing does not list
         DailyActivity.objects.filter(user=user, day__gte=since)
@@ -173,25 +204,36 @@ def dashboard_stats(user: User, now: datetime, *, with_trend: bool = True) -> Da
         due_now=Count("pk", filter=due_filter(now)),
         practised=Count("pk", filter=public_practised),
         recall_on_day=Sum("day_recall", filter=public_practised),
+        reviews_planned=reviews_planned_today(user, now),
+        reviews_answered=planned_reviews_answered_today(user, now),
+        next_due_today=Min("due", filter=due_later_today(user, now)),
     )
     counts = Question.objects.public().aggregate(
         total=Count("pk"), unseen=Count("pk", filter=Q(pk__in=unseen_questions(user).values("pk")))
     )
-    per_day = _activity_by_day(user, today - timedelta(weeks=ACTIVITY_WEEKS) + timedelta(days=1))
+    per_day = _activity_by_day(user, activity_first_day(today))
     today_row = per_day.get(today, {"count": 0, "new": 0, "reviews": 0})
-    today_count = today_row["count"]
     reviews_today = today_row["reviews"]
     # daily_budget()'s definition, read from today's row instead of another query.
     today_counts = TodayCounts(
         due_now=schedule["due_now"],
         unseen=counts["unseen"],
         budget=budget_from(user, new_today=today_row["new"], reviews_today=reviews_today),
+        next_due_today=schedule["next_due_today"],
     )
 
+    goal = daily_goal_from(
+        user,
+        unseen_at_day_start=counts["unseen"] + today_row["new"],
+        reviews_planned=schedule["reviews_planned"],
+        new_today=today_row["new"],
+        reviews_answered=schedule["reviews_answered"],
+    )
     figures = topic_figures(user, now)
     total = counts["total"]
     readiness = whole_percent(readiness_share(schedule["recall_on_day"] or 0.0, total))
-    readiness_forecast = reviews_needed = days_left = None
+    readiness_forecast = reviews_needed = new_per_day = new_days = days_left = None
+    forecast: ScheduleForecast | None = None
     if user.interview_date is not None and user.interview_date > today:
         days_left = (user.interview_date - today).days
         forecast = schedule_forecast(
@@ -205,7 +247,8 @@ def dashboard_stats(user: User, now: datetime, *, with_trend: bool = True) -> Da
         )
         assert forecast is not None  # an interview date after today is always ahead of now
         readiness_forecast = whole_percent(forecast.readiness)
-        reviews_needed = math.ceil(forecast.answers_per_day_mean)
+        reviews_needed = round(forecast.reviews_per_day_mean)
+        new_per_day, new_days = forecast.new_per_new_day, forecast.new_days
 
     return DashboardStats(
         today=today,
@@ -213,19 +256,21 @@ def dashboard_stats(user: User, now: datetime, *, with_trend: bool = True) -> Da
         new_available=today_counts.new_within_limit,
         forecast=_forecast(user, today, now),
         streak_days=streak_from(set(per_day), today),
-        today_count=today_count,
-        # Today's new questions (as many as are left to learn) plus today's reviews.
-        daily_goal=min(user.daily_new_limit, today_row["new"] + counts["unseen"])
-        + min(reviews_today + schedule["due_now"], user.daily_review_limit),
+        today_count=goal.done,
+        daily_goal=goal.goal,
         topics=[TopicProgress.of(topic) for topic in figures],
         weakest_topics=[topic.topic.slug for topic in weak_topics(figures)],
         readiness=readiness,
         readiness_forecast=readiness_forecast,
         reviews_per_day_needed=reviews_needed,
+        new_per_day_planned=new_per_day,
+        new_days_planned=new_days,
         days_to_interview=days_left,
         activity=[{"date": day.isoformat(), "count": row["count"]} for day, row in sorted(per_day.items())],
         trend=_trend(user, now) if with_trend else [],
         has_practised=bool(schedule["practised"]) or bool(per_day),
+        schedule=forecast,
+        today_counts=today_counts,
     )
 
 

@@ -9,11 +9,27 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Exists, F, FloatField, Func, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Greatest, Power
+from django.db.models.lookups import LessThan
 
 from accounts.models import User
-from interview.models import Attempt, Question, ReviewState, Topic
+from interview.models import Attempt, Question, Rating, ReviewState, Topic
 from interview.scheduling import MemoryModel, local_midnight, local_today, memory_model_for
 from interview.selectors.content import topics_with_counts
 
@@ -38,14 +54,35 @@ def whole_percent(share: float) -> int:
     return round(100 * share)
 
 
+# One colour scale for mastery wherever it is shown (the learner's dashboard, the mentor's grid).
+MASTERY_FAIR_FROM = 50  # whole percent
+MASTERY_STRONG_FROM = 80
+
+
+def mastery_band(mastery: int, practised: int) -> str:
+    """The colour band of a whole-percent mastery: ``unpractised``, ``weak``, ``fair`` or ``strong``."""
+    if not practised:
+        return "unpractised"
+    if mastery >= MASTERY_STRONG_FROM:
+        return "strong"
+    return "fair" if mastery >= MASTERY_FAIR_FROM else "weak"
+
+
 # Recall ------------------------------------------------------------------------------------------------
 
 
 def recall_at(
-    *, stability: float | None, last_review: datetime | None, moment: datetime, model: MemoryModel
+    *,
+    stability: float | None,
+    last_review: datetime | None,
+    moment: datetime,
+    model: MemoryModel,
+    last_rating: int | None,
 ) -> float:
-    """Predicted recall of one question at ``moment`` (0 if never practised), with continuous elapsed time."""
-    if stability is None or last_review is None:
+    """Predicted recall of one question at ``moment``, with continuous elapsed time; 0 if never practised or
+    not relearned since its latest answer, an Again. ``recall`` is the same rule for the database, and the
+    forecast (interview/forecast.py) calls this one."""
+    if stability is None or last_review is None or last_rating == Rating.AGAIN:
         return 0.0
     return model.recall(stability, (moment - last_review).total_seconds() / SECONDS_PER_DAY)
 
@@ -76,12 +113,17 @@ class ElapsedDays(Func):
         return super().as_sql(compiler, connection, template=template, arg_joiner=") - julianday(", **extra)
 
 
-def recall(moment: datetime, model: MemoryModel, prefix: str = "") -> Func:
+def recall(moment: datetime, model: MemoryModel, prefix: str = "") -> Case:
     """``recall_at`` computed by the database for a ReviewState (``prefix`` reaches it through a relation)."""
     elapsed = Greatest(ElapsedDays(Value(moment), F(f"{prefix}last_review")), Value(0.0))
-    return Power(
+    retrievability = Power(
         Value(1.0) + Value(model.factor) * elapsed / F(f"{prefix}stability"),
         Value(-model.decay),
+        output_field=FloatField(),
+    )
+    return Case(
+        When(**{f"{prefix}last_rating": Rating.AGAIN}, then=Value(0.0)),
+        default=retrievability,
         output_field=FloatField(),
     )
 
@@ -127,6 +169,10 @@ class TopicProgress:
     practised: int
     total: int
     topic: Topic = field(repr=False, compare=False)
+
+    @property
+    def band(self) -> str:
+        return mastery_band(self.mastery, self.practised)
 
     @classmethod
     def of(cls, figures: TopicFigures) -> "TopicProgress":
@@ -301,6 +347,68 @@ def daily_budget(user: User, now: datetime) -> DailyBudget:
     return budget_from(user, new_today=counts["new"], reviews_today=counts["reviews"])
 
 
+def _planned_review_filters(user: User, now: datetime) -> tuple[Q, Q]:
+    """For the learner's ReviewState rows: the reviews planned for today (practised before today, due by the
+    end of today as the schedule stood when the day began), and those of them already answered today. A
+    question answered today is judged by the due date its last answer before today gave it, so answering
+    never moves the plan."""
+    start = today_start(user, now)
+    end = local_midnight(local_today(user, now) + timedelta(days=1), user)
+    due_at_day_start = Subquery(
+        Attempt.objects.filter(user=user, question=OuterRef("question_id"), created_at__lt=start)
+        .order_by("-created_at")
+        .values("due_after")[:1]
+    )
+    answered_today = Q(LessThan(due_at_day_start, Value(end)), last_review__gte=start)
+    return Q(last_review__lt=start, due__lt=end) | answered_today, answered_today
+
+
+def reviews_planned_today(user: User, now: datetime) -> Count:
+    """For an aggregate over the learner's ReviewState rows of active questions: the reviews planned for today
+    (see ``_planned_review_filters``)."""
+    return Count("pk", filter=_planned_review_filters(user, now)[0])
+
+
+def planned_reviews_answered_today(user: User, now: datetime) -> Count:
+    """For the same aggregate: the reviews planned for today that have been answered today (each question
+    once, whatever its repeats)."""
+    return Count("pk", filter=_planned_review_filters(user, now)[1])
+
+
+@dataclass(frozen=True)
+class DailyGoal:
+    """Today's goal and the progress toward it, both counted in questions of the day's plan."""
+
+    new_planned: int
+    reviews_planned: int
+    new_answered: int  # questions answered for the first time today
+    reviews_answered: int  # planned reviews answered today
+
+    @property
+    def goal(self) -> int:
+        return self.new_planned + self.reviews_planned
+
+    @property
+    def done(self) -> int:
+        """Questions of the plan answered today: first answers up to the day's new questions, plus planned
+        reviews up to the review limit. Repeats, learning steps and questions outside the plan (new ones past
+        the limit, reviews not due today) do not count, so it never passes the goal."""
+        return min(self.new_answered, self.new_planned) + min(self.reviews_answered, self.reviews_planned)
+
+
+def daily_goal_from(
+    user: User, *, unseen_at_day_start: int, reviews_planned: int, new_today: int, reviews_answered: int
+) -> DailyGoal:
+    """Today's goal: the day's new questions (the daily new limit, or what was left to learn when the day
+    began) plus the reviews planned for the day (within the daily review limit); and what of it is done."""
+    return DailyGoal(
+        new_planned=min(user.daily_new_limit, unseen_at_day_start),
+        reviews_planned=min(reviews_planned, user.daily_review_limit),
+        new_answered=new_today,
+        reviews_answered=reviews_answered,
+    )
+
+
 def due_filter(now: datetime, prefix: str = "") -> Q:
     """A ReviewState of an active question whose review is due now."""
     return Q(**{f"{prefix}due__lte": now, f"{prefix}question__is_active": True})
@@ -312,11 +420,18 @@ def unseen_questions(user: User) -> QuerySet[Question]:
     return Question.objects.public().filter(~Exists(seen))
 
 
+def due_later_today(user: User, now: datetime) -> Q:
+    """A ReviewState of an active question falling due after now but before the learner's local midnight."""
+    end = local_midnight(local_today(user, now) + timedelta(days=1), user)
+    return Q(due__gt=now, due__lt=end, question__is_active=True)
+
+
 @dataclass(frozen=True)
 class TodayCounts:
     due_now: int  # due reviews, whatever the limit
     unseen: int  # questions never practised
     budget: DailyBudget
+    next_due_today: datetime | None = None  # the first review falling due later today, if any
 
     @property
     def due_within_limit(self) -> int:
@@ -328,9 +443,15 @@ class TodayCounts:
 
 
 def today_counts(user: User, now: datetime) -> TodayCounts:
-    """Due reviews, unseen questions and what is left of today's limits (three queries)."""
+    """Due reviews (and when the next falls due today), unseen questions and what is left of today's limits
+    (three queries)."""
+    schedule = ReviewState.objects.filter(user=user).aggregate(
+        due_now=Count("pk", filter=due_filter(now)),
+        next_due_today=Min("due", filter=due_later_today(user, now)),
+    )
     return TodayCounts(
-        due_now=ReviewState.objects.filter(due_filter(now), user=user).count(),
+        due_now=schedule["due_now"],
         unseen=unseen_questions(user).count(),
         budget=daily_budget(user, now),
+        next_due_today=schedule["next_due_today"],
     )

@@ -2,7 +2,10 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
 
+from django.core.paginator import Paginator
 from django.db.models import Avg, Count, Exists, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
@@ -21,7 +24,14 @@ from interview.models import (
     ReviewState,
 )
 from interview.scheduling import local_today
-from interview.selectors.learning import combined, due_filter, topic_figures_for, weak_topics, whole_percent
+from interview.selectors.learning import (
+    combined,
+    due_filter,
+    mastery_band,
+    topic_figures_for,
+    weak_topics,
+    whole_percent,
+)
 
 MENTOR = Membership.Role.MENTOR
 LEARNER = Membership.Role.LEARNER
@@ -194,6 +204,18 @@ def status_of(progress: AssignmentLearner, assignment: Assignment, today: date) 
     return AssignmentStatus("in_progress", f"In progress ({done} of {total})", done, total, None)
 
 
+class Reminder(StrEnum):
+    POSSIBLE = "possible"  # overdue and not finished: a mentor may remind the learner
+    SENT_TODAY = "sent_today"  # a mentor already did, on the learner's today
+
+
+def reminder_state(progress: AssignmentLearner, status: AssignmentStatus, today: date) -> Reminder | None:
+    """Whether a mentor may remind the learner of the assignment now (once a day, only while overdue)."""
+    if status.key != "overdue":
+        return None
+    return Reminder.SENT_TODAY if progress.mentor_reminded_on == today else Reminder.POSSIBLE
+
+
 def learner_assignments(user: User, now: datetime) -> list[tuple[Assignment, AssignmentStatus]]:
     """The learner's assignments, due soon first, each with its status."""
     today = local_today(user, now)
@@ -252,10 +274,15 @@ def neighbouring_answers(attempt: Attempt, viewer: User) -> tuple[Attempt | None
 # The mentor's views ----------------------------------------------------------------------------------------
 
 
-def cohort_mastery_grid(cohort: Cohort, now: datetime) -> dict:
-    """Learners by topics: each cell the learner's mastery (the dashboard's definition), in a few queries."""
+def _cohort_figures(
+    cohort: Cohort, now: datetime
+) -> tuple[list[Any], list[Any], dict[tuple[int, int], Any], list[dict[str, Any]]]:
+    """The cohort's learners (with last activity and reviews due), the topics, each learner's figures per
+    topic, and the cohort's weakest topics: a few queries, whatever the cohort's size."""
     learners = list(
         learners_of(cohort)
+        # What the grid reads of each learner (name, day, memory model): a cohort of 500 loads fast.
+        .only("email", "display_name", "timezone", "memory_parameters")
         .annotate(
             # Subqueries, not joins: joining attempts and schedule rows would multiply them per learner.
             last_activity=Subquery(
@@ -276,20 +303,6 @@ def cohort_mastery_grid(cohort: Cohort, now: datetime) -> dict:
         .order_by("display_name", "email")
     )
     topics, figures = topic_figures_for(learners, now)
-    grid = [
-        {
-            "learner": learner,
-            "cells": [
-                {
-                    "topic": topic,
-                    "mastery": whole_percent(figures[learner.pk, topic.pk].mastery),
-                    "practised": figures[learner.pk, topic.pk].practised,
-                }
-                for topic in topics
-            ],
-        }
-        for learner in learners
-    ]
     cohort_figures = [
         combined([figures[learner.pk, topic.pk] for learner in learners], topic) for topic in topics
     ]
@@ -297,7 +310,131 @@ def cohort_mastery_grid(cohort: Cohort, now: datetime) -> dict:
         {"topic": item.topic, "retention": whole_percent(item.retention or 0.0)}
         for item in weak_topics(cohort_figures)
     ]
+    return learners, topics, figures, weakest
+
+
+def _mastery_cells(learner: User, topics: list, figures: dict) -> list[dict]:
+    return [
+        {
+            "topic": topic,
+            "mastery": whole_percent(figures[learner.pk, topic.pk].mastery),
+            "practised": figures[learner.pk, topic.pk].practised,
+        }
+        for topic in topics
+    ]
+
+
+def cohort_mastery_grid(cohort: Cohort, now: datetime) -> dict:
+    """Learners by topics: each cell the learner's mastery (the dashboard's definition), in a few queries."""
+    learners, topics, figures, weakest = _cohort_figures(cohort, now)
+    grid = [{"learner": learner, "cells": _mastery_cells(learner, topics, figures)} for learner in learners]
     return {"learners": learners, "topics": topics, "grid": grid, "weakest": weakest}
+
+
+# The latest assignments get a column each (the grid still fits 1,280 px); every assignment has its page.
+GRID_ASSIGNMENT_COLUMNS = 2
+
+
+@dataclass(frozen=True)
+class GridSort:
+    """The cohort grid's order: a column key (``name``, ``activity``, ``due``, ``topic-<slug>``,
+    ``assignment-<id>``) and a direction, spelled ``?sort=<key>`` or ``?sort=-<key>``."""
+
+    column: str = "name"
+    descending: bool = False
+
+    @classmethod
+    def parse(cls, value: str, columns: list[str]) -> "GridSort":
+        """The sort a ``?sort=`` value asks for; an unknown or malformed value sorts by name."""
+        column = value.removeprefix("-")
+        if column not in columns:
+            return cls()
+        return cls(column, value.startswith("-"))
+
+    @property
+    def param(self) -> str:
+        return f"-{self.column}" if self.descending else self.column
+
+
+def _grid_sort_key(column: str, topics: list, figures: dict) -> Any:
+    """How the grid sorts by one column (rows arrive in name order, and sorting keeps ties in it)."""
+    if column == "activity":
+        return lambda row: (row["learner"].last_activity is not None, row["learner"].last_activity or 0)
+    if column == "due":
+        return lambda row: row["learner"].due_now
+    if column.startswith("topic-"):
+        topic = next(topic for topic in topics if column == f"topic-{topic.slug}")
+        # The mastery as shown (whole percent), so learners showing the same number keep name order.
+        return lambda row: whole_percent(figures[row["learner"].pk, topic.pk].mastery)
+    if column.startswith("assignment-"):
+        pk = int(column.removeprefix("assignment-"))
+
+        def progress(row: dict) -> tuple[bool, float]:
+            """Completed above unfinished, then by share done; not given the assignment below not started."""
+            status = next(cell["status"] for cell in row["assignments"] if cell["assignment"].pk == pk)
+            if status is None:
+                return False, -1.0
+            return status.key == "completed", status.done / (status.total or 1)
+
+        return progress
+    return lambda row: row["position"]
+
+
+def _add_assignment_statuses(rows: list[dict], assignments: list[Assignment], now: datetime) -> None:
+    """Each row's status on each assignment (None where not given it) and whether a reminder may go out."""
+    progress = {
+        (row.assignment_id, row.learner_id): row
+        for row in AssignmentLearner.objects.filter(
+            assignment__in=assignments, learner__in=[row["learner"].pk for row in rows]
+        )
+    }
+    for row in rows:
+        today = local_today(row["learner"], now)
+        row["assignments"] = []
+        for assignment in assignments:
+            mine = progress.get((assignment.pk, row["learner"].pk))
+            status = status_of(mine, assignment, today) if mine else None
+            reminder = reminder_state(mine, status, today) if mine and status else None
+            row["assignments"].append({"assignment": assignment, "status": status, "reminder": reminder})
+
+
+def cohort_grid(cohort: Cohort, now: datetime, *, sort: str, page: str | None, per_page: int) -> dict:
+    """One page of the mastery grid, sorted as ``?sort=`` asks, with the latest assignments' statuses.
+
+    Every learner is sorted (and counts towards the weakest topics), but cells, colour bands and statuses are
+    built for the page's rows only, so a cohort of 500 costs little more than one of 30.
+    """
+    learners, topics, figures, weakest = _cohort_figures(cohort, now)
+    assignments = list(cohort.assignments.order_by("-due_date", "-pk")[:GRID_ASSIGNMENT_COLUMNS])[::-1]
+    prime_active_totals(assignments)
+    rows: list[dict[str, Any]] = [
+        {"learner": learner, "position": position} for position, learner in enumerate(learners)
+    ]
+    columns = ["name", "activity", "due"]
+    columns += [f"topic-{topic.slug}" for topic in topics]
+    columns += [f"assignment-{assignment.pk}" for assignment in assignments]
+    order = GridSort.parse(sort, columns)
+    by_assignment = order.column.startswith("assignment-")
+    if by_assignment:
+        _add_assignment_statuses(rows, assignments, now)
+    rows.sort(key=_grid_sort_key(order.column, topics, figures), reverse=order.descending)
+    shown = Paginator(rows, per_page).get_page(page)
+    page_rows: list[dict[str, Any]] = list(shown.object_list)
+    if not by_assignment:
+        _add_assignment_statuses(page_rows, assignments, now)
+    for row in page_rows:
+        row["cells"] = _mastery_cells(row["learner"], topics, figures)
+        for cell in row["cells"]:
+            cell["band"] = mastery_band(cell["mastery"], cell["practised"])
+    return {
+        "learners": learners,
+        "topics": topics,
+        "weakest": weakest,
+        "page": shown,
+        "assignments": assignments,
+        "columns": columns,
+        "sort": order,
+    }
 
 
 def assignment_progress_grid(assignment: Assignment) -> dict:

@@ -1,6 +1,7 @@
 """Reads for practice: which questions each mode offers, today's counts, a session's summary."""
 
 import random
+import zoneinfo
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -10,6 +11,7 @@ from accounts.models import User
 from interview.models import (
     Assignment,
     Attempt,
+    PracticeMode,
     PracticeSession,
     Question,
     Rating,
@@ -18,8 +20,10 @@ from interview.models import (
     Topic,
 )
 from interview.selectors.learning import (
+    TodayCounts,
     daily_budget,
     due_filter,
+    today_counts,
     today_start,
     unseen_questions,
     weakest_topics,
@@ -157,6 +161,7 @@ class SessionSummary:
     topics: list[Topic]
     next_due: datetime | None
     due_within_a_day: int
+    not_reached: int = 0  # questions of a session finished early that were never shown (a repeat is not one)
 
 
 def session_summary(session: PracticeSession, now: datetime) -> SessionSummary:
@@ -180,7 +185,13 @@ def session_summary(session: PracticeSession, now: datetime) -> SessionSummary:
         topics=topics,
         next_due=upcoming["next_due"],
         due_within_a_day=upcoming["within_a_day"],
+        not_reached=questions_not_reached(session),
     )
+
+
+def questions_not_reached(session: PracticeSession) -> int:
+    """Questions of the session never shown (a repeat of one already shown is not one)."""
+    return len(set(session.queue[session.position :]) - set(session.queue[: session.position]))
 
 
 def sessions_of(user: User) -> QuerySet[PracticeSession]:
@@ -191,6 +202,72 @@ def sessions_of(user: User) -> QuerySet[PracticeSession]:
 def attempts_of(user: User) -> QuerySet[Attempt]:
     """The attempts a user may see here: their own."""
     return Attempt.objects.filter(user=user)
+
+
+def session_to_continue(user: User, now: datetime) -> PracticeSession | None:
+    """The user's latest session started today on the site that still has questions left, if any.
+
+    Sessions over the API and mock interviews (whose clock has run on) are not offered; a finished one never.
+    """
+    sessions = PracticeSession.objects.filter(
+        user=user, via_api=False, finished_at__isnull=True, started_at__gte=today_start(user, now)
+    ).exclude(mode=PracticeMode.MOCK)
+    for session in sessions.order_by("-started_at", "-pk")[:5]:
+        if session.remaining:
+            return session
+    return None
+
+
+NOTHING_LEFT_TODAY = "Nothing is left for today within your daily limits: come back tomorrow, or pick a topic or a mock interview."
+NEXT_REVIEW_LATER_TODAY = (
+    "Nothing is due now. Next review due at {time}: come back then, or pick a topic or a mock interview."
+)
+
+
+def why_nothing_today(user: User, today: TodayCounts) -> str:
+    """Why today's session is empty: a review falling due later today (while the review limit allows it) is
+    named with its local time, so the page never says "come back tomorrow" to a learner whose day's goal still
+    holds a review."""
+    if today.next_due_today is None or not today.budget.reviews_left:
+        return NOTHING_LEFT_TODAY
+    local = today.next_due_today.astimezone(zoneinfo.ZoneInfo(user.timezone))
+    return NEXT_REVIEW_LATER_TODAY.format(time=local.strftime("%H:%M"))
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """The one obvious thing to do next: continue a session, else start today's (or why there is none)."""
+
+    session_to_continue: PracticeSession | None
+    due: int  # due reviews within today's review limit
+    new: int  # unseen questions within today's new limit
+    why_not: str  # why today's session has nothing in it ("" when it has)
+
+
+def next_step(user: User, now: datetime, today: TodayCounts | None = None) -> NextStep:
+    """What "Continue your session" and "Start today's session" offer (the queue rule is services.practice's).
+
+    ``today``: today's counts, when the caller has them (the dashboard's come with its figures).
+    """
+    today = today or today_counts(user, now)
+    due, new = today.due_within_limit, today.new_within_limit
+    why_not = "" if due or new else why_nothing_today(user, today)
+    return NextStep(session_to_continue=session_to_continue(user, now), due=due, new=new, why_not=why_not)
+
+
+def showing_out_of_date(session: PracticeSession, showing: Showing) -> str:
+    """Why a page's card can no longer be answered: "rated", "finished" (the session ended before it was
+    rated), "moved" (the session is past it), or "" while it is the card on screen. A plain read.
+
+    Mock interviews answer through their own review, so their cards are never out of date here.
+    """
+    if session.is_mock:
+        return ""
+    if Attempt.objects.filter(showing=showing).exists():
+        return "rated"
+    if session.finished_at is not None:
+        return "finished"
+    return "" if showing.position == session.position else "moved"
 
 
 def showing_on_screen(session: PracticeSession) -> Showing | None:
@@ -209,6 +286,17 @@ def api_session_reopened(
 ) -> tuple[PracticeSession | None, Showing | None]:
     """The API session that services.practice.api_session_open would reopen, if any, and the showing on
     screen in it (None when its current question is not shown yet)."""
+    session = api_open_session(user, mode=mode, topic_ids=topic_ids, assignment=assignment, now=now)
+    if session is None:
+        return None, None
+    return session, Showing.objects.filter(session=session, position=session.position).first()
+
+
+def api_open_session(
+    user: User, *, mode: str, topic_ids: set[int], assignment: Assignment | None, now: datetime
+) -> PracticeSession | None:
+    """The unfinished API session of this mode (same topics, same assignment) started today, if any:
+    the one services.practice.api_session_open reopens and the API's finish ends."""
     sessions = (
         PracticeSession.objects.filter(
             user=user,
@@ -223,5 +311,5 @@ def api_session_reopened(
     )
     for session in sessions:
         if {topic.pk for topic in session.topics.all()} == topic_ids:
-            return session, Showing.objects.filter(session=session, position=session.position).first()
-    return None, None
+            return session
+    return None

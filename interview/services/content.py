@@ -1,6 +1,7 @@
 """Writes to the question bank: importing a guide and its annotations."""
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -99,13 +100,15 @@ def guide_import(
     annotations: GuideAnnotations | None = None,
     owner=None,
     max_questions: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
     """Create or update a guide from its text; questions match by number and are never deleted.
 
     Questions missing from the text are retired (is_active=False) so their history stays attached.
     The guide's own text is stored exactly as parsed; annotations only add to it (topics, key points,
     editors' notes, siblings). Without annotations, those of an earlier import are kept.
-    Raises GuideFormatError or ValidationError, leaving the database unchanged.
+    Raises GuideFormatError or ValidationError, leaving the database unchanged. `progress(done, total)` is
+    told how many questions are written, from (0, total) on.
     """
     parsed = parse_guide(text)
     annotated = annotations is not None
@@ -153,7 +156,9 @@ def guide_import(
     topics = _save_topics(annotations)
     existing = {question.number: question for question in guide.questions.all()}
     created = updated = 0
-    for item in parsed.questions:
+    if progress:
+        progress(0, len(parsed.questions))
+    for done, item in enumerate(parsed.questions, start=1):
         annotation = annotations.questions.get(item.number)
         question = existing.get(item.number) or Question(guide=guide, number=item.number)
         is_new = question.pk is None
@@ -178,6 +183,8 @@ def guide_import(
             _save_annotation(question, annotation, topics)
         created += is_new
         updated += not is_new
+        if progress:
+            progress(done, len(parsed.questions))
 
     if annotated:
         _save_siblings(guide, annotations)

@@ -1,7 +1,9 @@
 """Writes for mentoring: cohorts, invites, membership, question sets, assignments, progress and feedback."""
 
+import logging
+from collections.abc import Callable
 from collections.abc import Set as AbstractSet
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -9,12 +11,16 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import User
+from accounts.tasks import send_email
+from interview import tasks
 from interview.annotations import MAX_KEY_POINTS, MIN_KEY_POINTS
 from interview.grading.text import is_generic, stems
+from interview.guide_format import GuideFormatError, check_text_file
 from interview.limits import (
     COHORT_DESCRIPTION_MAX_LENGTH,
     COHORT_NAME_MAX_LENGTH,
@@ -34,6 +40,7 @@ from interview.models import (
     Difficulty,
     Feedback,
     Guide,
+    ImportJob,
     Invite,
     KeyPoint,
     Language,
@@ -50,6 +57,8 @@ from interview.selectors import mentoring as see
 from interview.selectors.mentoring import attempts_visible_to, cohorts_mentored_by
 from interview.services.content import ImportReport, guide_import
 from interview.services.text import written_text
+
+logger = logging.getLogger(__name__)
 
 MENTOR = Membership.Role.MENTOR
 LEARNER = Membership.Role.LEARNER
@@ -337,6 +346,55 @@ def _assignment_progress_recount(*, attempt: Attempt, assignment: Assignment) ->
 
 
 @transaction.atomic
+def assignment_remind(
+    *, mentor: User, assignment: Assignment, learner: User, site_url: str, now: datetime
+) -> AssignmentLearner:
+    """Email a learner a reminder of an assignment they have not finished by its due date: once a day at most.
+
+    The email is queued through the task runner once the reminder is recorded; it says only the assignment's
+    title and due date, and links to the learner's dashboard.
+    """
+    _require_mentor_of(mentor, assignment.cohort)
+    # Locked, so two mentors clicking at once send one email.
+    progress = (
+        AssignmentLearner.objects.select_for_update()
+        .filter(assignment=assignment, learner=learner)
+        .filter(learner__in=see.learners_of(assignment.cohort))
+        .first()
+    )
+    if progress is None:
+        raise ValidationError({"learner": "That learner does not have this assignment."})
+    today = local_today(learner, now)
+    state = see.reminder_state(progress, see.status_of(progress, assignment, today), today)
+    if state == see.Reminder.SENT_TODAY:
+        raise ValidationError({"learner": f"{learner} was already reminded of it today."})
+    if state != see.Reminder.POSSIBLE:
+        raise ValidationError(
+            {"learner": "Only a learner who has not finished an overdue assignment is reminded."}
+        )
+    progress.mentor_reminded_on = today
+    progress.save(update_fields=["mentor_reminded_on"])
+    link = site_url.rstrip("/") + reverse("interview:dashboard") + f"#assignment-{assignment.pk}"
+    due = f"{assignment.due_date:%-d %B %Y}"
+    subject = f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}Reminder: “{assignment.title}” was due on {due}"
+    body = (
+        f"Hello,\n\nYour mentor reminds you of the assignment “{assignment.title}”, due on {due}: "
+        f"it is not finished yet.\n\nOpen your assignments: {link}\n"
+    )
+    transaction.on_commit(
+        lambda: send_email.enqueue(
+            subject=subject,
+            body=body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[learner.email],
+            html=None,
+            headers={},
+        )
+    )
+    return progress
+
+
+@transaction.atomic
 def feedback_give(*, mentor: User, attempt: Attempt, text: str) -> Feedback:
     text = written_text(
         text, field="text", max_length=FEEDBACK_MAX_LENGTH, missing="Write some feedback first."
@@ -484,17 +542,20 @@ def _count_import(mentor: User, now: datetime) -> None:
         )
 
 
-def mentor_guide_import(
-    *, mentor: User, text: str, filename: str, now: datetime | None = None
-) -> ImportReport:
-    """Import several questions at once from a file in the guide format, as a guide of the mentor's own."""
-    _require_mentor(mentor)
-    _count_import(mentor, now or timezone.now())
+def _check_import_filename(filename: str) -> None:
     title_limit = int(Guide._meta.get_field("title").max_length or 0)
     if len(Path(filename).stem) > title_limit:
         raise ValidationError(
             {"file": f"The file name is too long: at most {title_limit} characters before the extension."}
         )
+
+
+def _mentor_guide_write(
+    *, mentor: User, text: str, filename: str, progress: Callable[[int, int], None] | None = None
+) -> ImportReport:
+    """Parse and write the file as a guide of the mentor's own, all or nothing, within the caps."""
+    _require_mentor(mentor)
+    _check_import_filename(filename)
     stem = slugify(Path(filename).stem)[:50] or "import"
     slug = f"mentor-{mentor.pk}-{stem}"
     return guide_import(
@@ -506,7 +567,128 @@ def mentor_guide_import(
         max_questions=min(
             settings.MENTOR_IMPORT_MAX_QUESTIONS, _own_questions_left(mentor, besides_guide=slug)
         ),
+        progress=progress,
     )
+
+
+def mentor_guide_import(
+    *, mentor: User, text: str, filename: str, now: datetime | None = None
+) -> ImportReport:
+    """Import several questions at once from a file in the guide format, here and now (commands, tests)."""
+    _require_mentor(mentor)
+    _count_import(mentor, now or timezone.now())
+    return _mentor_guide_write(mentor=mentor, text=text, filename=filename)
+
+
+def import_job_create(*, mentor: User, text: str, filename: str, now: datetime | None = None) -> ImportJob:
+    """Queue a guide import: the cheap checks and the hourly limit now, parsing and writing in a task.
+
+    The file is already within MENTOR_IMPORT_MAX_BYTES and UTF-8 (the upload form checks both).
+    """
+    _require_mentor(mentor)
+    _check_import_filename(filename)
+    try:
+        check_text_file(text)  # the job's row keeps the text until it runs
+    except GuideFormatError as error:
+        raise ValidationError({"file": _error_text(error, Path(filename).name)}) from error
+    _count_import(mentor, now or timezone.now())
+    job = ImportJob.objects.create(owner=mentor, filename=Path(filename).name, text=text)
+    # Enqueued after the row is committed (we are not inside a transaction here), so a worker finds it.
+    try:
+        tasks.guide_import_run.enqueue(job_id=job.pk)
+    except Exception:  # the queue is down: say so on the job's page rather than leave it waiting
+        logger.exception("Could not enqueue import job %s", job.pk)
+        job.status, job.text, job.finished_at = ImportJob.Status.FAILED, "", timezone.now()
+        job.error = "The import could not be started (the task queue did not answer). Try again in a minute."
+        job.save(update_fields=["status", "text", "finished_at", "error"])
+    return job
+
+
+def _progress_key(job_id: int) -> str:
+    return f"import-job-progress:{job_id}"
+
+
+def import_job_progress(job: ImportJob) -> tuple[int, int]:
+    """Questions written so far and in all (the row while waiting or finished, the cache while it runs).
+
+    The import writes in one transaction, so its own row cannot show progress until it commits; the
+    running count goes to the cache, which other processes see at once when it is Redis.
+    """
+    if job.status != ImportJob.Status.RUNNING:
+        return job.processed, job.total
+    done, total = cache.get(_progress_key(job.pk)) or (job.processed, job.total)
+    return done, total
+
+
+# The worker stops a task after RQ's DEFAULT_TIMEOUT (10 minutes); an import still "running" well after that
+# lost its worker (a restart, a kill). Its transaction was rolled back, so nothing of it was written.
+IMPORT_STALE_AFTER = timedelta(minutes=15)
+
+
+def import_job_expire(*, job: ImportJob, now: datetime) -> None:
+    """Mark an import whose worker vanished as failed, so its page stops waiting and says what to do."""
+    if (
+        job.status != ImportJob.Status.RUNNING
+        or not job.started_at
+        or now - job.started_at < IMPORT_STALE_AFTER
+    ):
+        return
+    message = (
+        "The import stopped before it finished (the background worker was restarted). Import the file again."
+    )
+    if ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.RUNNING).update(
+        status=ImportJob.Status.FAILED, error=message, finished_at=now, text=""
+    ):
+        job.status, job.error, job.finished_at, job.text = ImportJob.Status.FAILED, message, now, ""
+
+
+def _error_text(error: Exception, filename: str) -> str:
+    if isinstance(error, GuideFormatError):
+        return f"{filename}, {error}"  # the parser names the line
+    return " ".join(getattr(error, "messages", None) or [str(error)])
+
+
+def import_job_run(*, job_id: int, now: datetime | None = None) -> ImportJob | None:
+    """Run a queued import (the task's body): progress as it goes, the outcome on the job's row.
+
+    A job already taken (a retried or duplicated task) is left alone, so the file is imported once.
+    """
+    started = now or timezone.now()
+    if not ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
+        status=ImportJob.Status.RUNNING, started_at=started
+    ):
+        return None
+    job = ImportJob.objects.select_related("owner").get(pk=job_id)
+    key = _progress_key(job.pk)
+
+    def report_progress(done: int, total: int) -> None:
+        # Every tenth question and the last: enough for a progress bar, few cache writes.
+        if done % 10 == 0 or done == total:
+            cache.set(key, (done, total), timeout=3600)
+
+    try:
+        report = _mentor_guide_write(
+            mentor=job.owner, text=job.text, filename=job.filename, progress=report_progress
+        )
+    except (GuideFormatError, ValidationError, PermissionDenied) as error:
+        job.status, job.error = ImportJob.Status.FAILED, _error_text(error, job.filename)
+    except Exception:
+        job.status, job.error = (
+            ImportJob.Status.FAILED,
+            "The import failed unexpectedly; nothing was imported.",
+        )
+        job.finished_at = timezone.now()
+        job.save(update_fields=["status", "error", "finished_at"])
+        raise
+    else:
+        job.status, job.guide = ImportJob.Status.DONE, report.guide
+        job.created_count, job.updated_count = report.created, report.updated
+        job.total = job.processed = report.created + report.updated
+    job.text = ""  # the file is no longer needed either way
+    job.finished_at = timezone.now()
+    job.save()
+    cache.delete(key)
+    return job
 
 
 # A mentor leaving ---------------------------------------------------------------------------------------------

@@ -48,6 +48,14 @@ from interview.services.text import written_text
 AGAIN_GAP = 3
 
 
+class ShowingAlreadyRated(ValidationError):
+    """A rating for a showing that has one (a double click, a resent form, a card brought back by Back)."""
+
+
+class SessionAlreadyFinished(ValidationError):
+    """A rating for a card of a session finished since it was shown (Finish session in another tab)."""
+
+
 @dataclass(frozen=True)
 class Coverage:
     covered: list[int]
@@ -132,6 +140,22 @@ def _without_buried_siblings(user: User, queue: list[int], now: datetime) -> lis
     return kept
 
 
+def _due_queue(user: User, now: datetime, limit: int, spare: int) -> list[int]:
+    """Due reviews, most overdue first, up to the limit."""
+    queue = pick.due_question_ids(user, now, limit + spare)
+    return _without_buried_siblings(user, queue, now)[:limit]
+
+
+def _new_queue(
+    user: User, topic_ids: list[int], now: datetime, limit: int, spare: int, after: list[int] | None = None
+) -> list[int]:
+    """Unseen questions in guide order, up to the limit; ``after``: questions planned before them (their
+    siblings are left out too)."""
+    after = after or []
+    queue = pick.new_question_ids(user, topic_ids, limit + spare)
+    return [pk for pk in _without_buried_siblings(user, after + queue, now) if pk not in set(after)][:limit]
+
+
 def _queue_for(
     user: User,
     mode: str,
@@ -145,14 +169,18 @@ def _queue_for(
         return _without_buried_siblings(user, _assignment_queue(user, assignment, now, budget.new_left), now)
     # Modes with a limit ask for more, so that the questions siblings bury leave no gap.
     spare = (
-        pick.sibling_link_count() if mode in {PracticeMode.DUE, PracticeMode.NEW, PracticeMode.MOCK} else 0
+        pick.sibling_link_count()
+        if mode in {PracticeMode.TODAY, PracticeMode.DUE, PracticeMode.NEW, PracticeMode.MOCK}
+        else 0
     )
+    if mode == PracticeMode.TODAY:
+        # Due reviews first, then the day's new questions (of every topic): what "Start today's session" promises.
+        due = _due_queue(user, now, budget.reviews_left, spare)
+        return due + _new_queue(user, [], now, budget.new_left, spare, after=due)
     if mode == PracticeMode.DUE:
-        queue = pick.due_question_ids(user, now, budget.reviews_left + spare)
-        return _without_buried_siblings(user, queue, now)[: budget.reviews_left]
+        return _due_queue(user, now, budget.reviews_left, spare)
     if mode == PracticeMode.NEW:
-        queue = pick.new_question_ids(user, topic_ids, budget.new_left + spare)
-        return _without_buried_siblings(user, queue, now)[: budget.new_left]
+        return _new_queue(user, topic_ids, now, budget.new_left, spare)
     if mode == PracticeMode.TOPIC:
         if not topic_ids:
             raise ValidationError({"topic": "Choose at least one topic."})
@@ -168,6 +196,25 @@ def _queue_for(
         queue = pick.mock_question_ids(user, topic_ids, question_count + spare, budget.new_left)
         return _without_buried_siblings(user, queue, now)[:question_count]
     raise ValidationError({"mode": f"Unknown practice mode {mode!r}."})
+
+
+# Modes that follow the schedule: their questions are due (or new) today, whichever session answers them.
+SCHEDULE_MODES = frozenset({PracticeMode.TODAY, PracticeMode.DUE, PracticeMode.NEW})
+
+
+def _open_site_session(user: User, mode: str, topic_ids: set[int], now: datetime) -> PracticeSession | None:
+    """The user's unfinished site session of this mode and topics started today with questions left, locked."""
+    candidates = PracticeSession.objects.select_for_update().filter(
+        user=user,
+        via_api=False,
+        mode=mode,
+        finished_at__isnull=True,
+        started_at__gte=pick.today_start(user, now),
+    )
+    for session in candidates.order_by("started_at", "pk"):
+        if session.remaining and set(session.topics.values_list("pk", flat=True)) == topic_ids:
+            return session
+    return None
 
 
 @transaction.atomic
@@ -197,6 +244,17 @@ def session_start(
                     "seconds_per_question": f"Allow between {low} seconds and {high // 60} minutes per question."
                 }
             )
+    if mode == PracticeMode.TODAY:
+        topics = []  # today's session covers every topic (due reviews never had a topic filter)
+    # Reused rather than finished: a second plan would hold the same questions, and the open session
+    # keeps its order and its Again repeats. Finishing it instead would leave its remaining questions
+    # to the new plan anyway, so reusing it loses nothing and starts nothing twice.
+    if (
+        not via_api
+        and mode in SCHEDULE_MODES
+        and (open_session := _open_site_session(user, mode, {topic.pk for topic in topics}, now))
+    ):
+        return open_session
     queue = _queue_for(user, mode, [topic.pk for topic in topics], question_count, now, assignment)
     if not queue:
         return None
@@ -248,6 +306,38 @@ def api_session_open(
 
 
 @transaction.atomic
+def session_finish(
+    *,
+    user: User,
+    session: PracticeSession,
+    now: datetime | None = None,
+    token: str = "",
+    answer_text: str | None = None,
+) -> PracticeSession:
+    """End a session before its queue runs out: the questions not reached keep their schedule untouched.
+
+    A mock interview skips to the review of the answers given so far: the answer sent with Finish (``token``,
+    ``answer_text``) is kept first; a question on screen without one is dropped.
+    """
+    now = now or timezone.now()
+    if session.is_mock and token and answer_text is not None:
+        _mock_answer_keep(
+            user=user, token=token, answer_text=answer_text, duration_ms=None, timed_out=False, now=now
+        )
+    session = PracticeSession.objects.select_for_update().get(pk=session.pk)
+    if session.user_id != user.pk:
+        raise ValidationError({"session": "This is not your session."})
+    if session.is_mock:
+        # The question on screen, unanswered, goes: the review covers the answers given.
+        Showing.objects.filter(session=session, position__gte=session.position).delete()
+        session.queue = session.queue[: session.position]
+    if session.finished_at is None:
+        session.finished_at = now
+    session.save(update_fields=["queue", "finished_at"])
+    return session
+
+
+@transaction.atomic
 def showing_current(*, session: PracticeSession, now: datetime | None = None) -> Showing | None:
     """The showing of the session's current question (the same one until it is answered), or None at the end.
 
@@ -269,27 +359,43 @@ def showing_current(*, session: PracticeSession, now: datetime | None = None) ->
         question_id = session.queue[session.position]
         offered = pick.not_buried(Question.objects.filter(is_active=True), session.user, now)
         question = offered.filter(pk=question_id).first()
-        if question is not None:
+        if question is not None and not _answered_elsewhere(session, question_id):
             return Showing.objects.create(
                 user=session.user, question=question, session=session, position=session.position, shown_at=now
             )
-        session.position += 1  # retired, or a sibling was shown, since the session was planned
+        # Retired, a sibling shown, or (following the schedule) answered in another session since it was planned.
+        session.position += 1
     if session.finished_at is None:
         session.finished_at = now
     session.save(update_fields=["position", "finished_at"])
     return None
 
 
+def _answered_elsewhere(session: PracticeSession, question_id: int) -> bool:
+    """A schedule-following session passes over a question rated in another session since it was planned:
+    asking it again would be an early review. (A repeat of a question rated Again in this session stays.)"""
+    if session.mode not in SCHEDULE_MODES:
+        return False
+    return (
+        Attempt.objects.filter(user=session.user, question_id=question_id, created_at__gte=session.started_at)
+        .exclude(session=session)
+        .exists()
+    )
+
+
 def _locked_showing(user: User, token: str) -> Showing:
-    # The showing and its session are locked (two answers in one session queue one after the other); the
-    # question is not, so learners answering the same question do not wait for each other.
+    """The token's showing, locked after its session: every write locks the session first (session_finish,
+    showing_current, _advance), so that "Finish session" and an answer sent at once cannot wait on each other."""
+    PracticeSession.objects.select_for_update(of=("self",)).filter(
+        showings__token=token, showings__user=user
+    ).first()
     showing = (
-        Showing.objects.select_for_update(of=("self", "session"))
+        Showing.objects.select_for_update(of=("self",))
         .select_related("question", "session")
         .filter(token=token, user=user)
         .first()
     )
-    if showing is None:
+    if showing is None:  # never shown, or deleted while waiting: a mock interview finished without it
         raise ValidationError({"token": "This question was not shown to you: get the next question first."})
     return showing
 
@@ -386,7 +492,9 @@ def _attempt_record_locked(
     if question_id is not None and question_id != question.pk:
         raise ValidationError({"question": "This token was issued for another question."})
     if Attempt.objects.filter(showing=showing).exists():
-        raise ValidationError({"token": "This showing was already rated: get the next question."})
+        raise ShowingAlreadyRated({"token": "This showing was already rated: get the next question."})
+    if not showing.session.is_mock and showing.session.finished_at is not None:
+        raise SessionAlreadyFinished({"token": "This session is finished: start a new one."})
     if duration_ms is not None and duration_ms < 0:
         raise ValidationError({"duration_ms": "The time spent cannot be negative."})
     if session_is_mock_unanswered(showing):

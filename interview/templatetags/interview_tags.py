@@ -1,13 +1,17 @@
 import re
+from datetime import datetime, timedelta
 
 from django import template
+from django.utils import timezone
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.timesince import timesince, timeuntil
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 
 from interview.models import CodeSnippet
+from interview.selectors.learning import whole_percent
 
 register = template.Library()
 
@@ -25,6 +29,18 @@ def highlighted(snippet: CodeSnippet) -> SafeString:
 
 
 @register.filter
+def due_within_a_minute(moment: datetime | None, now: datetime | None = None) -> bool:
+    """Due from now to within the minute (not already past): where timeuntil would say "0 minutes"."""
+    return moment is not None and timedelta(0) <= moment - (now or timezone.now()) < timedelta(minutes=1)
+
+
+@register.filter
+def due_by_now(moment: datetime | None) -> bool:
+    """Already due: a moment that has passed (timeuntil would say "0 minutes")."""
+    return moment is not None and moment <= timezone.now()
+
+
+@register.filter
 def duration(milliseconds: int | None) -> str:
     """'42 s', '3 min 5 s', '1 h 2 min'."""
     seconds = round((milliseconds or 0) / 1000)
@@ -35,6 +51,35 @@ def duration(milliseconds: int | None) -> str:
     if minutes:
         return f"{minutes} min {seconds} s"
     return f"{seconds} s"
+
+
+@register.filter
+def percent(share: float | None) -> str:
+    """A share of 0-1 as the whole percentage every page shows: '42%'."""
+    return f"{whole_percent(share or 0)}%"
+
+
+@register.filter
+def ago(moment: datetime | None, now: datetime | None = None) -> str:
+    """'just now' within the first minute, then the largest unit only: '5 minutes ago', '2 days ago';
+    'never' when there is no moment."""
+    if moment is None:
+        return "never"
+    now = now or timezone.now()
+    if now - moment < timedelta(minutes=1):
+        return "just now"
+    return f"{timesince(moment, now, depth=1)} ago"
+
+
+@register.filter
+def until(moment: datetime | None, now: datetime | None = None) -> str:
+    """The future twin of ``ago``: 'now' within the minute, then the largest unit only: 'in 3 days'."""
+    if moment is None:
+        return ""
+    now = now or timezone.now()
+    if moment - now < timedelta(minutes=1):  # past moments too: what is overdue is due now
+        return "now"
+    return f"in {timeuntil(moment, now, depth=1)}"
 
 
 @register.filter

@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_safe
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from interview.forms import (
     AssignmentForm,
@@ -17,6 +18,7 @@ from interview.scheduling import local_today
 from interview.selectors import mentoring as see
 from interview.services import mentoring as mentoring_service
 from interview.views.bank import HtmxHttpRequest
+from interview.views.mentor_common import show_errors
 
 
 @login_required
@@ -71,6 +73,35 @@ def assignment_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     now = timezone.now()
     for row in grid["rows"]:
         # Overdue in the learner's own time zone, as they see it.
-        row["status"] = see.status_of(row["progress"], assignment, local_today(row["progress"].learner, now))
+        today = local_today(row["progress"].learner, now)
+        row["status"] = see.status_of(row["progress"], assignment, today)
+        row["reminder"] = see.reminder_state(row["progress"], row["status"], today)
     context = {"assignment": assignment, "grid": grid, "total": see.active_total(assignment)}
     return render(request, "mentor/assignment.html", context)
+
+
+@login_required
+@require_POST
+def assignment_remind(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    assignment = get_object_or_404(see.assignments_mentored_by(request.user).select_related("cohort"), pk=pk)
+    learner_id = request.POST.get("learner", "")
+    learner = get_object_or_404(
+        see.learners_of(assignment.cohort), pk=int(learner_id) if learner_id.isdigit() else None
+    )
+    try:
+        mentoring_service.assignment_remind(
+            mentor=request.user,
+            assignment=assignment,
+            learner=learner,
+            site_url=request.build_absolute_uri("/"),
+            now=timezone.now(),
+        )
+        messages.success(request, f"{learner} will get an email reminding them of “{assignment.title}”.")
+    except ValidationError as error:
+        show_errors(request, error)
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(back)
+    return redirect(assignment)

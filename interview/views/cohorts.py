@@ -59,27 +59,47 @@ def cohort_create(request: HtmxHttpRequest) -> HttpResponse:
     return redirect(cohort)
 
 
+GRID_PAGE_SIZE = 30  # learners per page of the cohort grid: a cohort of 30 is one page
+
+
+def grid_headers(grid: dict) -> list[dict]:
+    """Each sortable column's label and its ``?sort=`` link: a second click reverses the order."""
+    labels = ["Learner", "Last activity", "Reviews due"]
+    labels += [topic.name for topic in grid["topics"]]
+    labels += [assignment.title for assignment in grid["assignments"]]
+    current: see.GridSort = grid["sort"]
+    headers = []
+    for column, label in zip(grid["columns"], labels, strict=True):
+        sorted_here = column == current.column
+        headers.append(
+            {
+                "column": column,
+                "label": label,
+                "link": f"-{column}" if sorted_here and not current.descending else column,
+                "aria_sort": ("descending" if current.descending else "ascending") if sorted_here else None,
+            }
+        )
+    return headers
+
+
 @login_required
 @require_safe
 def cohort_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     cohort = mentored_cohort_or_404(request, pk)
     now = timezone.now()
-    grid = see.cohort_mastery_grid(cohort, now)
-    sort = request.GET.get("sort", "name")
-    rows = grid["grid"]
-    if sort == "activity":
-        rows.sort(key=lambda row: row["learner"].last_activity or now - timedelta(days=36500), reverse=True)
-    elif sort == "due":
-        rows.sort(key=lambda row: row["learner"].due_now, reverse=True)
-    elif sort.startswith("topic:"):
-        slug = sort.split(":", 1)[1]
-        rows.sort(key=lambda row: next((c["mastery"] for c in row["cells"] if c["topic"].slug == slug), 0))
+    grid = see.cohort_grid(
+        cohort, now, sort=request.GET.get("sort", ""), page=request.GET.get("page"), per_page=GRID_PAGE_SIZE
+    )
+    headers = grid_headers(grid)
     invites = {role: see.active_invite(cohort, role, now) for role in Membership.Role.values}
     context = {
         "cohort": cohort,
         "grid": grid,
-        "rows": rows,
-        "sort": sort,
+        "page": grid["page"],
+        "name_header": headers[0],
+        "activity_headers": headers[1:3],
+        "topic_headers": headers[3 : 3 + len(grid["topics"])],
+        "assignment_headers": list(zip(headers[3 + len(grid["topics"]) :], grid["assignments"], strict=True)),
         "mentors": see.mentors_of(cohort),
         "learner_invite": invites["learner"],
         "mentor_invite": invites["mentor"],
@@ -153,6 +173,10 @@ def learner_detail(request: HtmxHttpRequest, pk: int, user_id: int) -> HttpRespo
     today = local_today(learner, now)
     progress = list(learner.assignments.filter(assignment__cohort=cohort).select_related("assignment"))
     see.prime_active_totals([row.assignment for row in progress])
+    assignments = []
+    for row in progress:
+        status = see.status_of(row, row.assignment, today)
+        assignments.append((row.assignment, status, see.reminder_state(row, status, today)))
     attempts = (
         see.attempts_visible_to(request.user)
         .filter(user=learner, assignment__cohort=cohort)
@@ -164,7 +188,7 @@ def learner_detail(request: HtmxHttpRequest, pk: int, user_id: int) -> HttpRespo
         "cohort": cohort,
         "learner": learner,
         "topics": [TopicProgress.of(figures) for figures in topic_figures(learner, now)],
-        "assignments": [(row.assignment, see.status_of(row, row.assignment, today)) for row in progress],
+        "assignments": assignments,
         "attempts": attempts,
     }
     return render(request, "mentor/learner.html", context)

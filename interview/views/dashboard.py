@@ -6,11 +6,11 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from interview.charts import heatmap, trend_chart
+from interview.charts import forecast_chart, heatmap, trend_chart
 from interview.filters import AttemptHistoryFilter
 from interview.selectors.dashboard import dashboard_stats, recent_attempts
 from interview.selectors.mentoring import cohorts_joined_by, feedback_for_learner, learner_assignments
-from interview.selectors.practice import attempts_of
+from interview.selectors.practice import attempts_of, next_step
 from interview.views.pagination import paginate
 
 
@@ -23,11 +23,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     weakest = [by_slug[slug] for slug in stats.weakest_topics]
     context = {
         "stats": stats,
+        # The top of the page: templates/interview/includes/practice_next.html.
+        "next_step": next_step(request.user, now, stats.today_counts),
         "weakest": weakest,
         "heatmap": heatmap(stats.activity, stats.today),
-        "trend": trend_chart(stats.trend),
+        "trend": trend_chart(stats.trend, stats.today),
+        "forecast": forecast_chart(stats.forecast),
         "recent": recent_attempts(request.user),
-        "forecast_peak": max((day["count"] for day in stats.forecast), default=0) or 1,
         "assignments": learner_assignments(request.user, now),
         "new_feedback": feedback_for_learner(request.user).filter(read_at__isnull=True).count(),
         "cohorts": cohorts_joined_by(request.user),

@@ -36,16 +36,21 @@ def new_page(context: BrowserContext) -> Page:
     return page
 
 
-def axe_violations(page: Page, selector: str = "html") -> list[str]:
-    """axe-core's WCAG 2.2 AA and best-practice violations on the page (or a part of it), one line each."""
+def axe_violations(page: Page, selector: str = "html", rules: list[str] | None = None) -> list[str]:
+    """axe-core's WCAG 2.2 AA and best-practice violations on the page (or a part of it), one line each;
+    only the named rules when ``rules`` is given."""
     # evaluate() runs through the DevTools protocol, so the page's strict CSP does not block it.
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.evaluate(AXE_SOURCE)
-    results = page.evaluate(
-        """(selector) => axe.run(selector, {runOnly: {type: 'tag', values:
-            ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}})""",
-        selector,
+    run_only = (
+        {"type": "rule", "values": rules}
+        if rules
+        else {
+            "type": "tag",
+            "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
+        }
     )
+    results = page.evaluate("([selector, runOnly]) => axe.run(selector, {runOnly})", [selector, run_only])
     return [
         f"{violation['id']}: {violation['help']} at {[node['target'] for node in violation['nodes']]}"
         for violation in results["violations"]

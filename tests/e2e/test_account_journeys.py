@@ -67,8 +67,8 @@ def test_reset_a_forgotten_password_by_email(page: Page, live_server):
 
     link = re.search(r"http://\S+/accounts/password/reset/key/\S+/", mail.outbox[-1].body)[0]
     page.goto(link)
-    page.get_by_label("New Password:", exact=True).fill(PASSWORD)
-    page.get_by_label("New Password (again):").fill(PASSWORD)
+    page.get_by_label("New password:", exact=True).fill(PASSWORD)
+    page.get_by_label("New password (again):").fill(PASSWORD)
     page.get_by_role("button", name="Change password").click()
     expect(page.get_by_text("Your password is now changed.")).to_be_visible()
 
@@ -88,18 +88,18 @@ def test_turn_on_two_factor_and_sign_in_with_a_code(page: Page, live_server):
 
     page.get_by_role("link", name="Account").click()
     page.get_by_role("navigation", name="Account").get_by_role("link", name="Two-factor").click()
-    page.get_by_role("link", name="Activate").click()
+    page.get_by_role("link", name="Set up").click()
     # Turning on two-factor asks for the password again.
     page.get_by_label("Password:").fill(PASSWORD)
     page.get_by_role("button", name="Confirm").click()
     secret = page.get_by_label("Authenticator secret").input_value()
     page.get_by_label("Authenticator code:").fill(current_code(secret))
-    page.get_by_role("button", name="Activate").click()
+    page.get_by_role("button", name="Turn on").click()
     expect(page.get_by_text(re.compile("Recovery Codes", re.I)).first).to_be_visible()
 
     page.get_by_role("button", name="Log out").click()
     log_in(page, live_server.url, "cy@example.com", PASSWORD)
     expect(page).to_have_url(re.compile(r"/accounts/2fa/authenticate/"))
     page.get_by_label("Code:").fill(current_code(secret))
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     expect(page).to_have_url(re.compile(r"/dashboard/$"))

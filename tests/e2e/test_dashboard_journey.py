@@ -17,8 +17,8 @@ def test_practising_three_questions_changes_the_dashboard(
     user = UserFactory(email="dee@example.com", daily_new_limit=3)
     log_in(page, live_server.url, user.email)
 
-    expect(page.get_by_role("heading", name="Start your first practice session")).to_be_visible()
-    page.get_by_role("button", name="Learn your first 3 questions").click()
+    expect(page.get_by_role("heading", name="How practice works")).to_be_visible()
+    page.get_by_role("button", name="Start today's session").click()
     card = page.locator("#practice-card")
     for _ in range(3):
         expect(card).to_have_attribute("data-card", "question")

@@ -71,3 +71,42 @@ def test_the_llm_verdict_replaces_the_lexical_one_without_a_reload(
     assert attempt.grader == "llm" and len(attempt.auto_key_points) == 3
     assert len(llm_server.requests) == 1
     assert console_errors == []
+
+
+DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+
+def test_with_a_task_queue_the_page_waits_for_the_worker_then_swaps_in_the_verdict(
+    page: Page, live_server, signed_in, llm_server, console_errors, settings
+):
+    from django.core.management import call_command
+
+    settings.TASKS = DATABASE_QUEUE
+    llm_server.reply = verdicts("covered", "covered", "covered", "missing", feedback="Mention clustering.")
+    reveal(page, live_server, ANSWER)
+    waiting = page.get_by_text("The LLM grader is still reading your answer")
+    expect(waiting).to_be_visible()
+    expect(page.get_by_text("Checked by the lexical grader.")).to_be_visible()
+    assert not llm_server.requests
+
+    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+
+    expect(page.get_by_text("Checked by the LLM grader.")).to_be_visible(timeout=10_000)
+    expect(page.get_by_text("Feedback from the LLM grader: Mention clustering.")).to_be_visible()
+    expect(waiting).to_have_count(0)
+    assert len(llm_server.requests) == 1
+    assert console_errors == []
+
+
+def test_without_a_worker_the_page_gives_up_visibly_after_its_last_poll(
+    page: Page, live_server, signed_in, llm_server, console_errors, settings, monkeypatch
+):
+    settings.TASKS = DATABASE_QUEUE
+    monkeypatch.setattr("interview.views.practice.LLM_POLLS", 2)
+    reveal(page, live_server, ANSWER)
+    expect(page.get_by_text("The LLM grader did not reply in time; the lexical check stands.")).to_be_visible(
+        timeout=10_000
+    )
+    expect(page.get_by_text("Checked by the lexical grader.")).to_be_visible()
+    expect(page.get_by_text("still reading your answer")).to_have_count(0)
+    assert console_errors == []

@@ -1,4 +1,4 @@
-"""Fit FSRS-6 memory models to the review logs (nightly once the task runner exists; until then by hand)."""
+"""Fit FSRS-6 memory models to the review logs by hand (nightly, `run_periodic --nightly` enqueues the same)."""
 
 from django.core.management.base import BaseCommand
 
