@@ -17,7 +17,8 @@ from interview.tasks import due_date_reminders_send as reminders_task
 from interview.tasks import review_emails_send as review_emails_task
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+# The guide is loaded for every test: an earlier browser test may have emptied the database.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("ml_guide")]
 
 
 def utc(*args: int) -> datetime:

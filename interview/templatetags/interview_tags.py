@@ -25,7 +25,9 @@ def highlighted(snippet: CodeSnippet) -> SafeString:
     """Render a code snippet as Pygments HTML (classes only, styled by static/css/pygments.css)."""
     lexer = get_lexer_by_name(LEXERS.get(snippet.language, snippet.language))
     # Pygments escapes the code itself, so its output is safe to mark as such.
-    return mark_safe(highlight(snippet.code, lexer, FORMATTER))
+    html = highlight(snippet.code, lexer, FORMATTER)
+    # A long line scrolls sideways: the block takes focus so a keyboard can scroll it (WCAG 2.1.1).
+    return mark_safe(html.replace("<pre>", '<pre tabindex="0">', 1))
 
 
 @register.filter

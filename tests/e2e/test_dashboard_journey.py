@@ -35,7 +35,8 @@ def test_practising_three_questions_changes_the_dashboard(
     expect(page.get_by_role("heading", name="Session summary")).to_be_visible()
 
     page.get_by_role("link", name="See the dashboard").click()
-    expect(page.locator("dl.stats")).to_contain_text("Today6")
+    # Six answers, but "Today" counts the questions of the day's plan: the three new ones, each once.
+    expect(page.locator("dl.stats")).to_contain_text("Today3 of 3")
     expect(page.locator("dl.stats")).to_contain_text("Streak1 day")
     expect(page.get_by_role("heading", name="Your weakest topics")).to_be_visible()
     expect(page.get_by_text(re.compile(r"6 attempts on 1 day"))).to_be_visible()
