@@ -209,6 +209,7 @@ def demo_learner_ready(*, now: datetime, scheduler: Scheduler | None = None) -> 
     )
     bulk_insert(Attempt, history.attempts)
     bulk_insert(ReviewState, history.states)
+    activity_rebuild(users=[demo])  # the daily rollup the dashboard reads, as attempt_record keeps it
     return demo
 
 

@@ -201,6 +201,10 @@
   // a key pressed between the swap and then would post the form without htmx.
   document.addEventListener("htmx:load", (event) => setUp(event.target));
   // htmx 2 fires htmx:load only for elements: a plain-text swap (the note or report status) ends here.
+  // Such a swap leaves the card's buttons as they were, so keys work again as soon as it is in.
+  document.addEventListener("htmx:afterSwap", (event) => {
+    if (event.detail.target?.id !== "practice-card") ready = true;
+  });
   document.addEventListener("htmx:afterSettle", () => {
     ready = true;
   });

@@ -11,6 +11,7 @@ from playwright.sync_api import Browser, expect
 
 from interview.demo import simulate_learner
 from interview.models import AssignmentLearner, Attempt, PracticeMode, Question, Rating, ReviewState
+from interview.services.activity import activity_rebuild
 from interview.services.mentoring import (
     assignment_create,
     cohort_create,
@@ -59,6 +60,7 @@ def busy_learner(live_guide):
         mentor=mentor, question_set=basics, cohort=cohort, due_date=timezone.localdate() + timedelta(days=7)
     )
     AssignmentLearner.objects.filter(assignment=assignment, learner=learner).update(completed_at=now)
+    activity_rebuild(users=[learner])  # attempts written directly: count them in the daily rollup
     return learner
 
 
