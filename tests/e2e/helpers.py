@@ -16,6 +16,11 @@ def signed_in_context(browser: Browser, base_url: str, user, **context_args) -> 
     """A browser context carrying a session for `user` (the login form has its own journeys)."""
     client = Client()
     client.force_login(user)
+    return session_context(browser, base_url, client, **context_args)
+
+
+def session_context(browser: Browser, base_url: str, client: Client, **context_args) -> BrowserContext:
+    """A browser context carrying the session of a test client (signed in, or part way through a login)."""
     context = browser.new_context(**context_args)
     context.add_cookies(
         [

@@ -3,22 +3,21 @@ each is for, at both widths, light and dark: any WCAG 2.2 AA or best-practice vi
 
 import random
 from datetime import timedelta
-from urllib.parse import urlparse
 
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 from fsrs import Scheduler
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import Browser, Page
 
 from interview.demo import bulk_insert, simulate_learner
 from interview.models import Attempt, Question, ReviewState
+from interview.services.activity import activity_rebuild
 from tests.conftest import PASSWORD
-from tests.e2e.helpers import WIDTHS, axe_violations, new_page, signed_in_context
+from tests.e2e.helpers import WIDTHS, axe_violations, new_page, session_context, signed_in_context
 from tests.factories import UserFactory
 from tests.test_pages import readme_pages, site_world
 
@@ -64,21 +63,7 @@ def give_history(learner, days: int = 21, attempts: int = 80) -> None:
     )
     bulk_insert(Attempt, history.attempts)
     bulk_insert(ReviewState, history.states)
-
-
-def session_context(browser: Browser, base_url: str, client: Client, **context_args) -> BrowserContext:
-    context = browser.new_context(**context_args)
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "domain": urlparse(base_url).hostname,
-                "path": "/",
-            }
-        ]
-    )
-    return context
+    activity_rebuild(users=[learner])  # the dashboard's heatmap and trend read the daily rollup
 
 
 def logged_in_by_password(email: str) -> Client:
