@@ -15,7 +15,7 @@ from django.db.models import Count, F, Min, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate, TruncWeek
 
 from accounts.models import User
-from interview.forecast import ScheduleForecast, schedule_forecast
+from interview.forecast import ScheduleForecast, schedule_forecast_reused
 from interview.models import Attempt, DailyActivity, Question, Rating, ReviewState
 from interview.scheduling import local_midnight, local_today
 from interview.selectors.learning import (
@@ -236,7 +236,7 @@ def dashboard_stats(user: User, now: datetime, *, with_trend: bool = True) -> Da
     forecast: ScheduleForecast | None = None
     if user.interview_date is not None and user.interview_date > today:
         days_left = (user.interview_date - today).days
-        forecast = schedule_forecast(
+        forecast = schedule_forecast_reused(
             user=user,
             now=now,
             states=list(states.filter(public_practised).only(*FORECAST_FIELDS)),
