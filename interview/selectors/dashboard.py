@@ -200,10 +200,11 @@ def dashboard_stats(user: User, now: datetime, *, with_trend: bool = True) -> Da
 
     moment = readiness_moment(user, now)
     public_practised = Q(stability__isnull=False, question__in=Question.objects.public())
-    schedule = states.annotate(day_recall=recall(moment, model)).aggregate(
+    # The recall sits in the aggregate rather than in an annotation it refers to: the same SQL, built faster.
+    schedule = states.aggregate(
         due_now=Count("pk", filter=due_filter(now)),
         practised=Count("pk", filter=public_practised),
-        recall_on_day=Sum("day_recall", filter=public_practised),
+        recall_on_day=Sum(recall(moment, model), filter=public_practised),
         reviews_planned=reviews_planned_today(user, now),
         reviews_answered=planned_reviews_answered_today(user, now),
         next_due_today=Min("due", filter=due_later_today(user, now)),
