@@ -288,21 +288,31 @@ def schedule_forecast_reused(
     reviews_left: int,
 ) -> ScheduleForecast | None:
     """schedule_forecast(), reused from this worker's latest runs when none of its inputs changed (see above)."""
-    arguments = {
-        "user": user,
-        "now": now,
-        "states": states,
-        "unseen": unseen,
-        "total": total,
-        "new_left": new_left,
-        "reviews_left": reviews_left,
-    }
-    key = (user.pk, _inputs_digest(**arguments))
+    key = (
+        user.pk,
+        _inputs_digest(
+            user=user,
+            now=now,
+            states=states,
+            unseen=unseen,
+            total=total,
+            new_left=new_left,
+            reviews_left=reviews_left,
+        ),
+    )
     with _reused_lock:
         if key in _reused:
             _reused.move_to_end(key)
             return _reused[key]
-    result = schedule_forecast(**arguments)
+    result = schedule_forecast(
+        user=user,
+        now=now,
+        states=states,
+        unseen=unseen,
+        total=total,
+        new_left=new_left,
+        reviews_left=reviews_left,
+    )
     with _reused_lock:
         _reused[key] = result
         while len(_reused) > REUSE_SIZE:
