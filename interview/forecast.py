@@ -8,7 +8,10 @@ one (weight × (1 − R), rated Again, then Good at its repeat in the session), 
 always sum to 1. Pure Python over the learner's schedule rows: the caller does the queries.
 """
 
+import hashlib
+import threading
 import zoneinfo
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -219,3 +222,99 @@ def schedule_forecast(
     return ScheduleForecast(
         readiness=expected / total if total else 0.0, answers_per_day=answers_per_day, new_per_day=new_per_day
     )
+
+
+# The run costs tens of milliseconds for a whole guide and the dashboard shows it on every visit. Each worker
+# keeps its latest results keyed on everything the run reads, so a reload reuses the figures until the learner
+# answers (their schedule rows change), changes a preference, a question falls due, or the hour turns. The
+# key starts with the learner's id: one learner's figures are never read for another.
+REUSE_SIZE = 512
+_reused: OrderedDict[tuple[int, bytes], ScheduleForecast | None] = OrderedDict()
+_reused_lock = threading.Lock()
+
+
+def _inputs_digest(
+    *,
+    user: User,
+    now: datetime,
+    states: list[ReviewState],
+    unseen: int,
+    total: int,
+    new_left: int,
+    reviews_left: int,
+) -> bytes:
+    """A digest of every input of the run; ``now`` enters as its hour, its local day and what is due by it."""
+    rows = [
+        (
+            state.question_id,
+            state.phase,
+            state.step,
+            state.stability,
+            state.difficulty,
+            state.due,
+            state.last_review,
+            state.last_rating,
+        )
+        for state in states
+    ]
+    inputs = (
+        user.timezone,
+        user.interview_date,
+        user.daily_new_limit,
+        user.daily_review_limit,
+        user.desired_retention,
+        user.interview_target_retention,
+        getattr(user, "memory_parameters", None),
+        local_today(user, now),
+        now.astimezone(UTC).replace(minute=0, second=0, microsecond=0),
+        sum(1 for state in states if state.due is not None and state.due <= now),
+        unseen,
+        total,
+        new_left,
+        reviews_left,
+        rows,
+    )
+    return hashlib.blake2b(repr(inputs).encode(), digest_size=20).digest()
+
+
+def schedule_forecast_reused(
+    *,
+    user: User,
+    now: datetime,
+    states: list[ReviewState],
+    unseen: int,
+    total: int,
+    new_left: int,
+    reviews_left: int,
+) -> ScheduleForecast | None:
+    """schedule_forecast(), reused from this worker's latest runs when none of its inputs changed (see above)."""
+    key = (
+        user.pk,
+        _inputs_digest(
+            user=user,
+            now=now,
+            states=states,
+            unseen=unseen,
+            total=total,
+            new_left=new_left,
+            reviews_left=reviews_left,
+        ),
+    )
+    with _reused_lock:
+        if key in _reused:
+            _reused.move_to_end(key)
+            return _reused[key]
+    result = schedule_forecast(
+        user=user,
+        now=now,
+        states=states,
+        unseen=unseen,
+        total=total,
+        new_left=new_left,
+        reviews_left=reviews_left,
+    )
+    with _reused_lock:
+        _reused[key] = result
+        while len(_reused) > REUSE_SIZE:
+            _reused.popitem(last=False)
+    return result

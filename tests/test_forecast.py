@@ -125,3 +125,112 @@ def test_the_forecast_costs_one_query_and_little_time(learner, ml_guide):
     elapsed = time.perf_counter() - started
     assert len(with_forecast) == len(without) + 1
     print(f"dashboard with a 30-day forecast over 48 questions: {elapsed * 1000:.0f} ms")
+
+
+# Reuse: the dashboard reads the forecast from the worker's latest runs while none of its inputs changed.
+
+
+@pytest.fixture
+def forecast_runs(monkeypatch):
+    """Counts the forecast's real runs (the reuse table starts empty)."""
+    import interview.forecast
+
+    monkeypatch.setattr(interview.forecast, "_reused", interview.forecast.OrderedDict())
+    runs = []
+    original = interview.forecast.schedule_forecast
+
+    def counting(**arguments):
+        runs.append(arguments["user"].pk)
+        return original(**arguments)
+
+    monkeypatch.setattr(interview.forecast, "schedule_forecast", counting)
+    return runs
+
+
+def learner_with_schedule(user, *, questions=10):
+    user.interview_date = date(2026, 12, 25)
+    user.save()
+    for question in Question.objects.public().order_by("number")[:questions]:
+        ReviewState.objects.create(
+            user=user,
+            question=question,
+            phase=2,
+            stability=4,
+            difficulty=5,
+            last_review=NOW - timedelta(days=2),
+            due=NOW + timedelta(days=1),
+        )
+    return user
+
+
+def forecast_figures(stats):
+    return (
+        stats.readiness_forecast,
+        stats.reviews_per_day_needed,
+        stats.new_per_day_planned,
+        stats.new_days_planned,
+        stats.schedule,
+    )
+
+
+def test_a_reload_reuses_the_forecast_with_the_same_figures(learner, ml_guide, forecast_runs):
+    learner_with_schedule(learner)
+    first = dashboard_stats(learner, NOW)
+    again = dashboard_stats(learner, NOW + timedelta(minutes=10))
+    assert forecast_runs == [learner.pk]
+    assert forecast_figures(again) == forecast_figures(first)
+    states = list(ReviewState.objects.filter(user=learner))
+    assert first.schedule == schedule_forecast(
+        user=learner,
+        now=NOW,
+        states=states,
+        unseen=Question.objects.public().count() - len(states),
+        total=Question.objects.public().count(),
+        new_left=first.today_counts.budget.new_left,
+        reviews_left=first.today_counts.budget.reviews_left,
+    )
+
+
+def test_recording_an_attempt_runs_the_forecast_again(learner, ml_guide, forecast_runs):
+    from interview.models import PracticeMode
+    from interview.services.practice import attempt_record, session_start, showing_current
+
+    learner_with_schedule(learner)
+    dashboard_stats(learner, NOW)
+    session = session_start(user=learner, mode=PracticeMode.NEW, now=NOW)
+    showing = showing_current(session=session, now=NOW)
+    attempt_record(user=learner, token=showing.token, rating=4, now=NOW)
+    after = dashboard_stats(learner, NOW)
+    assert forecast_runs == [learner.pk, learner.pk]
+    assert after.new_days_planned is not None
+
+
+def test_a_changed_preference_runs_the_forecast_again(learner, ml_guide, forecast_runs):
+    learner_with_schedule(learner)
+    before = dashboard_stats(learner, NOW)
+    learner.daily_new_limit = 1
+    learner.save()
+    after = dashboard_stats(learner, NOW)
+    assert forecast_runs == [learner.pk, learner.pk]
+    assert after.new_per_day_planned == 1 != before.new_per_day_planned
+
+
+def test_a_question_falling_due_or_the_next_hour_runs_the_forecast_again(learner, ml_guide, forecast_runs):
+    learner_with_schedule(learner)
+    dashboard_stats(learner, NOW)
+    dashboard_stats(learner, NOW + timedelta(hours=1))
+    ReviewState.objects.filter(user=learner).update(due=NOW + timedelta(minutes=90))
+    dashboard_stats(learner, NOW + timedelta(hours=1, minutes=20))
+    dashboard_stats(learner, NOW + timedelta(hours=1, minutes=40))  # the same hour, one question now due
+    assert len(forecast_runs) == 4
+
+
+def test_two_learners_with_the_same_schedule_never_share_a_forecast(learner, ml_guide, forecast_runs):
+    from tests.factories import UserFactory
+
+    other = UserFactory(email="other@example.com")
+    learner_with_schedule(learner)
+    learner_with_schedule(other)
+    dashboard_stats(learner, NOW)
+    dashboard_stats(other, NOW)
+    assert forecast_runs == [learner.pk, other.pk]

@@ -19,7 +19,7 @@ from interview.api.filters import StrictFilterSet
 from interview.api.serializers import QuestionSerializer
 from interview.limits import ANSWER_MAX_LENGTH, MAX_DURATION_MS
 from interview.models import Attempt, PracticeMode, Question, Rating, Topic
-from interview.selectors.content import question_detail_queryset
+from interview.selectors.content import with_question_details
 from interview.selectors.mentoring import assignments_of_learner, attempts_visible_to
 from interview.selectors.practice import (
     api_open_session,
@@ -118,7 +118,7 @@ class PracticeNextView(APIView):
             showing = practice_service.showing_current(session=session) if session else None
         if showing is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
-        question = question_detail_queryset().get(pk=showing.question_id)
+        question = with_question_details(showing.question)  # read with the showing
         return Response({"question": QuestionSerializer(question).data, "token": showing.token, "mode": mode})
 
 

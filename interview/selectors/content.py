@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, TypedDict
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.core import serializers
 from django.db import connection
-from django.db.models import Count, Expression, Prefetch, Q, QuerySet
+from django.db.models import Count, Expression, Prefetch, Q, QuerySet, prefetch_related_objects
 
 from interview.models import CodeSnippet, Guide, KeyPoint, Question, Topic
 
@@ -33,14 +33,25 @@ def active_questions() -> QuerySet[Question]:
     )
 
 
-def question_detail_queryset() -> QuerySet[Question]:
-    """All questions, retired ones included (history links to them), with everything a page shows."""
-    return Question.objects.select_related("guide").prefetch_related(
+def _question_details() -> list[Prefetch]:
+    return [
         Prefetch("topics", queryset=Topic.objects.order_by("position", "name")),
         Prefetch("snippets", queryset=CodeSnippet.objects.order_by("position")),
         Prefetch("key_points", queryset=KeyPoint.objects.order_by("position")),
         Prefetch("siblings", queryset=Question.objects.filter(is_active=True).order_by("number")),
-    )
+    ]
+
+
+def question_detail_queryset() -> QuerySet[Question]:
+    """All questions, retired ones included (history links to them), with everything a page shows."""
+    return Question.objects.select_related("guide").prefetch_related(*_question_details())
+
+
+def with_question_details(question: Question) -> Question:
+    """A question already read (best with its guide) given what question_detail_queryset() reads with it,
+    without reading the question again."""
+    prefetch_related_objects([question], *_question_details())
+    return question
 
 
 def topics_with_counts() -> "QuerySet[TopicWithCount]":

@@ -15,7 +15,7 @@ from django.db.models import Count, F, Min, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate, TruncWeek
 
 from accounts.models import User
-from interview.forecast import ScheduleForecast, schedule_forecast
+from interview.forecast import ScheduleForecast, schedule_forecast_reused
 from interview.models import Attempt, DailyActivity, Question, Rating, ReviewState
 from interview.scheduling import local_midnight, local_today
 from interview.selectors.learning import (
@@ -200,10 +200,11 @@ def dashboard_stats(user: User, now: datetime, *, with_trend: bool = True) -> Da
 
     moment = readiness_moment(user, now)
     public_practised = Q(stability__isnull=False, question__in=Question.objects.public())
-    schedule = states.annotate(day_recall=recall(moment, model)).aggregate(
+    # The recall sits in the aggregate rather than in an annotation it refers to: the same SQL, built faster.
+    schedule = states.aggregate(
         due_now=Count("pk", filter=due_filter(now)),
         practised=Count("pk", filter=public_practised),
-        recall_on_day=Sum("day_recall", filter=public_practised),
+        recall_on_day=Sum(recall(moment, model), filter=public_practised),
         reviews_planned=reviews_planned_today(user, now),
         reviews_answered=planned_reviews_answered_today(user, now),
         next_due_today=Min("due", filter=due_later_today(user, now)),
@@ -236,7 +237,7 @@ def dashboard_stats(user: User, now: datetime, *, with_trend: bool = True) -> Da
     forecast: ScheduleForecast | None = None
     if user.interview_date is not None and user.interview_date > today:
         days_left = (user.interview_date - today).days
-        forecast = schedule_forecast(
+        forecast = schedule_forecast_reused(
             user=user,
             now=now,
             states=list(states.filter(public_practised).only(*FORECAST_FIELDS)),

@@ -289,7 +289,12 @@ def api_session_reopened(
     session = api_open_session(user, mode=mode, topic_ids=topic_ids, assignment=assignment, now=now)
     if session is None:
         return None, None
-    return session, Showing.objects.filter(session=session, position=session.position).first()
+    showing = (
+        Showing.objects.filter(session=session, position=session.position)
+        .select_related("question__guide")
+        .first()
+    )
+    return session, showing
 
 
 def api_open_session(

@@ -351,14 +351,14 @@ def showing_current(*, session: PracticeSession, now: datetime | None = None) ->
     while session.position < len(session.queue):
         showing = (
             Showing.objects.filter(session=session, position=session.position)
-            .select_related("question")
+            .select_related("question__guide")
             .first()
         )
         if showing is not None:
             return showing
         question_id = session.queue[session.position]
         offered = pick.not_buried(Question.objects.filter(is_active=True), session.user, now)
-        question = offered.filter(pk=question_id).first()
+        question = offered.select_related("guide").filter(pk=question_id).first()
         if question is not None and not _answered_elsewhere(session, question_id):
             return Showing.objects.create(
                 user=session.user, question=question, session=session, position=session.position, shown_at=now
