@@ -323,6 +323,13 @@ def bulk_history(user, count: int) -> None:
         schedule(user, question, days_ago=3)
 
 
+def answered_today(user) -> None:
+    """The user's first question answered again just now: the daily goal looks up its due date at midnight."""
+    state = ReviewState.objects.filter(user=user).order_by("question__number").first()
+    state.last_review = timezone.now()
+    state.save(update_fields=["last_review"])
+
+
 def dashboard_queries(client) -> int:
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/dashboard/").status_code == 200
@@ -359,14 +366,15 @@ def attempt_reads(statements: list[str]) -> list[str]:
 
 def test_the_dashboard_numbers_read_attempts_only_for_the_daily_goal(learner, ml_guide):
     """Activity and trend come from the daily rollup, the rest from schedule rows. The one exception is the
-    daily goal: inside the schedule aggregate, the due date each question answered today had at midnight (an
-    indexed lookup per such question: the plan and its progress, two subqueries of that one statement)."""
+    daily goal: the due date each question answered today had at midnight (an indexed lookup per such
+    question, in one statement over their schedule rows)."""
     bulk_history(learner, 200)
+    answered_today(learner)
     learner.interview_date = timezone.localdate() + timedelta(days=20)
     with CaptureQueriesContext(connection) as queries:
         dashboard_stats(learner, timezone.now())
     (statement,) = attempt_reads([query["sql"] for query in queries.captured_queries])
-    assert statement.count("interview_attempt") == 2 and 'FROM "interview_reviewstate"' in statement
+    assert statement.count("interview_attempt") == 1 and 'FROM "interview_reviewstate"' in statement
 
 
 def test_no_dashboard_query_scans_the_whole_attempts_table(learner_client, learner, ml_guide):
@@ -400,14 +408,17 @@ def test_the_stats_api_reads_neither_attempts_nor_the_weekly_trend(client, learn
     from knox.models import AuthToken
 
     bulk_history(learner, 300)
+    answered_today(learner)
     token = AuthToken.objects.create(user=learner)[1]
     with CaptureQueriesContext(connection) as queries:
         response = client.get("/api/v1/stats/", HTTP_AUTHORIZATION=f"Token {token}")
     assert response.status_code == 200 and response.json()["activity"]
     statements = [query["sql"] for query in queries.captured_queries]
-    # Attempts are read only for the daily goal, inside the schedule aggregate (see the test above).
-    assert [sql.count("interview_attempt") for sql in attempt_reads(statements)] == [2]
-    assert len(statements) <= 7  # the token, then six aggregates over schedule rows, topics and days
+    # Attempts are read only for the daily goal (see the test above).
+    assert [sql.count("interview_attempt") for sql in attempt_reads(statements)] == [1]
+    # The token; the public questions with their topics, the schedule rows, the due dates at midnight of
+    # today's answers, the topics, the days.
+    assert len(statements) == 6
 
 
 # The daily goal -------------------------------------------------------------------------------------------

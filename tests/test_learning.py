@@ -25,6 +25,7 @@ from interview.selectors.learning import (
     recall_at,
     today_counts,
     topic_figures,
+    topic_figures_for,
     topic_strength,
     weak_topics,
     weakest_topics,
@@ -153,6 +154,40 @@ def test_the_database_python_and_fsrs_agree_on_random_cards(learner, ml_guide, d
 
 
 # Coverage, retention, mastery ------------------------------------------------------------------------------
+
+
+def test_one_learners_topic_figures_equal_the_cohort_query_on_random_schedules(learner, stranger, ml_guide):
+    """A learner's figures are summed in Python from their schedule rows; the cohort grid sums the same in
+    the database for many learners at once. Both must give the same numbers."""
+    rng = random.Random(7)
+    questions = list(Question.objects.public())
+    for user in (learner, stranger):
+        for item in rng.sample(questions, 30):
+            ReviewState.objects.create(
+                user=user,
+                question=item,
+                stability=rng.choice([None, rng.uniform(0.01, 300)]),
+                difficulty=5,
+                phase=State.Review,
+                last_review=NOW - timedelta(seconds=rng.uniform(0, 200 * 86_400)),
+                due=NOW,
+                last_rating=rng.choice([None, *Rating.values]),
+                reviews=rng.randint(0, 12),
+                lapses=rng.randint(0, 3),
+            )
+    _, cohort = topic_figures_for([learner, stranger], NOW)
+    for user in (learner, stranger):
+        for mine in topic_figures(user, NOW):
+            theirs = cohort[user.pk, mine.topic.pk]
+            assert (mine.total, mine.practised, mine.answers_after_first, mine.lapses) == (
+                theirs.total,
+                theirs.practised,
+                theirs.answers_after_first,
+                theirs.lapses,
+            )
+            assert mine.recall_sum == pytest.approx(theirs.recall_sum, abs=1e-6)
+    assert any(figures.practised for figures in topic_figures(learner, NOW))
+
 
 
 def test_coverage_retention_and_mastery_of_a_topic(learner, ml_guide):

@@ -70,4 +70,9 @@ class StatsView(APIView):
         )
     )
     def get(self, request: Request) -> Response:
-        return Response(dashboard_stats(request.user, timezone.now(), with_trend=False).as_api())
+        return Response(
+            dashboard_stats(
+                request.user,
+                timezone.now(),
+            ).as_api()
+        )

@@ -1,56 +1,44 @@
-"""Everything the dashboard shows, computed by the database; the page and /api/v1/stats/ both call this.
+"""Everything the dashboard shows; the page and /api/v1/stats/ both call this.
 
 Mastery and readiness read the schedule rows (at most one per question); activity, streak and trend read
-the per-day rollup (at most one row per day). Nothing here reads the attempts table, so the cost does not
-grow with the history.
+the per-day rollup (at most one row per day). Nothing here reads the attempts table beyond one indexed
+lookup per question answered today, so the cost does not grow with the history. The schedule rows are read
+once (learning.Schedule) and the due, new, readiness and forecast figures computed from them in Python: the
+ORM's cost of building each aggregate was most of the page's time, and the rows are few.
 """
 
 import zoneinfo
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, F, Min, Q, QuerySet, Sum
-from django.db.models.functions import TruncDate, TruncWeek
+from django.db.models import F, QuerySet
 
 from accounts.models import User
 from interview.forecast import ScheduleForecast, schedule_forecast_reused
-from interview.models import Attempt, DailyActivity, Question, Rating, ReviewState
-from interview.scheduling import local_midnight, local_today
+from interview.models import Attempt, DailyActivity, Rating
+from interview.scheduling import local_today
 from interview.selectors.learning import (
+    Schedule,
     TodayCounts,
     TopicProgress,
     budget_from,
     daily_goal_from,
-    due_filter,
-    due_later_today,
     memory_model_for,
-    planned_reviews_answered_today,
     readiness_moment,
     readiness_share,
-    recall,
-    reviews_planned_today,
     topic_figures,
-    unseen_questions,
     weak_topics,
     whole_percent,
 )
 
 FORECAST_DAYS = 14
-FORECAST_FIELDS = [
-    "question_id",
-    "phase",
-    "step",
-    "stability",
-    "difficulty",
-    "due",
-    "last_review",
-    "last_rating",
-]
 ACTIVITY_WEEKS = 52
 TREND_WEEKS = 8
 RECENT_ATTEMPTS = 5
+RATING_FIELDS = [label.lower() for _, label in Rating.choices]
+TREND_SUMS = ["count", "coverage_sum", *RATING_FIELDS]
 
 
 # The charts' windows, one definition for the query and the drawing (interview/charts.py).
@@ -130,10 +118,11 @@ class DashboardStats:
 
 
 def _activity_by_day(user: User, since: date) -> dict[date, Mapping[str, Any]]:
-    """Attempts (and first-time ones, and reviews) per local day from ``since``: rows of the daily rollup."""
+    """The daily rollup's rows from ``since`` (attempts as ``count``, first answers, reviews, the rating
+    counts and the coverage sum), by local day."""
     rows = (
         DailyActivity.objects.filter(user=user, day__gte=since)
-        .values("day", "new", "reviews", count=F("attempts"))
+        .values("day", "new", "reviews", "coverage_sum", *RATING_FIELDS, count=F("attempts"))
         .order_by("day")
     )
     return {row["day"]: row for row in rows}
@@ -149,90 +138,63 @@ def streak_from(days_with_attempts: set[date], today: date) -> int:
     return streak
 
 
-def _forecast(user: User, today: date, now: datetime) -> list[dict]:
+def _forecast(schedule: Schedule, user: User, today: date) -> list[dict]:
     """Reviews falling due on each of the next 14 local days; anything overdue counts today."""
     zone = zoneinfo.ZoneInfo(user.timezone)
-    end = local_midnight(today + timedelta(days=FORECAST_DAYS), user)
-    rows = (
-        ReviewState.objects.filter(user=user, question__is_active=True, due__lt=end)
-        .annotate(day=TruncDate("due", tzinfo=zone))
-        .values("day")
-        .annotate(count=Count("pk"))
-    )
     per_day = {today + timedelta(days=offset): 0 for offset in range(FORECAST_DAYS)}
-    for row in rows:
-        day = max(row["day"], today)
-        per_day[day] += row["count"]
+    for state in schedule.states:
+        day = max(state.due.astimezone(zone).date(), today)
+        if day in per_day:
+            per_day[day] += 1
     return [{"date": day.isoformat(), "count": count} for day, count in per_day.items()]
 
 
-def _trend(user: User, now: datetime) -> list[WeekTrend]:
-    """Attempts, mean coverage and ratings per local week (Monday first), from the Monday the chart starts on."""
-    since = trend_first_week(local_today(user, now))
-    ratings = {label.lower(): Sum(label.lower()) for _, label in Rating.choices}
-    rows: Iterable[Mapping[str, Any]] = (  # the rating sums are keys the ORM's typing does not list
-        DailyActivity.objects.filter(user=user, day__gte=since)
-        .annotate(week=TruncWeek("day"))
-        .values("week")
-        .annotate(total=Sum("attempts"), coverage_sum=Sum("coverage_sum"), **ratings)
-        .order_by("week")
-    )
+def _trend(per_day: Mapping[date, Mapping[str, Any]], today: date) -> list[WeekTrend]:
+    """Attempts, mean coverage and ratings per local week (Monday first) with any attempt, from the Monday
+    the chart starts on: sums of the daily rollup's rows."""
+    weeks: dict[date, dict[str, float]] = {}
+    first_week = trend_first_week(today)
+    for day, row in per_day.items():
+        if day < first_week:
+            continue
+        week = weeks.setdefault(day - timedelta(days=day.weekday()), dict.fromkeys(TREND_SUMS, 0))
+        for name in TREND_SUMS:
+            week[name] += row[name]
     return [
         WeekTrend(
-            week=row["week"].date() if isinstance(row["week"], datetime) else row["week"],
-            attempts=row["total"],
-            coverage=round(100 * row["coverage_sum"] / row["total"], 1) if row["total"] else 0.0,
-            ratings={label: row[label.lower()] for _, label in Rating.choices},
+            week=week,
+            attempts=int(sums["count"]),
+            coverage=round(100 * sums["coverage_sum"] / sums["count"], 1) if sums["count"] else 0.0,
+            ratings={label: int(sums[label.lower()]) for _, label in Rating.choices},
         )
-        for row in rows
+        for week, sums in sorted(weeks.items())
     ]
 
 
-def dashboard_stats(user: User, now: datetime, *, with_trend: bool = True) -> DashboardStats:
-    """The numbers of the dashboard, in a fixed number of queries whatever the history size.
-
-    ``with_trend=False`` leaves the weekly trend empty (one query less) for callers that do not show it:
-    /api/v1/stats/ does not return it.
-    """
+def dashboard_stats(user: User, now: datetime) -> DashboardStats:
+    """The numbers of the dashboard, in a fixed number of queries whatever the history size."""
     today = local_today(user, now)
-    model = memory_model_for(user)
-    states = ReviewState.objects.filter(user=user, question__is_active=True)
-
-    moment = readiness_moment(user, now)
-    public_practised = Q(stability__isnull=False, question__in=Question.objects.public())
-    # The recall sits in the aggregate rather than in an annotation it refers to: the same SQL, built faster.
-    schedule = states.aggregate(
-        due_now=Count("pk", filter=due_filter(now)),
-        practised=Count("pk", filter=public_practised),
-        recall_on_day=Sum(recall(moment, model), filter=public_practised),
-        reviews_planned=reviews_planned_today(user, now),
-        reviews_answered=planned_reviews_answered_today(user, now),
-        next_due_today=Min("due", filter=due_later_today(user, now)),
-    )
-    counts = Question.objects.public().aggregate(
-        total=Count("pk"), unseen=Count("pk", filter=Q(pk__in=unseen_questions(user).values("pk")))
-    )
+    schedule = Schedule.of(user)
     per_day = _activity_by_day(user, activity_first_day(today))
     today_row = per_day.get(today, {"count": 0, "new": 0, "reviews": 0})
-    reviews_today = today_row["reviews"]
     # daily_budget()'s definition, read from today's row instead of another query.
     today_counts = TodayCounts(
-        due_now=schedule["due_now"],
-        unseen=counts["unseen"],
-        budget=budget_from(user, new_today=today_row["new"], reviews_today=reviews_today),
-        next_due_today=schedule["next_due_today"],
+        due_now=schedule.due_now(now),
+        unseen=schedule.unseen,
+        budget=budget_from(user, new_today=today_row["new"], reviews_today=today_row["reviews"]),
+        next_due_today=schedule.next_due_today(user, now),
     )
-
+    reviews_planned, reviews_answered = schedule.planned_reviews(user, now)
     goal = daily_goal_from(
         user,
-        unseen_at_day_start=counts["unseen"] + today_row["new"],
-        reviews_planned=schedule["reviews_planned"],
+        unseen_at_day_start=schedule.unseen + today_row["new"],
+        reviews_planned=reviews_planned,
         new_today=today_row["new"],
-        reviews_answered=schedule["reviews_answered"],
+        reviews_answered=reviews_answered,
     )
-    figures = topic_figures(user, now)
-    total = counts["total"]
-    readiness = whole_percent(readiness_share(schedule["recall_on_day"] or 0.0, total))
+    figures = topic_figures(user, now, schedule)
+    recall_on_day = schedule.recall_sum(readiness_moment(user, now), memory_model_for(user))
+    readiness = whole_percent(readiness_share(recall_on_day, schedule.total))
     readiness_forecast = reviews_needed = new_per_day = new_days = days_left = None
     forecast: ScheduleForecast | None = None
     if user.interview_date is not None and user.interview_date > today:
@@ -240,9 +202,9 @@ def dashboard_stats(user: User, now: datetime, *, with_trend: bool = True) -> Da
         forecast = schedule_forecast_reused(
             user=user,
             now=now,
-            states=list(states.filter(public_practised).only(*FORECAST_FIELDS)),
-            unseen=counts["unseen"],
-            total=total,
+            states=schedule.practised_public,
+            unseen=schedule.unseen,
+            total=schedule.total,
             new_left=today_counts.budget.new_left,
             reviews_left=today_counts.budget.reviews_left,
         )
@@ -255,7 +217,7 @@ def dashboard_stats(user: User, now: datetime, *, with_trend: bool = True) -> Da
         today=today,
         due_now=today_counts.due_within_limit,
         new_available=today_counts.new_within_limit,
-        forecast=_forecast(user, today, now),
+        forecast=_forecast(schedule, user, today),
         streak_days=streak_from(set(per_day), today),
         today_count=goal.done,
         daily_goal=goal.goal,
@@ -268,8 +230,8 @@ def dashboard_stats(user: User, now: datetime, *, with_trend: bool = True) -> Da
         new_days_planned=new_days,
         days_to_interview=days_left,
         activity=[{"date": day.isoformat(), "count": row["count"]} for day, row in sorted(per_day.items())],
-        trend=_trend(user, now) if with_trend else [],
-        has_practised=bool(schedule["practised"]) or bool(per_day),
+        trend=_trend(per_day, today),
+        has_practised=bool(schedule.practised_public) or bool(per_day),
         schedule=forecast,
         today_counts=today_counts,
     )

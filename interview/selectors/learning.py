@@ -16,7 +16,6 @@ from django.db.models import (
     F,
     FloatField,
     Func,
-    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -26,7 +25,6 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Greatest, Power
-from django.db.models.lookups import LessThan
 
 from accounts.models import User
 from interview.models import Attempt, Question, Rating, ReviewState, Topic
@@ -231,10 +229,27 @@ def topic_figures_for(
     return topics, figures
 
 
-def topic_figures(user: User, now: datetime) -> list[TopicFigures]:
-    """The learner's figures for every topic with active public questions, in guide order (two queries)."""
-    topics, figures = topic_figures_for([user], now)
-    return [figures[user.pk, topic.pk] for topic in topics]
+def topic_figures(user: User, now: datetime, schedule: "Schedule | None" = None) -> list[TopicFigures]:
+    """The learner's figures for every topic with active public questions, in guide order (three queries, or
+    one with the learner's ``schedule`` already read).
+
+    The sums come from the learner's schedule rows in Python (``Schedule.topic_sums``); ``topic_figures_for``
+    computes the same sums in the database for many learners at once (tests/test_learning.py holds them
+    equal).
+    """
+    schedule = schedule or Schedule.of(user)
+    sums = schedule.topic_sums(now, memory_model_for(user))
+    return [
+        TopicFigures(
+            topic=topic,
+            total=topic.question_count,
+            practised=sums.get(topic.pk, {}).get("practised", 0),
+            recall_sum=sums.get(topic.pk, {}).get("recall_sum", 0.0),
+            answers_after_first=sums.get(topic.pk, {}).get("answers_after_first", 0),
+            lapses=sums.get(topic.pk, {}).get("lapses", 0),
+        )
+        for topic in topics_with_counts()
+    ]
 
 
 def combined(rows: list[TopicFigures], topic: "TopicWithCount") -> TopicFigures:
@@ -347,34 +362,6 @@ def daily_budget(user: User, now: datetime) -> DailyBudget:
     return budget_from(user, new_today=counts["new"], reviews_today=counts["reviews"])
 
 
-def _planned_review_filters(user: User, now: datetime) -> tuple[Q, Q]:
-    """For the learner's ReviewState rows: the reviews planned for today (practised before today, due by the
-    end of today as the schedule stood when the day began), and those of them already answered today. A
-    question answered today is judged by the due date its last answer before today gave it, so answering
-    never moves the plan."""
-    start = today_start(user, now)
-    end = local_midnight(local_today(user, now) + timedelta(days=1), user)
-    due_at_day_start = Subquery(
-        Attempt.objects.filter(user=user, question=OuterRef("question_id"), created_at__lt=start)
-        .order_by("-created_at")
-        .values("due_after")[:1]
-    )
-    answered_today = Q(LessThan(due_at_day_start, Value(end)), last_review__gte=start)
-    return Q(last_review__lt=start, due__lt=end) | answered_today, answered_today
-
-
-def reviews_planned_today(user: User, now: datetime) -> Count:
-    """For an aggregate over the learner's ReviewState rows of active questions: the reviews planned for today
-    (see ``_planned_review_filters``)."""
-    return Count("pk", filter=_planned_review_filters(user, now)[0])
-
-
-def planned_reviews_answered_today(user: User, now: datetime) -> Count:
-    """For the same aggregate: the reviews planned for today that have been answered today (each question
-    once, whatever its repeats)."""
-    return Count("pk", filter=_planned_review_filters(user, now)[1])
-
-
 @dataclass(frozen=True)
 class DailyGoal:
     """Today's goal and the progress toward it, both counted in questions of the day's plan."""
@@ -420,12 +407,6 @@ def unseen_questions(user: User) -> QuerySet[Question]:
     return Question.objects.public().filter(~Exists(seen))
 
 
-def due_later_today(user: User, now: datetime) -> Q:
-    """A ReviewState of an active question falling due after now but before the learner's local midnight."""
-    end = local_midnight(local_today(user, now) + timedelta(days=1), user)
-    return Q(due__gt=now, due__lt=end, question__is_active=True)
-
-
 @dataclass(frozen=True)
 class TodayCounts:
     due_now: int  # due reviews, whatever the limit
@@ -445,13 +426,149 @@ class TodayCounts:
 def today_counts(user: User, now: datetime) -> TodayCounts:
     """Due reviews (and when the next falls due today), unseen questions and what is left of today's limits
     (three queries)."""
-    schedule = ReviewState.objects.filter(user=user).aggregate(
-        due_now=Count("pk", filter=due_filter(now)),
-        next_due_today=Min("due", filter=due_later_today(user, now)),
-    )
+    schedule = Schedule.of(user)
     return TodayCounts(
-        due_now=schedule["due_now"],
-        unseen=unseen_questions(user).count(),
+        due_now=schedule.due_now(now),
+        unseen=schedule.unseen,
         budget=daily_budget(user, now),
-        next_due_today=schedule["next_due_today"],
+        next_due_today=schedule.next_due_today(user, now),
     )
+
+
+# The schedule, read once --------------------------------------------------------------------------------
+
+# What the dashboard's figures and the forecast read of a schedule row.
+SCHEDULE_FIELDS = [
+    "question_id",
+    "phase",
+    "step",
+    "stability",
+    "difficulty",
+    "due",
+    "last_review",
+    "last_rating",
+    "reviews",
+    "lapses",
+]
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """The learner's schedule rows of active questions (at most one per question) and the public bank's
+    active questions with their topics, read in two queries; the due, new, readiness, topic and planned-review
+    figures are computed from them, so each costs nothing more and none grows with the history.
+
+    "Due now" is ``due_filter``'s rule (due by now, question active) applied to the rows.
+    """
+
+    states: list[ReviewState]
+    topics_of: dict[int, list[int]]  # each active public question's topic ids
+
+    @classmethod
+    def of(cls, user: User) -> "Schedule":
+        topics_of: dict[int, list[int]] = {}
+        for question_id, topic_id in Question.objects.public().values_list("pk", "topics"):
+            topic_ids = topics_of.setdefault(question_id, [])
+            if topic_id is not None:
+                topic_ids.append(topic_id)
+        states = ReviewState.objects.filter(user=user, question__is_active=True).only(*SCHEDULE_FIELDS)
+        return cls(states=list(states), topics_of=topics_of)
+
+    @property
+    def public_ids(self) -> set[int]:
+        """The active public questions' ids."""
+        return set(self.topics_of)
+
+    @property
+    def total(self) -> int:
+        """Active public questions."""
+        return len(self.topics_of)
+
+    @property
+    def unseen(self) -> int:
+        """Active public questions the learner has never practised (``unseen_questions``)."""
+        return len(self.public_ids - {state.question_id for state in self.states})
+
+    @property
+    def practised_public(self) -> list[ReviewState]:
+        """The rows readiness reads: practised questions of the public bank."""
+        return [s for s in self.states if s.stability is not None and s.question_id in self.topics_of]
+
+    def due_now(self, now: datetime) -> int:
+        return sum(1 for state in self.states if state.due <= now)
+
+    def next_due_today(self, user: User, now: datetime) -> datetime | None:
+        """The first review falling due after now but before the learner's local midnight, if any."""
+        end = local_midnight(local_today(user, now) + timedelta(days=1), user)
+        return min((state.due for state in self.states if now < state.due < end), default=None)
+
+    def recall_sum(self, moment: datetime, model: MemoryModel) -> float:
+        """Predicted recall at ``moment`` summed over the practised public questions (``recall_at`` each)."""
+        return sum(
+            recall_at(
+                stability=state.stability,
+                last_review=state.last_review,
+                moment=moment,
+                model=model,
+                last_rating=state.last_rating,
+            )
+            for state in self.practised_public
+        )
+
+    def topic_sums(self, now: datetime, model: MemoryModel) -> dict[int, dict[str, Any]]:
+        """Per topic id, over the practised public questions: how many, their recall now summed, answers after
+        the first and lapses (what ``topic_figures_for`` sums in the database)."""
+        sums: dict[int, dict[str, Any]] = {}
+        for state in self.practised_public:
+            recall_now = recall_at(
+                stability=state.stability,
+                last_review=state.last_review,
+                moment=now,
+                model=model,
+                last_rating=state.last_rating,
+            )
+            for topic_id in self.topics_of[state.question_id]:
+                topic = sums.setdefault(
+                    topic_id, {"practised": 0, "recall_sum": 0.0, "answers_after_first": 0, "lapses": 0}
+                )
+                topic["practised"] += 1
+                topic["recall_sum"] += recall_now
+                topic["answers_after_first"] += max(state.reviews - 1, 0)
+                topic["lapses"] += state.lapses
+        return sums
+
+    def planned_reviews(self, user: User, now: datetime) -> tuple[int, int]:
+        """The reviews planned for today and how many of them have been answered today (each question once).
+
+        Planned: practised before today and due by the end of today as the schedule stood when the day began.
+        A question answered today is judged by the due date its last answer before today gave it, so
+        answering never moves the plan (one more query, only when something was answered today).
+        """
+        start = today_start(user, now)
+        end = local_midnight(local_today(user, now) + timedelta(days=1), user)
+        answered_today = [
+            state.question_id for state in self.states if state.last_review and state.last_review >= start
+        ]
+        due_at_day_start = _due_at(user, answered_today, start) if answered_today else {}
+        answered = sum(1 for due in due_at_day_start.values() if due is not None and due < end)
+        before_today = sum(
+            1
+            for state in self.states
+            if state.last_review is not None and state.last_review < start and state.due < end
+        )
+        return before_today + answered, answered
+
+
+def _due_at(user: User, question_ids: list[int], moment: datetime) -> dict[int, datetime | None]:
+    """Per question, the due date the learner's latest answer before ``moment`` gave it (None: no answer)."""
+    latest_before = Subquery(
+        Attempt.objects.filter(user=user, question=OuterRef("question_id"), created_at__lt=moment)
+        .order_by("-created_at")
+        .values("due_after")[:1]
+    )
+    rows = (
+        ReviewState.objects.filter(user=user, question_id__in=question_ids)
+        .annotate(due_then=latest_before)
+        .values_list("question_id", "due_then")
+    )
+    return dict(rows)
