@@ -189,7 +189,6 @@ def test_one_learners_topic_figures_equal_the_cohort_query_on_random_schedules(l
     assert any(figures.practised for figures in topic_figures(learner, NOW))
 
 
-
 def test_coverage_retention_and_mastery_of_a_topic(learner, ml_guide):
     # deployment-mlops has questions 10, 30 and 42, in no other topic.
     practised(learner, 10, stability=10, days_ago=0)  # recall 1.0
