@@ -28,6 +28,7 @@ from interview.selectors.learning import (
     memory_model_for,
     readiness_moment,
     readiness_share,
+    today_start,
     topic_figures,
     weak_topics,
     whole_percent,
@@ -174,7 +175,7 @@ def _trend(per_day: Mapping[date, Mapping[str, Any]], today: date) -> list[WeekT
 def dashboard_stats(user: User, now: datetime) -> DashboardStats:
     """The numbers of the dashboard, in a fixed number of queries whatever the history size."""
     today = local_today(user, now)
-    schedule = Schedule.of(user)
+    schedule = Schedule.of(user, day_start=today_start(user, now))
     per_day = _activity_by_day(user, activity_first_day(today))
     today_row = per_day.get(today, {"count": 0, "new": 0, "reviews": 0})
     # daily_budget()'s definition, read from today's row instead of another query.

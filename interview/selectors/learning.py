@@ -463,16 +463,29 @@ class Schedule:
 
     states: list[ReviewState]
     topics_of: dict[int, list[int]]  # each active public question's topic ids
+    day_start: datetime | None = None
 
     @classmethod
-    def of(cls, user: User) -> "Schedule":
+    def of(cls, user: User, *, day_start: datetime | None = None) -> "Schedule":
+        """Read the rows; with ``day_start`` (today_start), each row answered since then also carries the due
+        date its latest answer before then gave it (``due_at_day_start``), for ``planned_reviews``."""
         topics_of: dict[int, list[int]] = {}
         for question_id, topic_id in Question.objects.public().values_list("pk", "topics"):
             topic_ids = topics_of.setdefault(question_id, [])
             if topic_id is not None:
                 topic_ids.append(topic_id)
         states = ReviewState.objects.filter(user=user, question__is_active=True).only(*SCHEDULE_FIELDS)
-        return cls(states=list(states), topics_of=topics_of)
+        if day_start is not None:
+            latest_before = Subquery(
+                Attempt.objects.filter(user=user, question=OuterRef("question_id"), created_at__lt=day_start)
+                .order_by("-created_at")
+                .values("due_after")[:1]
+            )
+            # An indexed lookup, run only for the rows answered today.
+            states = states.annotate(
+                due_at_day_start=Case(When(last_review__gte=day_start, then=latest_before), default=None)
+            )
+        return cls(states=list(states), topics_of=topics_of, day_start=day_start)
 
     @property
     def public_ids(self) -> set[int]:
@@ -542,33 +555,16 @@ class Schedule:
 
         Planned: practised before today and due by the end of today as the schedule stood when the day began.
         A question answered today is judged by the due date its last answer before today gave it, so
-        answering never moves the plan (one more query, only when something was answered today).
+        answering never moves the plan.
         """
         start = today_start(user, now)
+        assert self.day_start == start, "read the schedule with Schedule.of(user, day_start=today_start(...))"
         end = local_midnight(local_today(user, now) + timedelta(days=1), user)
-        answered_today = [
-            state.question_id for state in self.states if state.last_review and state.last_review >= start
-        ]
-        due_at_day_start = _due_at(user, answered_today, start) if answered_today else {}
-        answered = sum(1 for due in due_at_day_start.values() if due is not None and due < end)
+        due_then = [getattr(state, "due_at_day_start", None) for state in self.states]  # the annotation
+        answered = sum(1 for due in due_then if due is not None and due < end)
         before_today = sum(
             1
             for state in self.states
             if state.last_review is not None and state.last_review < start and state.due < end
         )
         return before_today + answered, answered
-
-
-def _due_at(user: User, question_ids: list[int], moment: datetime) -> dict[int, datetime | None]:
-    """Per question, the due date the learner's latest answer before ``moment`` gave it (None: no answer)."""
-    latest_before = Subquery(
-        Attempt.objects.filter(user=user, question=OuterRef("question_id"), created_at__lt=moment)
-        .order_by("-created_at")
-        .values("due_after")[:1]
-    )
-    rows = (
-        ReviewState.objects.filter(user=user, question_id__in=question_ids)
-        .annotate(due_then=latest_before)
-        .values_list("question_id", "due_then")
-    )
-    return dict(rows)
