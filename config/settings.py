@@ -225,7 +225,10 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
-USE_I18N = True
+# The app is in English only. Translation machinery left on would still look up the active language for
+# every number and date a page formats (hundreds on the dashboard): off, that is a constant. Formats still
+# follow LANGUAGE_CODE (en-gb dates).
+USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "static/"
