@@ -239,6 +239,10 @@ def dashboard_stats(user: User, now: datetime) -> DashboardStats:
 
 
 def recent_attempts(user: User) -> QuerySet[Attempt]:
+    """The latest attempts, with what the dashboard's list shows of them and their question."""
     return (
-        Attempt.objects.filter(user=user).select_related("question").order_by("-created_at")[:RECENT_ATTEMPTS]
+        Attempt.objects.filter(user=user)
+        .select_related("question")
+        .only("rating", "coverage", "created_at", "question__number", "question__prompt")
+        .order_by("-created_at")[:RECENT_ATTEMPTS]
     )

@@ -21,6 +21,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     stats = dashboard_stats(request.user, now)
     by_slug = {progress.slug: progress for progress in stats.topics}
     weakest = [by_slug[slug] for slug in stats.weakest_topics]
+    cohorts = list(cohorts_joined_by(request.user))
+    # Assignments come from cohorts, feedback on attempts: without either there is nothing to look up.
+    has_feedback = getattr(request.user, "has_feedback", True)  # loaded with the user by accounts.backends
     context = {
         "stats": stats,
         # The top of the page: templates/interview/includes/practice_next.html.
@@ -30,9 +33,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "trend": trend_chart(stats.trend, stats.today),
         "forecast": forecast_chart(stats.forecast),
         "recent": recent_attempts(request.user),
-        "assignments": learner_assignments(request.user, now),
-        "new_feedback": feedback_for_learner(request.user).filter(read_at__isnull=True).count(),
-        "cohorts": cohorts_joined_by(request.user),
+        "assignments": learner_assignments(request.user, now) if cohorts else [],
+        "new_feedback": (
+            feedback_for_learner(request.user).filter(read_at__isnull=True).count() if has_feedback else 0
+        ),
+        "cohorts": cohorts,
     }
     return render(request, "interview/dashboard.html", context)
 
