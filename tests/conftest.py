@@ -92,6 +92,14 @@ def learner_client(client, learner):
 
 
 @pytest.fixture(autouse=True)
+def _nothing_kept_from_another_tests_bank():
+    """Values kept per process from the question bank (interview/bank_version.py) start empty in each test."""
+    from interview.bank_version import forget_kept_values
+
+    forget_kept_values()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_shared_cache():
     """Redis is not rolled back with the test's transaction: start each test with empty counters."""
     if "redis" in settings.CACHES["default"]["BACKEND"].lower():

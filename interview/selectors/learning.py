@@ -27,6 +27,7 @@ from django.db.models import (
 from django.db.models.functions import Greatest, Power
 
 from accounts.models import User
+from interview.bank_version import kept_for_bank
 from interview.models import Attempt, Question, Rating, ReviewState, Topic
 from interview.scheduling import MemoryModel, local_midnight, local_today, memory_model_for
 from interview.selectors.content import topics_with_counts
@@ -230,8 +231,8 @@ def topic_figures_for(
 
 
 def topic_figures(user: User, now: datetime, schedule: "Schedule | None" = None) -> list[TopicFigures]:
-    """The learner's figures for every topic with active public questions, in guide order (three queries, or
-    one with the learner's ``schedule`` already read).
+    """The learner's figures for every topic with active public questions, in guide order (one query, or
+    none with the learner's ``schedule`` already read).
 
     The sums come from the learner's schedule rows in Python (``Schedule.topic_sums``); ``topic_figures_for``
     computes the same sums in the database for many learners at once (tests/test_learning.py holds them
@@ -248,7 +249,7 @@ def topic_figures(user: User, now: datetime, schedule: "Schedule | None" = None)
             answers_after_first=sums.get(topic.pk, {}).get("answers_after_first", 0),
             lapses=sums.get(topic.pk, {}).get("lapses", 0),
         )
-        for topic in topics_with_counts()
+        for topic in schedule.topics
     ]
 
 
@@ -435,6 +436,29 @@ def today_counts(user: User, now: datetime) -> TodayCounts:
     )
 
 
+@dataclass(frozen=True)
+class BankFigures:
+    """What the learning figures read of the question bank: the topics with their question counts (in guide
+    order) and each active public question's topic ids."""
+
+    topics: "list[TopicWithCount]"
+    topics_of: dict[int, list[int]]
+
+
+def bank_figures() -> BankFigures:
+    """The bank's figures, kept by the process until the bank changes (read-only: shared by requests)."""
+
+    def read() -> BankFigures:
+        topics_of: dict[int, list[int]] = {}
+        for question_id, topic_id in Question.objects.public().values_list("pk", "topics"):
+            topic_ids = topics_of.setdefault(question_id, [])
+            if topic_id is not None:
+                topic_ids.append(topic_id)
+        return BankFigures(topics=list(topics_with_counts()), topics_of=topics_of)
+
+    return kept_for_bank("bank-figures", read)
+
+
 # The schedule, read once --------------------------------------------------------------------------------
 
 # What the dashboard's figures and the forecast read of a schedule row.
@@ -454,8 +478,8 @@ SCHEDULE_FIELDS = [
 
 @dataclass(frozen=True)
 class Schedule:
-    """The learner's schedule rows of active questions (at most one per question) and the public bank's
-    active questions with their topics, read in two queries; the due, new, readiness, topic and planned-review
+    """The learner's schedule rows of active questions (at most one per question), read in one query, and the
+    bank's figures (``bank_figures``: kept by the process); the due, new, readiness, topic and planned-review
     figures are computed from them, so each costs nothing more and none grows with the history.
 
     "Due now" is ``due_filter``'s rule (due by now, question active) applied to the rows.
@@ -463,17 +487,13 @@ class Schedule:
 
     states: list[ReviewState]
     topics_of: dict[int, list[int]]  # each active public question's topic ids
+    topics: "list[TopicWithCount]"  # every topic with active public questions, in guide order
     day_start: datetime | None = None
 
     @classmethod
     def of(cls, user: User, *, day_start: datetime | None = None) -> "Schedule":
         """Read the rows; with ``day_start`` (today_start), each row answered since then also carries the due
         date its latest answer before then gave it (``due_at_day_start``), for ``planned_reviews``."""
-        topics_of: dict[int, list[int]] = {}
-        for question_id, topic_id in Question.objects.public().values_list("pk", "topics"):
-            topic_ids = topics_of.setdefault(question_id, [])
-            if topic_id is not None:
-                topic_ids.append(topic_id)
         states = ReviewState.objects.filter(user=user, question__is_active=True).only(*SCHEDULE_FIELDS)
         if day_start is not None:
             latest_before = Subquery(
@@ -485,7 +505,8 @@ class Schedule:
             states = states.annotate(
                 due_at_day_start=Case(When(last_review__gte=day_start, then=latest_before), default=None)
             )
-        return cls(states=list(states), topics_of=topics_of, day_start=day_start)
+        bank = bank_figures()
+        return cls(states=list(states), topics_of=bank.topics_of, topics=bank.topics, day_start=day_start)
 
     @property
     def public_ids(self) -> set[int]:

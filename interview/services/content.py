@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from interview.annotations import GuideAnnotations, QuestionAnnotation
+from interview.bank_version import bank_changed
 from interview.guide_format import ParsedGuide, ParsedQuestion, parse_guide
 from interview.models import CodeSnippet, Difficulty, Guide, KeyPoint, Question, QuestionKind, Topic
 
@@ -191,4 +192,5 @@ def guide_import(
 
     seen = {item.number for item in parsed.questions}
     retired = guide.questions.filter(is_active=True).exclude(number__in=seen).update(is_active=False)
+    bank_changed()  # update() sends no signal
     return ImportReport(guide=guide, created=created, updated=updated, retired=retired)

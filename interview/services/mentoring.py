@@ -19,6 +19,7 @@ from accounts.models import User
 from accounts.tasks import send_email
 from interview import tasks
 from interview.annotations import MAX_KEY_POINTS, MIN_KEY_POINTS
+from interview.bank_version import bank_changed
 from interview.grading.text import is_generic, stems
 from interview.guide_format import GuideFormatError, check_text_file
 from interview.limits import (
@@ -755,6 +756,7 @@ def mentor_account_retire(*, mentor: User) -> None:
             continue
         placeholder = placeholder or former_mentor()
         Question.objects.filter(guide=guide).update(is_active=False)
+        bank_changed()  # update() sends no signal
         guide.owner, guide.title = placeholder, f"Questions by {FORMER_MENTOR_NAME}"
         guide.save(update_fields=["owner", "title"])
     if Feedback.objects.filter(mentor=mentor).exists():
