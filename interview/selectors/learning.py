@@ -232,25 +232,8 @@ def topic_figures_for(
 
 def topic_figures(user: User, now: datetime, schedule: "Schedule | None" = None) -> list[TopicFigures]:
     """The learner's figures for every topic with active public questions, in guide order (one query, or
-    none with the learner's ``schedule`` already read).
-
-    The sums come from the learner's schedule rows in Python (``Schedule.topic_sums``); ``topic_figures_for``
-    computes the same sums in the database for many learners at once (tests/test_learning.py holds them
-    equal).
-    """
-    schedule = schedule or Schedule.of(user)
-    sums = schedule.topic_sums(now, memory_model_for(user))
-    return [
-        TopicFigures(
-            topic=topic,
-            total=topic.question_count,
-            practised=sums.get(topic.pk, {}).get("practised", 0),
-            recall_sum=sums.get(topic.pk, {}).get("recall_sum", 0.0),
-            answers_after_first=sums.get(topic.pk, {}).get("answers_after_first", 0),
-            lapses=sums.get(topic.pk, {}).get("lapses", 0),
-        )
-        for topic in schedule.topics
-    ]
+    none with the learner's ``schedule`` already read): ``Schedule.topic_figures``."""
+    return (schedule or Schedule.of(user)).topic_figures(now, memory_model_for(user))
 
 
 def combined(rows: list[TopicFigures], topic: "TopicWithCount") -> TopicFigures:
@@ -426,7 +409,7 @@ class TodayCounts:
 
 def today_counts(user: User, now: datetime) -> TodayCounts:
     """Due reviews (and when the next falls due today), unseen questions and what is left of today's limits
-    (three queries)."""
+    (two queries, and the bank's version)."""
     schedule = Schedule.of(user)
     return TodayCounts(
         due_now=schedule.due_now(now),
@@ -549,10 +532,13 @@ class Schedule:
             for state in self.practised_public
         )
 
-    def topic_sums(self, now: datetime, model: MemoryModel) -> dict[int, dict[str, Any]]:
-        """Per topic id, over the practised public questions: how many, their recall now summed, answers after
-        the first and lapses (what ``topic_figures_for`` sums in the database)."""
-        sums: dict[int, dict[str, Any]] = {}
+    def topic_figures(self, now: datetime, model: MemoryModel) -> list[TopicFigures]:
+        """Every topic's figures, summed in Python over the practised public questions. ``topic_figures_for``
+        computes the same sums in the database for many learners at once (tests/test_learning.py holds them
+        equal)."""
+        practised: dict[int, int] = dict.fromkeys((topic.pk for topic in self.topics), 0)
+        recall_sum: dict[int, float] = dict.fromkeys(practised, 0.0)
+        answers_after_first, lapses = dict(practised), dict(practised)
         for state in self.practised_public:
             recall_now = recall_at(
                 stability=state.stability,
@@ -562,14 +548,21 @@ class Schedule:
                 last_rating=state.last_rating,
             )
             for topic_id in self.topics_of[state.question_id]:
-                topic = sums.setdefault(
-                    topic_id, {"practised": 0, "recall_sum": 0.0, "answers_after_first": 0, "lapses": 0}
-                )
-                topic["practised"] += 1
-                topic["recall_sum"] += recall_now
-                topic["answers_after_first"] += max(state.reviews - 1, 0)
-                topic["lapses"] += state.lapses
-        return sums
+                practised[topic_id] += 1
+                recall_sum[topic_id] += recall_now
+                answers_after_first[topic_id] += max(state.reviews - 1, 0)
+                lapses[topic_id] += state.lapses
+        return [
+            TopicFigures(
+                topic=topic,
+                total=topic.question_count,
+                practised=practised[topic.pk],
+                recall_sum=recall_sum[topic.pk],
+                answers_after_first=answers_after_first[topic.pk],
+                lapses=lapses[topic.pk],
+            )
+            for topic in self.topics
+        ]
 
     def planned_reviews(self, user: User, now: datetime) -> tuple[int, int]:
         """The reviews planned for today and how many of them have been answered today (each question once).
