@@ -93,8 +93,8 @@ def learner_client(client, learner):
 
 @pytest.fixture(autouse=True)
 def _nothing_kept_from_another_tests_bank():
-    """Values kept per process from the question bank (interview/bank_version.py) start empty in each test."""
-    from interview.bank_version import forget_kept_values
+    """Values kept per process from the question bank (interview.bank_cache.py) start empty in each test."""
+    from interview.bank_cache import forget_kept_values
 
     forget_kept_values()
 

@@ -349,9 +349,9 @@ def test_the_dashboard_runs_the_same_few_queries_for_10_or_20000_attempts(
     bulk_history(stranger, 20_000)
     large = dashboard_queries(busy)
     assert small == large
-    # The session and the user; the bank's version (a query with the database cache, none with Redis);
-    # the schedule rows, the days, "Continue your session", the recent attempts and the cohorts.
-    assert large == 8
+    # The session and the user; the schedule rows, the days, "Continue your session", the recent attempts
+    # and the cohorts.
+    assert large == 7
 
 
 def explain(cursor, sql: str) -> str:
@@ -419,9 +419,8 @@ def test_the_stats_api_reads_neither_attempts_nor_the_weekly_trend(client, learn
     statements = [query["sql"] for query in queries.captured_queries]
     # Attempts are read only for the daily goal (see the test above).
     assert [sql.count("interview_attempt") for sql in attempt_reads(statements)] == [1]
-    # The token; the bank's version (a query with the database cache); the schedule rows (with the due dates
-    # at midnight of today's answers) and the days.
-    assert len(statements) == 4
+    # The token; the schedule rows (with the due dates at midnight of today's answers) and the days.
+    assert len(statements) == 3
 
 
 # The daily goal -------------------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from django.db.models import (
 from django.db.models.functions import Greatest, Power
 
 from accounts.models import User
-from interview.bank_version import kept_for_bank
+from interview.bank_cache import kept_for_bank
 from interview.models import Attempt, Question, Rating, ReviewState, Topic
 from interview.scheduling import MemoryModel, local_midnight, local_today, memory_model_for
 from interview.selectors.content import topics_with_counts

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from interview.annotations import GuideAnnotations, QuestionAnnotation
-from interview.bank_version import bank_changed
+from interview.bank_cache import bank_changed
 from interview.guide_format import ParsedGuide, ParsedQuestion, parse_guide
 from interview.models import CodeSnippet, Difficulty, Guide, KeyPoint, Question, QuestionKind, Topic
 

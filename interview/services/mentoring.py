@@ -19,7 +19,7 @@ from accounts.models import User
 from accounts.tasks import send_email
 from interview import tasks
 from interview.annotations import MAX_KEY_POINTS, MIN_KEY_POINTS
-from interview.bank_version import bank_changed
+from interview.bank_cache import bank_changed
 from interview.grading.text import is_generic, stems
 from interview.guide_format import GuideFormatError, check_text_file
 from interview.limits import (
