@@ -79,6 +79,7 @@ def prepare(learners: int, attempts: int, heavy: int) -> Fixture:
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
+    from django.db import connection
     from django.db.models import Count
     from django.utils import timezone
     from fsrs import Scheduler
@@ -136,6 +137,9 @@ def prepare(learners: int, attempts: int, heavy: int) -> Fixture:
             bulk_insert(Attempt, history.attempts)
             bulk_insert(ReviewState, history.states)
             activity_rebuild(users=[user])
+
+    with connection.cursor() as cursor:  # planner statistics after the bulk inserts (seed_demo does it too)
+        cursor.execute("ANALYZE")
 
     def session_for(user: User) -> str:
         store = SessionStore()

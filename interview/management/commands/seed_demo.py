@@ -3,6 +3,7 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
 from django.utils import timezone
 
 from interview.demo import DEMO_DOMAIN, DEMO_PASSWORD, demo_data_seed
@@ -38,6 +39,10 @@ class Command(BaseCommand):
             )
         except ValueError as error:
             raise CommandError(str(error)) from error
+        # Planner statistics for the tables just filled in bulk: without them PostgreSQL plans every query as
+        # if they were empty until autovacuum comes by, minutes later.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
         self.stdout.write(
             f"Seeded {report.learners} learners, {report.mentors} mentors, {report.cohorts} cohorts, "
             f"{report.attempts} attempts and {report.review_states} schedule rows "
