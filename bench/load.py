@@ -79,7 +79,6 @@ def prepare(learners: int, attempts: int, heavy: int) -> Fixture:
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
-    from django.db import connection
     from django.db.models import Count
     from django.utils import timezone
     from fsrs import Scheduler
@@ -88,6 +87,7 @@ def prepare(learners: int, attempts: int, heavy: int) -> Fixture:
     from accounts.models import User
     from interview.bulk import bulk_insert
     from interview.demo import DEMO_DOMAIN, simulate_learner
+    from interview.management.commands.seed_demo import analyze_tables
     from interview.models import (
         Assignment,
         Attempt,
@@ -138,8 +138,7 @@ def prepare(learners: int, attempts: int, heavy: int) -> Fixture:
             bulk_insert(ReviewState, history.states)
             activity_rebuild(users=[user])
 
-    with connection.cursor() as cursor:  # planner statistics after the bulk inserts (seed_demo does it too)
-        cursor.execute("ANALYZE")
+    analyze_tables()  # planner statistics after the bulk inserts, as seed_demo leaves them
 
     def session_for(user: User) -> str:
         store = SessionStore()

@@ -9,6 +9,13 @@ from django.utils import timezone
 from interview.demo import DEMO_DOMAIN, DEMO_PASSWORD, demo_data_seed
 
 
+def analyze_tables() -> None:
+    """Refresh the planner statistics of the app's tables (the database's own catalogs need a superuser)."""
+    with connection.cursor() as cursor:
+        for table in connection.introspection.django_table_names(only_existing=True):
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+
+
 class Command(BaseCommand):
     help = (
         "Replace the demo data: learners with histories consistent with their FSRS schedules, a mentor per "
@@ -41,8 +48,7 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         # Planner statistics for the tables just filled in bulk: without them PostgreSQL plans every query as
         # if they were empty until autovacuum comes by, minutes later.
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+        analyze_tables()
         self.stdout.write(
             f"Seeded {report.learners} learners, {report.mentors} mentors, {report.cohorts} cohorts, "
             f"{report.attempts} attempts and {report.review_states} schedule rows "
