@@ -24,9 +24,12 @@ from interview.models import (
     ReviewState,
 )
 from interview.scheduling import local_today
+from interview.selectors.content import topics_with_counts
 from interview.selectors.learning import (
+    TopicFigures,
     combined,
     due_filter,
+    group_topic_figures,
     mastery_band,
     topic_figures_for,
     weak_topics,
@@ -274,15 +277,16 @@ def neighbouring_answers(attempt: Attempt, viewer: User) -> tuple[Attempt | None
 # The mentor's views ----------------------------------------------------------------------------------------
 
 
-def _cohort_figures(
-    cohort: Cohort, now: datetime
-) -> tuple[list[Any], list[Any], dict[tuple[int, int], Any], list[dict[str, Any]]]:
-    """The cohort's learners (with last activity and reviews due), the topics, each learner's figures per
-    topic, and the cohort's weakest topics: a few queries, whatever the cohort's size."""
-    learners = list(
-        learners_of(cohort)
-        # What the grid reads of each learner (name, day, memory model): a cohort of 500 loads fast.
-        .only("email", "display_name", "timezone", "memory_parameters")
+def _learners_for_grid(cohort: Cohort) -> QuerySet[User]:
+    # What the grid reads of each learner (name, day, memory model): a cohort of 500 loads fast.
+    return learners_of(cohort).only("email", "display_name", "timezone", "memory_parameters")
+
+
+def _add_activity(rows: list[dict], now: datetime) -> None:
+    """Each row's learner's last activity and reviews due now (one query)."""
+    activity = {
+        pk: (last_activity, due_now)
+        for pk, last_activity, due_now in User.objects.filter(pk__in=[row["learner"].pk for row in rows])
         .annotate(
             # Subqueries, not joins: joining attempts and schedule rows would multiply them per learner.
             last_activity=Subquery(
@@ -300,17 +304,32 @@ def _cohort_figures(
                 0,
             ),
         )
-        .order_by("display_name", "email")
-    )
+        .values_list("pk", "last_activity", "due_now")
+    }
+    for row in rows:
+        learner = row["learner"]
+        learner.last_activity, learner.due_now = activity[learner.pk]
+
+
+def _weakest(cohort_figures: list[TopicFigures]) -> list[dict[str, Any]]:
+    return [
+        {"topic": item.topic, "retention": whole_percent(item.retention or 0.0)}
+        for item in weak_topics(cohort_figures)
+    ]
+
+
+def _cohort_figures(
+    cohort: Cohort, now: datetime
+) -> tuple[list[Any], list[Any], dict[tuple[int, int], Any], list[dict[str, Any]]]:
+    """The cohort's learners (with last activity and reviews due), the topics, each learner's figures per
+    topic, and the cohort's weakest topics: a few queries, whatever the cohort's size."""
+    learners = list(_learners_for_grid(cohort).order_by("display_name", "email"))
+    _add_activity([{"learner": learner} for learner in learners], now)
     topics, figures = topic_figures_for(learners, now)
     cohort_figures = [
         combined([figures[learner.pk, topic.pk] for learner in learners], topic) for topic in topics
     ]
-    weakest = [
-        {"topic": item.topic, "retention": whole_percent(item.retention or 0.0)}
-        for item in weak_topics(cohort_figures)
-    ]
-    return learners, topics, figures, weakest
+    return learners, topics, figures, _weakest(cohort_figures)
 
 
 def _mastery_cells(learner: User, topics: list, figures: dict) -> list[dict]:
@@ -401,10 +420,12 @@ def _add_assignment_statuses(rows: list[dict], assignments: list[Assignment], no
 def cohort_grid(cohort: Cohort, now: datetime, *, sort: str, page: str | None, per_page: int) -> dict:
     """One page of the mastery grid, sorted as ``?sort=`` asks, with the latest assignments' statuses.
 
-    Every learner is sorted (and counts towards the weakest topics), but cells, colour bands and statuses are
-    built for the page's rows only, so a cohort of 500 costs little more than one of 30.
+    Every learner is sorted (and counts towards the weakest topics), but what the sort does not need (last
+    activity, reviews due, mastery cells, colour bands, statuses) is read for the page's rows only, so a
+    cohort of 500 costs little more than one of 30 when sorted by name.
     """
-    learners, topics, figures, weakest = _cohort_figures(cohort, now)
+    learners = list(_learners_for_grid(cohort).order_by("display_name", "email"))
+    topics = list(topics_with_counts())
     assignments = list(cohort.assignments.order_by("-due_date", "-pk")[:GRID_ASSIGNMENT_COLUMNS])[::-1]
     prime_active_totals(assignments)
     rows: list[dict[str, Any]] = [
@@ -414,14 +435,29 @@ def cohort_grid(cohort: Cohort, now: datetime, *, sort: str, page: str | None, p
     columns += [f"topic-{topic.slug}" for topic in topics]
     columns += [f"assignment-{assignment.pk}" for assignment in assignments]
     order = GridSort.parse(sort, columns)
+    by_activity = order.column in ("activity", "due")
+    by_topic = order.column.startswith("topic-")
     by_assignment = order.column.startswith("assignment-")
+    if by_activity:
+        _add_activity(rows, now)
+    figures = topic_figures_for(learners, now, topics)[1] if by_topic else {}
     if by_assignment:
         _add_assignment_statuses(rows, assignments, now)
     rows.sort(key=_grid_sort_key(order.column, topics, figures), reverse=order.descending)
     shown = Paginator(rows, per_page).get_page(page)
     page_rows: list[dict[str, Any]] = list(shown.object_list)
+    if not by_activity:
+        _add_activity(page_rows, now)
     if not by_assignment:
         _add_assignment_statuses(page_rows, assignments, now)
+    if not by_topic:
+        figures = topic_figures_for([row["learner"] for row in page_rows], now, topics)[1]
+    if by_topic or len(page_rows) == len(learners):  # every learner's figures are at hand
+        cohort_figures = [
+            combined([figures[learner.pk, topic.pk] for learner in learners], topic) for topic in topics
+        ]
+    else:
+        cohort_figures = group_topic_figures(learners, now, topics)
     for row in page_rows:
         row["cells"] = _mastery_cells(row["learner"], topics, figures)
         for cell in row["cells"]:
@@ -429,7 +465,7 @@ def cohort_grid(cohort: Cohort, now: datetime, *, sort: str, page: str | None, p
     return {
         "learners": learners,
         "topics": topics,
-        "weakest": weakest,
+        "weakest": _weakest(cohort_figures),
         "page": shown,
         "assignments": assignments,
         "columns": columns,
