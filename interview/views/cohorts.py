@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from interview import grids
 from interview.forms import (
     CohortForm,
     InviteForm,
@@ -90,6 +91,7 @@ def cohort_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     grid = see.cohort_grid(
         cohort, now, sort=request.GET.get("sort", ""), page=request.GET.get("page"), per_page=GRID_PAGE_SIZE
     )
+    grids.add_cohort_cells(grid["page"].object_list, cohort.pk)
     headers = grid_headers(grid)
     invites = {role: see.active_invite(cohort, role, now) for role in Membership.Role.values}
     context = {
