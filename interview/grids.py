@@ -1,17 +1,18 @@
 """The mentor grids' cells as markup, built in one pass per row: a page of 30 learners has about a thousand
 cells, and rendering each through template tags and filters cost more than reading the figures.
 
-Only numbers, fixed class names and fixed English words go into the cells built with f-strings, so they
-need no escaping; anything else (the rating's label) goes through ``format_html``. The rows themselves, the
-learner's name and link, the menus and forms stay in the page template.
+Only numbers, fixed class names, fixed English words and our own URLs go into the markup built with
+f-strings, so they need no escaping; anything else (a learner's name, the rating's label) is escaped.
 """
 
 from collections.abc import Callable
 
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from interview.templatetags.interview_tags import ago
 
@@ -38,16 +39,21 @@ def _assignment_cell(status: object) -> str:
     )
 
 
-def add_cohort_cells(rows: list[dict], cohort_pk: int) -> None:
-    """Each cohort grid row's links (``learner_url``, ``remove_url``) and its cells after the learner's name
-    (``cells_html``): last activity, reviews due, mastery per topic (coloured by band) and the status on
-    each of the latest assignments."""
+def cohort_rows(rows: list[dict], cohort_pk: int, request: HttpRequest) -> list[SafeString]:
+    """The cohort grid's rows: the learner's name (linked to their progress), last activity, reviews due,
+    mastery per topic (coloured by band), the status on each of the latest assignments, and the actions
+    menu (view, remind of an overdue assignment, remove from the cohort)."""
     learner_url = url_for_pk("interview:mentor-learner", cohort_pk)
     remove_url = url_for_pk("interview:mentor-member-remove", cohort_pk)
+    csrf_input = format_html(
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
+    )
+    markup = []
     for row in rows:
         learner = row["learner"]
-        row["learner_url"], row["remove_url"] = learner_url(learner.pk), remove_url(learner.pk)
+        name, url = conditional_escape(str(learner)), learner_url(learner.pk)
         parts = [
+            f'<tr>\n<th scope="row" class="learner-col"><a href="{url}">{name}</a></th>',
             f'<td class="num nowrap">{ago(learner.last_activity)}</td>',
             f'<td class="num">{learner.due_now}</td>',
         ]
@@ -55,7 +61,34 @@ def add_cohort_cells(rows: list[dict], cohort_pk: int) -> None:
             f'<td class="num mastery mastery-{cell["band"]}">{cell["mastery"]}%</td>' for cell in row["cells"]
         ]
         parts += [_assignment_cell(cell["status"]) for cell in row["assignments"]]
-        row["cells_html"] = mark_safe("".join(parts))
+        parts.append(
+            '\n<td class="actions-col">\n<details class="row-menu">\n<summary><span aria-hidden="true">•••</span>'
+            f'<span class="visually-hidden">Actions for {name}</span></summary>\n<ul>\n'
+            f'<li><a href="{url}">View progress and answers</a></li>\n'
+        )
+        parts += [
+            "<li>"
+            + render_to_string(  # rare: only overdue learners
+                "mentor/includes/remind.html",
+                {
+                    "reminder": cell["reminder"],
+                    "assignment": cell["assignment"],
+                    "learner": learner,
+                    "long": True,
+                },
+                request,
+            )
+            + "</li>"
+            for cell in row["assignments"]
+            if cell["reminder"]
+        ]
+        parts.append(
+            f'\n<li><form method="post" action="{remove_url(learner.pk)}">{csrf_input}'
+            f'<button type="submit" class="menu-danger" aria-label="Remove {name} from the cohort">'
+            "Remove from cohort</button></form></li>\n</ul>\n</details>\n</td>\n</tr>\n"
+        )
+        markup.append(mark_safe("".join(parts)))  # the name is escaped; the rest is ours
+    return markup
 
 
 def add_progress_cells(rows: list[dict], cohort_pk: int) -> None:

@@ -91,13 +91,13 @@ def cohort_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     grid = see.cohort_grid(
         cohort, now, sort=request.GET.get("sort", ""), page=request.GET.get("page"), per_page=GRID_PAGE_SIZE
     )
-    grids.add_cohort_cells(grid["page"].object_list, cohort.pk)
     headers = grid_headers(grid)
     invites = {role: see.active_invite(cohort, role, now) for role in Membership.Role.values}
     context = {
         "cohort": cohort,
         "grid": grid,
         "page": grid["page"],
+        "rows": grids.cohort_rows(grid["page"].object_list, cohort.pk, request),
         "name_header": headers[0],
         "activity_headers": headers[1:3],
         "topic_headers": headers[3 : 3 + len(grid["topics"])],
