@@ -127,12 +127,22 @@ def feedback_for_learner(user: User) -> QuerySet[Feedback]:
     )
 
 
-def active_invite(cohort: Cohort, role: str, now: datetime) -> Invite | None:
-    return (
-        cohort.invites.filter(role=role, revoked_at__isnull=True)
-        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
-        .first()
+def _usable_invites(cohort: Cohort, now: datetime) -> QuerySet[Invite]:
+    return cohort.invites.filter(revoked_at__isnull=True).filter(
+        Q(expires_at__isnull=True) | Q(expires_at__gt=now)
     )
+
+
+def active_invite(cohort: Cohort, role: str, now: datetime) -> Invite | None:
+    return _usable_invites(cohort, now).filter(role=role).first()
+
+
+def active_invites(cohort: Cohort, now: datetime) -> dict[str, Invite]:
+    """Each role's active invite (as ``active_invite`` finds it: the newest), in one query."""
+    invites: dict[str, Invite] = {}
+    for invite in _usable_invites(cohort, now).order_by("-created_at", "pk"):
+        invites.setdefault(invite.role, invite)
+    return invites
 
 
 # Status of a learner's assignment -----------------------------------------------------------------------
@@ -417,8 +427,17 @@ def _add_assignment_statuses(rows: list[dict], assignments: list[Assignment], no
             row["assignments"].append({"assignment": assignment, "status": status, "reminder": reminder})
 
 
-def cohort_grid(cohort: Cohort, now: datetime, *, sort: str, page: str | None, per_page: int) -> dict:
-    """One page of the mastery grid, sorted as ``?sort=`` asks, with the latest assignments' statuses.
+def cohort_grid(
+    cohort: Cohort,
+    now: datetime,
+    *,
+    sort: str,
+    page: str | None,
+    per_page: int,
+    assignments: list[Assignment],
+) -> dict:
+    """One page of the mastery grid, sorted as ``?sort=`` asks, with the statuses of the latest of the
+    cohort's ``assignments``.
 
     Every learner is sorted (and counts towards the weakest topics), but what the sort does not need (last
     activity, reviews due, mastery cells, colour bands, statuses) is read for the page's rows only, so a
@@ -426,7 +445,8 @@ def cohort_grid(cohort: Cohort, now: datetime, *, sort: str, page: str | None, p
     """
     learners = list(_learners_for_grid(cohort).order_by("display_name", "email"))
     topics = list(topics_with_counts())
-    assignments = list(cohort.assignments.order_by("-due_date", "-pk")[:GRID_ASSIGNMENT_COLUMNS])[::-1]
+    assignments = sorted(assignments, key=lambda assignment: (assignment.due_date, assignment.pk))
+    assignments = assignments[-GRID_ASSIGNMENT_COLUMNS:]
     prime_active_totals(assignments)
     rows: list[dict[str, Any]] = [
         {"learner": learner, "position": position} for position, learner in enumerate(learners)

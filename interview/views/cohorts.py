@@ -88,11 +88,17 @@ def grid_headers(grid: dict) -> list[dict]:
 def cohort_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     cohort = mentored_cohort_or_404(request, pk)
     now = timezone.now()
+    assignments = list(see.with_completion(cohort.assignments.all()).order_by("due_date"))
     grid = see.cohort_grid(
-        cohort, now, sort=request.GET.get("sort", ""), page=request.GET.get("page"), per_page=GRID_PAGE_SIZE
+        cohort,
+        now,
+        sort=request.GET.get("sort", ""),
+        page=request.GET.get("page"),
+        per_page=GRID_PAGE_SIZE,
+        assignments=assignments,
     )
     headers = grid_headers(grid)
-    invites = {role: see.active_invite(cohort, role, now) for role in Membership.Role.values}
+    invites = see.active_invites(cohort, now)
     context = {
         "cohort": cohort,
         "grid": grid,
@@ -103,10 +109,10 @@ def cohort_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "topic_headers": headers[3 : 3 + len(grid["topics"])],
         "assignment_headers": list(zip(headers[3 + len(grid["topics"]) :], grid["assignments"], strict=True)),
         "mentors": see.mentors_of(cohort),
-        "learner_invite": invites["learner"],
-        "mentor_invite": invites["mentor"],
+        "learner_invite": invites.get(Membership.Role.LEARNER),
+        "mentor_invite": invites.get(Membership.Role.MENTOR),
         "invite_form": InviteForm(),
-        "assignments": see.with_completion(cohort.assignments.all()).order_by("due_date"),
+        "assignments": assignments,
     }
     return render(request, "mentor/cohort.html", context)
 
