@@ -2,7 +2,7 @@
 cells, and rendering each through template tags and filters cost more than reading the figures.
 
 Only numbers, fixed class names, fixed English words and our own URLs go into the markup built with
-f-strings, so they need no escaping; anything else (a learner's name, the rating's label) is escaped.
+f-strings, so they need no escaping; a learner's name is escaped.
 """
 
 from collections.abc import Callable
@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from interview.models import Rating
 from interview.templatetags.interview_tags import ago
 
 _SENTINEL_PK = 2_147_483_647  # a pk no URL pattern contains otherwise
@@ -97,7 +98,8 @@ def add_progress_cells(rows: list[dict], cohort_pk: int) -> None:
     or a dash."""
     learner_url = url_for_pk("interview:mentor-learner", cohort_pk)
     attempt_url = url_for_pk("interview:mentor-attempt")
-    flag = mark_safe(" " + render_to_string("mentor/includes/good_without_coverage.html", {"compact": True}))
+    flag = " " + render_to_string("mentor/includes/good_without_coverage.html", {"compact": True})
+    labels = {rating.value: rating.label for rating in Rating}
     for row in rows:
         row["learner_url"] = learner_url(row["progress"].learner_id)
         parts = []
@@ -106,13 +108,9 @@ def add_progress_cells(rows: list[dict], cohort_pk: int) -> None:
                 parts.append('<td><span class="muted">—</span></td>')
                 continue
             parts.append(
-                format_html(
-                    '<td><a href="{}" class="rating-cell rating-{}">{} · {}%</a>{}</td>',
-                    attempt_url(attempt.pk),
-                    attempt.rating,
-                    attempt.get_rating_display(),
-                    round(attempt.coverage * 100),  # as {% widthratio coverage 1 100 %} showed it
-                    flag if attempt.good_without_coverage else "",
-                )
+                f'<td><a href="{attempt_url(attempt.pk)}" class="rating-cell rating-{attempt.rating}">'
+                # The coverage as {% widthratio coverage 1 100 %} showed it.
+                f"{labels[attempt.rating]} · {round(attempt.coverage * 100)}%</a>"
+                f"{flag if attempt.good_without_coverage else ''}</td>"
             )
         row["cells_html"] = mark_safe("".join(parts))

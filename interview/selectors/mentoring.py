@@ -495,7 +495,8 @@ def cohort_grid(
 
 def assignment_progress_grid(assignment: Assignment) -> dict:
     """Learners by questions: each cell the learner's latest attempt in the assignment (rating and coverage)."""
-    questions = Question.objects.in_bulk(assignment.question_ids)
+    # What the header shows of each question: its number (label), prompt and link.
+    questions = Question.objects.only("number", "prompt").order_by().in_bulk(assignment.question_ids)
     ordered = [questions[pk] for pk in assignment.question_ids if pk in questions]
     progress = list(
         assignment.learners.filter(
