@@ -266,7 +266,7 @@ def with_completion(assignments: QuerySet[Assignment]) -> QuerySet[Assignment]:
     )
 
 
-def rated_good_without_coverage(attempt: Attempt) -> bool:
+def rated_good_without_coverage(attempt: "Attempt | LatestAnswer") -> bool:
     """The learner rated the answer Good or Easy though it covered none of the key points: worth a mentor's look."""
     return attempt.rating >= Rating.GOOD and attempt.coverage == 0
 
@@ -493,6 +493,16 @@ def cohort_grid(
     }
 
 
+@dataclass(slots=True)
+class LatestAnswer:
+    """A learner's latest attempt at a question of an assignment, as the progress grid shows it."""
+
+    pk: int
+    rating: int
+    coverage: float
+    good_without_coverage: bool = False
+
+
 def assignment_progress_grid(assignment: Assignment) -> dict:
     """Learners by questions: each cell the learner's latest attempt in the assignment (rating and coverage)."""
     # What the header shows of each question: its number (label), prompt and link.
@@ -511,14 +521,14 @@ def assignment_progress_grid(assignment: Assignment) -> dict:
         .annotate(latest=Max("pk"))
         .values("latest")
     )
-    latest = {
-        (attempt.user_id, attempt.question_id): attempt
-        for attempt in Attempt.objects.filter(pk__in=latest_ids).only(
-            "pk", "user_id", "question_id", "rating", "coverage"
-        )
-    }
-    for attempt in latest.values():
-        attempt.good_without_coverage = rated_good_without_coverage(attempt)  # type: ignore[attr-defined]
+    latest = {}
+    # Plain values, not model instances: a grid of 30 learners by 20 questions has 600 of them.
+    for pk, user_id, question_id, rating, coverage in Attempt.objects.filter(pk__in=latest_ids).values_list(
+        "pk", "user_id", "question_id", "rating", "coverage"
+    ):
+        answer = LatestAnswer(pk, rating, coverage)
+        answer.good_without_coverage = rated_good_without_coverage(answer)
+        latest[user_id, question_id] = answer
     return {
         "questions": ordered,
         "rows": [
