@@ -200,8 +200,12 @@ def _practised_states(users: Iterable[int], questions: Iterable[int] | None = No
     return ReviewState.objects.filter(user__in=users, question__in=public, stability__isnull=False)
 
 
+def public_question_ids() -> list[int]:
+    return list(Question.objects.public().values_list("pk", flat=True))
+
+
 def _topic_sums(
-    users: Sequence[User], now: datetime, *, per_user: bool
+    users: Sequence[User], now: datetime, *, per_user: bool, questions: list[int] | None = None
 ) -> dict[tuple[int, int] | int, Mapping[str, Any]]:
     """The sums behind TopicFigures per (user, topic), or per topic over all the users: one query per memory
     model, and for several users one for the public questions' ids.
@@ -214,7 +218,8 @@ def _topic_sums(
         by_model.setdefault(memory_model_for(user), []).append(user.pk)
     if not by_model:
         return {}
-    questions = list(Question.objects.public().values_list("pk", flat=True)) if len(users) > 1 else None
+    if questions is None and len(users) > 1:
+        questions = public_question_ids()
     group = ("user_id", "question__topics") if per_user else ("question__topics",)
     sums: dict[tuple[int, int] | int, Mapping[str, Any]] = {}
     for model, user_ids in by_model.items():
@@ -256,12 +261,15 @@ def _figures_from(topic: "TopicWithCount", row: Mapping[str, Any], members: int 
 
 
 def topic_figures_for(
-    users: Sequence[User], now: datetime, topics: "list[TopicWithCount] | None" = None
+    users: Sequence[User],
+    now: datetime,
+    topics: "list[TopicWithCount] | None" = None,
+    questions: list[int] | None = None,
 ) -> "tuple[list[TopicWithCount], dict[tuple[int, int], TopicFigures]]":
-    """Every topic (``topics``, when already read), and each user's figures per topic: one query for the
-    topics, one for the public questions, one per memory model."""
+    """Every topic, and each user's figures per topic: one query for the topics, one for the public questions
+    (``topics`` and ``questions``: ``public_question_ids()``, when already read), one per memory model."""
     topics = list(topics_with_counts()) if topics is None else topics
-    sums = _topic_sums(users, now, per_user=True)
+    sums = _topic_sums(users, now, per_user=True, questions=questions)
     figures = {}
     for user in users:
         for topic in topics:
@@ -270,11 +278,11 @@ def topic_figures_for(
 
 
 def group_topic_figures(
-    users: Sequence[User], now: datetime, topics: "list[TopicWithCount]"
+    users: Sequence[User], now: datetime, topics: "list[TopicWithCount]", questions: list[int] | None = None
 ) -> list[TopicFigures]:
     """A group's figures per topic (a cohort's), summed by the database: ``combined`` over every member's
     figures, without reading them one by one."""
-    sums = _topic_sums(users, now, per_user=False)
+    sums = _topic_sums(users, now, per_user=False, questions=questions)
     return [_figures_from(topic, sums.get(topic.pk, {}), len(users)) for topic in topics]
 
 

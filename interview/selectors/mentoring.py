@@ -31,6 +31,7 @@ from interview.selectors.learning import (
     due_filter,
     group_topic_figures,
     mastery_band,
+    public_question_ids,
     topic_figures_for,
     weak_topics,
     whole_percent,
@@ -460,7 +461,8 @@ def cohort_grid(
     by_assignment = order.column.startswith("assignment-")
     if by_activity:
         _add_activity(rows, now)
-    figures = topic_figures_for(learners, now, topics)[1] if by_topic else {}
+    questions = public_question_ids() if learners else []
+    figures = topic_figures_for(learners, now, topics, questions)[1] if by_topic else {}
     if by_assignment:
         _add_assignment_statuses(rows, assignments, now)
     rows.sort(key=_grid_sort_key(order.column, topics, figures), reverse=order.descending)
@@ -471,13 +473,13 @@ def cohort_grid(
     if not by_assignment:
         _add_assignment_statuses(page_rows, assignments, now)
     if not by_topic:
-        figures = topic_figures_for([row["learner"] for row in page_rows], now, topics)[1]
+        figures = topic_figures_for([row["learner"] for row in page_rows], now, topics, questions)[1]
     if by_topic or len(page_rows) == len(learners):  # every learner's figures are at hand
         cohort_figures = [
             combined([figures[learner.pk, topic.pk] for learner in learners], topic) for topic in topics
         ]
     else:
-        cohort_figures = group_topic_figures(learners, now, topics)
+        cohort_figures = group_topic_figures(learners, now, topics, questions)
     for row in page_rows:
         row["cells"] = _mastery_cells(row["learner"], topics, figures)
         for cell in row["cells"]:
