@@ -250,12 +250,11 @@ def with_completion(assignments: QuerySet[Assignment]) -> QuerySet[Assignment]:
     Counted over the learners given the assignment who are still in its cohort (those the progress grid shows);
     completed means the learner's `completed_at` is set, as in `status_of`.
     """
-    current = AssignmentLearner.objects.filter(assignment=OuterRef("pk")).filter(
-        Exists(
-            Membership.objects.filter(
-                cohort=OuterRef("assignment__cohort"), user=OuterRef("learner"), role=LEARNER
-            )
-        )
+    # A join, not an Exists: a learner has one membership per cohort, and the flatter query builds faster.
+    current = AssignmentLearner.objects.filter(
+        assignment=OuterRef("pk"),
+        learner__memberships__cohort=OuterRef("cohort"),
+        learner__memberships__role=LEARNER,
     )
 
     def count_of(rows: QuerySet[AssignmentLearner]) -> Coalesce:
