@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from interview import grids
@@ -72,12 +73,21 @@ def grid_headers(grid: dict) -> list[dict]:
     headers = []
     for column, label in zip(grid["columns"], labels, strict=True):
         sorted_here = column == current.column
+        link = f"-{column}" if sorted_here and not current.descending else column
+        aria_sort = ("descending" if current.descending else "ascending") if sorted_here else None
+        arrow = {"ascending": " ▲", "descending": " ▼"}.get(aria_sort or "")
         headers.append(
             {
                 "column": column,
                 "label": label,
-                "link": f"-{column}" if sorted_here and not current.descending else column,
-                "aria_sort": ("descending" if current.descending else "ascending") if sorted_here else None,
+                "link": link,
+                "aria_sort": aria_sort,
+                "sort_link": format_html(
+                    '<a href="?sort={}" class="sort-link">{}{}</a>',
+                    link,
+                    label,
+                    format_html('<span aria-hidden="true">{}</span>', arrow) if arrow else "",
+                ),
             }
         )
     return headers
