@@ -271,9 +271,10 @@ def topic_figures_for(
     topics = list(topics_with_counts()) if topics is None else topics
     sums = _topic_sums(users, now, per_user=True, questions=questions)
     figures = {}
-    for user in users:
-        for topic in topics:
-            figures[user.pk, topic.pk] = _figures_from(topic, sums.get((user.pk, topic.pk), {}))
+    topic_ids = [(topic.pk, topic) for topic in topics]  # pk is a property: read it once per object
+    for user_id in [user.pk for user in users]:
+        for topic_id, topic in topic_ids:
+            figures[user_id, topic_id] = _figures_from(topic, sums.get((user_id, topic_id), {}))
     return topics, figures
 
 

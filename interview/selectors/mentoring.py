@@ -336,21 +336,20 @@ def _cohort_figures(
     learners = list(_learners_for_grid(cohort).order_by("display_name", "email"))
     _add_activity([{"learner": learner} for learner in learners], now)
     topics, figures = topic_figures_for(learners, now)
+    learner_ids = [learner.pk for learner in learners]
     cohort_figures = [
-        combined([figures[learner.pk, topic.pk] for learner in learners], topic) for topic in topics
+        combined([figures[learner_id, topic.pk] for learner_id in learner_ids], topic) for topic in topics
     ]
     return learners, topics, figures, _weakest(cohort_figures)
 
 
 def _mastery_cells(learner: User, topics: list, figures: dict) -> list[dict]:
-    return [
-        {
-            "topic": topic,
-            "mastery": whole_percent(figures[learner.pk, topic.pk].mastery),
-            "practised": figures[learner.pk, topic.pk].practised,
-        }
-        for topic in topics
-    ]
+    learner_id = learner.pk
+    cells = []
+    for topic in topics:
+        mine = figures[learner_id, topic.pk]
+        cells.append({"topic": topic, "mastery": whole_percent(mine.mastery), "practised": mine.practised})
+    return cells
 
 
 def cohort_mastery_grid(cohort: Cohort, now: datetime) -> dict:
@@ -474,8 +473,9 @@ def cohort_grid(
     if not by_topic:
         figures = topic_figures_for([row["learner"] for row in page_rows], now, topics, questions)[1]
     if by_topic or len(page_rows) == len(learners):  # every learner's figures are at hand
+        learner_ids = [learner.pk for learner in learners]
         cohort_figures = [
-            combined([figures[learner.pk, topic.pk] for learner in learners], topic) for topic in topics
+            combined([figures[learner_id, topic.pk] for learner_id in learner_ids], topic) for topic in topics
         ]
     else:
         cohort_figures = group_topic_figures(learners, now, topics, questions)
