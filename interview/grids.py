@@ -15,6 +15,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from interview.models import Rating
+from interview.selectors.mentoring import AssignmentStatus
 from interview.templatetags.interview_tags import ago
 
 _SENTINEL_PK = 2_147_483_647  # a pk no URL pattern contains otherwise
@@ -27,7 +28,7 @@ def url_for_pk(name: str, *args: int) -> Callable[[int], str]:
     return lambda pk: f"{prefix}{pk}{suffix}"
 
 
-def _assignment_cell(status: object) -> str:
+def _assignment_cell(status: AssignmentStatus | None) -> str:
     if status is None:
         return '<td class="num assignment-cell"><span class="muted" title="Not given this assignment">—</span></td>'
     note = {
@@ -35,8 +36,8 @@ def _assignment_cell(status: object) -> str:
         "completed": '<span class="col-note">done</span>',
     }
     return (
-        f'<td class="num assignment-cell status-{status.key}">'  # type: ignore[attr-defined]
-        f"{status.done}/{status.total}{note.get(status.key, '')}</td>"  # type: ignore[attr-defined]
+        f'<td class="num assignment-cell status-{status.key}">'
+        f"{status.done}/{status.total}{note.get(status.key, '')}</td>"
     )
 
 
