@@ -554,9 +554,9 @@ def test_the_cohort_page_runs_a_fixed_number_of_queries(world, django_assert_max
         service.cohort_join(user=newcomer, token=token)
         practise_assignment(newcomer, world["assignment"], [Rating.GOOD, Rating.HARD])
     client = client_for(world, "mentor")
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(13):
         assert client.get(f"/mentor/cohorts/{world['cohort'].pk}/").status_code == 200
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(7):
         assert client.get(f"/mentor/assignments/{world['assignment'].pk}/").status_code == 200
 
 
@@ -733,7 +733,7 @@ def test_each_assignment_says_how_many_of_its_learners_completed_it(world, djang
         f"/mentor/cohorts/{world['cohort'].pk}/",
         f"/mentor/assignments/{world['assignment'].pk}/",
     ):
-        with django_assert_max_num_queries(16):
+        with django_assert_max_num_queries(13):
             page = client.get(url).content.decode()
         assert "2 of 3 completed" in page, url
     assert "0 of 0 completed" in client.get("/mentor/").content.decode()

@@ -25,8 +25,11 @@ from interview.models import (
 )
 from interview.scheduling import local_today
 from interview.selectors.learning import (
+    TopicFigures,
+    bank_figures,
     combined,
     due_filter,
+    group_topic_figures,
     mastery_band,
     topic_figures_for,
     weak_topics,
@@ -124,12 +127,22 @@ def feedback_for_learner(user: User) -> QuerySet[Feedback]:
     )
 
 
-def active_invite(cohort: Cohort, role: str, now: datetime) -> Invite | None:
-    return (
-        cohort.invites.filter(role=role, revoked_at__isnull=True)
-        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
-        .first()
+def _usable_invites(cohort: Cohort, now: datetime) -> QuerySet[Invite]:
+    return cohort.invites.filter(revoked_at__isnull=True).filter(
+        Q(expires_at__isnull=True) | Q(expires_at__gt=now)
     )
+
+
+def active_invite(cohort: Cohort, role: str, now: datetime) -> Invite | None:
+    return _usable_invites(cohort, now).filter(role=role).first()
+
+
+def active_invites(cohort: Cohort, now: datetime) -> dict[str, Invite]:
+    """Each role's active invite (as ``active_invite`` finds it: the newest), in one query."""
+    invites: dict[str, Invite] = {}
+    for invite in _usable_invites(cohort, now).order_by("-created_at", "pk"):
+        invites.setdefault(invite.role, invite)
+    return invites
 
 
 # Status of a learner's assignment -----------------------------------------------------------------------
@@ -236,12 +249,11 @@ def with_completion(assignments: QuerySet[Assignment]) -> QuerySet[Assignment]:
     Counted over the learners given the assignment who are still in its cohort (those the progress grid shows);
     completed means the learner's `completed_at` is set, as in `status_of`.
     """
-    current = AssignmentLearner.objects.filter(assignment=OuterRef("pk")).filter(
-        Exists(
-            Membership.objects.filter(
-                cohort=OuterRef("assignment__cohort"), user=OuterRef("learner"), role=LEARNER
-            )
-        )
+    # A join, not an Exists: a learner has one membership per cohort, and the flatter query builds faster.
+    current = AssignmentLearner.objects.filter(
+        assignment=OuterRef("pk"),
+        learner__memberships__cohort=OuterRef("cohort"),
+        learner__memberships__role=LEARNER,
     )
 
     def count_of(rows: QuerySet[AssignmentLearner]) -> Coalesce:
@@ -253,7 +265,7 @@ def with_completion(assignments: QuerySet[Assignment]) -> QuerySet[Assignment]:
     )
 
 
-def rated_good_without_coverage(attempt: Attempt) -> bool:
+def rated_good_without_coverage(attempt: "Attempt | LatestAnswer") -> bool:
     """The learner rated the answer Good or Easy though it covered none of the key points: worth a mentor's look."""
     return attempt.rating >= Rating.GOOD and attempt.coverage == 0
 
@@ -274,15 +286,16 @@ def neighbouring_answers(attempt: Attempt, viewer: User) -> tuple[Attempt | None
 # The mentor's views ----------------------------------------------------------------------------------------
 
 
-def _cohort_figures(
-    cohort: Cohort, now: datetime
-) -> tuple[list[Any], list[Any], dict[tuple[int, int], Any], list[dict[str, Any]]]:
-    """The cohort's learners (with last activity and reviews due), the topics, each learner's figures per
-    topic, and the cohort's weakest topics: a few queries, whatever the cohort's size."""
-    learners = list(
-        learners_of(cohort)
-        # What the grid reads of each learner (name, day, memory model): a cohort of 500 loads fast.
-        .only("email", "display_name", "timezone", "memory_parameters")
+def _learners_for_grid(cohort: Cohort) -> QuerySet[User]:
+    # What the grid reads of each learner (name, day, memory model): a cohort of 500 loads fast.
+    return learners_of(cohort).only("email", "display_name", "timezone", "memory_parameters")
+
+
+def _add_activity(rows: list[dict], now: datetime) -> None:
+    """Each row's learner's last activity and reviews due now (one query)."""
+    activity = {
+        pk: (last_activity, due_now)
+        for pk, last_activity, due_now in User.objects.filter(pk__in=[row["learner"].pk for row in rows])
         .annotate(
             # Subqueries, not joins: joining attempts and schedule rows would multiply them per learner.
             last_activity=Subquery(
@@ -300,28 +313,42 @@ def _cohort_figures(
                 0,
             ),
         )
-        .order_by("display_name", "email")
-    )
-    topics, figures = topic_figures_for(learners, now)
-    cohort_figures = [
-        combined([figures[learner.pk, topic.pk] for learner in learners], topic) for topic in topics
-    ]
-    weakest = [
+        .values_list("pk", "last_activity", "due_now")
+    }
+    for row in rows:
+        learner = row["learner"]
+        learner.last_activity, learner.due_now = activity[learner.pk]
+
+
+def _weakest(cohort_figures: list[TopicFigures]) -> list[dict[str, Any]]:
+    return [
         {"topic": item.topic, "retention": whole_percent(item.retention or 0.0)}
         for item in weak_topics(cohort_figures)
     ]
-    return learners, topics, figures, weakest
+
+
+def _cohort_figures(
+    cohort: Cohort, now: datetime
+) -> tuple[list[Any], list[Any], dict[tuple[int, int], Any], list[dict[str, Any]]]:
+    """The cohort's learners (with last activity and reviews due), the topics, each learner's figures per
+    topic, and the cohort's weakest topics: a few queries, whatever the cohort's size."""
+    learners = list(_learners_for_grid(cohort).order_by("display_name", "email"))
+    _add_activity([{"learner": learner} for learner in learners], now)
+    topics, figures = topic_figures_for(learners, now)
+    learner_ids = [learner.pk for learner in learners]
+    cohort_figures = [
+        combined([figures[learner_id, topic.pk] for learner_id in learner_ids], topic) for topic in topics
+    ]
+    return learners, topics, figures, _weakest(cohort_figures)
 
 
 def _mastery_cells(learner: User, topics: list, figures: dict) -> list[dict]:
-    return [
-        {
-            "topic": topic,
-            "mastery": whole_percent(figures[learner.pk, topic.pk].mastery),
-            "practised": figures[learner.pk, topic.pk].practised,
-        }
-        for topic in topics
-    ]
+    learner_id = learner.pk
+    cells = []
+    for topic in topics:
+        mine = figures[learner_id, topic.pk]
+        cells.append({"topic": topic, "mastery": whole_percent(mine.mastery), "practised": mine.practised})
+    return cells
 
 
 def cohort_mastery_grid(cohort: Cohort, now: datetime) -> dict:
@@ -398,14 +425,27 @@ def _add_assignment_statuses(rows: list[dict], assignments: list[Assignment], no
             row["assignments"].append({"assignment": assignment, "status": status, "reminder": reminder})
 
 
-def cohort_grid(cohort: Cohort, now: datetime, *, sort: str, page: str | None, per_page: int) -> dict:
-    """One page of the mastery grid, sorted as ``?sort=`` asks, with the latest assignments' statuses.
+def cohort_grid(
+    cohort: Cohort,
+    now: datetime,
+    *,
+    sort: str,
+    page: str | None,
+    per_page: int,
+    assignments: list[Assignment],
+) -> dict:
+    """One page of the mastery grid, sorted as ``?sort=`` asks, with the statuses of the latest of the
+    cohort's ``assignments``.
 
-    Every learner is sorted (and counts towards the weakest topics), but cells, colour bands and statuses are
-    built for the page's rows only, so a cohort of 500 costs little more than one of 30.
+    Every learner is sorted (and counts towards the weakest topics), but what the sort does not need (last
+    activity, reviews due, mastery cells, colour bands, statuses) is read for the page's rows only, so a
+    cohort of 500 costs little more than one of 30 when sorted by name.
     """
-    learners, topics, figures, weakest = _cohort_figures(cohort, now)
-    assignments = list(cohort.assignments.order_by("-due_date", "-pk")[:GRID_ASSIGNMENT_COLUMNS])[::-1]
+    learners = list(_learners_for_grid(cohort).order_by("display_name", "email"))
+    bank = bank_figures()
+    topics = bank.topics
+    assignments = sorted(assignments, key=lambda assignment: (assignment.due_date, assignment.pk))
+    assignments = assignments[-GRID_ASSIGNMENT_COLUMNS:]
     prime_active_totals(assignments)
     rows: list[dict[str, Any]] = [
         {"learner": learner, "position": position} for position, learner in enumerate(learners)
@@ -414,14 +454,31 @@ def cohort_grid(cohort: Cohort, now: datetime, *, sort: str, page: str | None, p
     columns += [f"topic-{topic.slug}" for topic in topics]
     columns += [f"assignment-{assignment.pk}" for assignment in assignments]
     order = GridSort.parse(sort, columns)
+    by_activity = order.column in ("activity", "due")
+    by_topic = order.column.startswith("topic-")
     by_assignment = order.column.startswith("assignment-")
+    if by_activity:
+        _add_activity(rows, now)
+    questions = list(bank.topics_of)
+    figures = topic_figures_for(learners, now, topics, questions)[1] if by_topic else {}
     if by_assignment:
         _add_assignment_statuses(rows, assignments, now)
     rows.sort(key=_grid_sort_key(order.column, topics, figures), reverse=order.descending)
     shown = Paginator(rows, per_page).get_page(page)
     page_rows: list[dict[str, Any]] = list(shown.object_list)
+    if not by_activity:
+        _add_activity(page_rows, now)
     if not by_assignment:
         _add_assignment_statuses(page_rows, assignments, now)
+    if not by_topic:
+        figures = topic_figures_for([row["learner"] for row in page_rows], now, topics, questions)[1]
+    if by_topic or len(page_rows) == len(learners):  # every learner's figures are at hand
+        learner_ids = [learner.pk for learner in learners]
+        cohort_figures = [
+            combined([figures[learner_id, topic.pk] for learner_id in learner_ids], topic) for topic in topics
+        ]
+    else:
+        cohort_figures = group_topic_figures(learners, now, topics, questions)
     for row in page_rows:
         row["cells"] = _mastery_cells(row["learner"], topics, figures)
         for cell in row["cells"]:
@@ -429,7 +486,7 @@ def cohort_grid(cohort: Cohort, now: datetime, *, sort: str, page: str | None, p
     return {
         "learners": learners,
         "topics": topics,
-        "weakest": weakest,
+        "weakest": _weakest(cohort_figures),
         "page": shown,
         "assignments": assignments,
         "columns": columns,
@@ -437,9 +494,20 @@ def cohort_grid(cohort: Cohort, now: datetime, *, sort: str, page: str | None, p
     }
 
 
+@dataclass(slots=True)
+class LatestAnswer:
+    """A learner's latest attempt at a question of an assignment, as the progress grid shows it."""
+
+    pk: int
+    rating: int
+    coverage: float
+    good_without_coverage: bool = False
+
+
 def assignment_progress_grid(assignment: Assignment) -> dict:
     """Learners by questions: each cell the learner's latest attempt in the assignment (rating and coverage)."""
-    questions = Question.objects.in_bulk(assignment.question_ids)
+    # What the header shows of each question: its number (label), prompt and link.
+    questions = Question.objects.only("number", "prompt").order_by().in_bulk(assignment.question_ids)
     ordered = [questions[pk] for pk in assignment.question_ids if pk in questions]
     progress = list(
         assignment.learners.filter(
@@ -454,14 +522,14 @@ def assignment_progress_grid(assignment: Assignment) -> dict:
         .annotate(latest=Max("pk"))
         .values("latest")
     )
-    latest = {
-        (attempt.user_id, attempt.question_id): attempt
-        for attempt in Attempt.objects.filter(pk__in=latest_ids).only(
-            "pk", "user_id", "question_id", "rating", "coverage"
-        )
-    }
-    for attempt in latest.values():
-        attempt.good_without_coverage = rated_good_without_coverage(attempt)  # type: ignore[attr-defined]
+    latest = {}
+    # Plain values, not model instances: a grid of 30 learners by 20 questions has 600 of them.
+    for pk, user_id, question_id, rating, coverage in Attempt.objects.filter(pk__in=latest_ids).values_list(
+        "pk", "user_id", "question_id", "rating", "coverage"
+    ):
+        answer = LatestAnswer(pk, rating, coverage)
+        answer.good_without_coverage = rated_good_without_coverage(answer)
+        latest[user_id, question_id] = answer
     return {
         "questions": ordered,
         "rows": [

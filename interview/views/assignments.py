@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from interview import grids
 from interview.forms import (
     AssignmentForm,
 )
@@ -76,6 +77,7 @@ def assignment_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         today = local_today(row["progress"].learner, now)
         row["status"] = see.status_of(row["progress"], assignment, today)
         row["reminder"] = see.reminder_state(row["progress"], row["status"], today)
+    grids.add_progress_cells(grid["rows"], assignment.cohort_id)
     context = {"assignment": assignment, "grid": grid, "total": see.active_total(assignment)}
     return render(request, "mentor/assignment.html", context)
 

@@ -8,8 +8,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from interview import grids
 from interview.forms import (
     CohortForm,
     InviteForm,
@@ -71,12 +73,21 @@ def grid_headers(grid: dict) -> list[dict]:
     headers = []
     for column, label in zip(grid["columns"], labels, strict=True):
         sorted_here = column == current.column
+        link = f"-{column}" if sorted_here and not current.descending else column
+        aria_sort = ("descending" if current.descending else "ascending") if sorted_here else None
+        arrow = {"ascending": " ▲", "descending": " ▼"}.get(aria_sort or "")
         headers.append(
             {
                 "column": column,
                 "label": label,
-                "link": f"-{column}" if sorted_here and not current.descending else column,
-                "aria_sort": ("descending" if current.descending else "ascending") if sorted_here else None,
+                "link": link,
+                "aria_sort": aria_sort,
+                "sort_link": format_html(
+                    '<a href="?sort={}" class="sort-link">{}{}</a>',
+                    link,
+                    label,
+                    format_html('<span aria-hidden="true">{}</span>', arrow) if arrow else "",
+                ),
             }
         )
     return headers
@@ -87,24 +98,31 @@ def grid_headers(grid: dict) -> list[dict]:
 def cohort_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     cohort = mentored_cohort_or_404(request, pk)
     now = timezone.now()
+    assignments = list(see.with_completion(cohort.assignments.all()).order_by("due_date"))
     grid = see.cohort_grid(
-        cohort, now, sort=request.GET.get("sort", ""), page=request.GET.get("page"), per_page=GRID_PAGE_SIZE
+        cohort,
+        now,
+        sort=request.GET.get("sort", ""),
+        page=request.GET.get("page"),
+        per_page=GRID_PAGE_SIZE,
+        assignments=assignments,
     )
     headers = grid_headers(grid)
-    invites = {role: see.active_invite(cohort, role, now) for role in Membership.Role.values}
+    invites = see.active_invites(cohort, now)
     context = {
         "cohort": cohort,
         "grid": grid,
         "page": grid["page"],
+        "rows": grids.cohort_rows(grid["page"].object_list, cohort.pk, request),
         "name_header": headers[0],
         "activity_headers": headers[1:3],
         "topic_headers": headers[3 : 3 + len(grid["topics"])],
         "assignment_headers": list(zip(headers[3 + len(grid["topics"]) :], grid["assignments"], strict=True)),
         "mentors": see.mentors_of(cohort),
-        "learner_invite": invites["learner"],
-        "mentor_invite": invites["mentor"],
+        "learner_invite": invites.get(Membership.Role.LEARNER),
+        "mentor_invite": invites.get(Membership.Role.MENTOR),
         "invite_form": InviteForm(),
-        "assignments": see.with_completion(cohort.assignments.all()).order_by("due_date"),
+        "assignments": assignments,
     }
     return render(request, "mentor/cohort.html", context)
 

@@ -1,0 +1,117 @@
+"""The mentor grids' cells as markup, built in one pass per row: a page of 30 learners has about a thousand
+cells, and rendering each through template tags and filters cost more than reading the figures.
+
+Only numbers, fixed class names, fixed English words and our own URLs go into the markup built with
+f-strings, so they need no escaping; a learner's name is escaped.
+"""
+
+from collections.abc import Callable
+
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from interview.models import Rating
+from interview.selectors.mentoring import AssignmentStatus
+from interview.templatetags.interview_tags import ago
+
+_SENTINEL_PK = 2_147_483_647  # a pk no URL pattern contains otherwise
+
+
+def url_for_pk(name: str, *args: int) -> Callable[[int], str]:
+    """``reverse(name, args=[*args, pk])`` for many pks, reversing once: hundreds of cells link to the same
+    pattern."""
+    prefix, suffix = reverse(name, args=[*args, _SENTINEL_PK]).split(str(_SENTINEL_PK))
+    return lambda pk: f"{prefix}{pk}{suffix}"
+
+
+def _assignment_cell(status: AssignmentStatus | None) -> str:
+    if status is None:
+        return '<td class="num assignment-cell"><span class="muted" title="Not given this assignment">—</span></td>'
+    note = {
+        "overdue": '<span class="col-note">overdue</span>',
+        "completed": '<span class="col-note">done</span>',
+    }
+    return (
+        f'<td class="num assignment-cell status-{status.key}">'
+        f"{status.done}/{status.total}{note.get(status.key, '')}</td>"
+    )
+
+
+def cohort_rows(rows: list[dict], cohort_pk: int, request: HttpRequest) -> list[SafeString]:
+    """The cohort grid's rows: the learner's name (linked to their progress), last activity, reviews due,
+    mastery per topic (coloured by band), the status on each of the latest assignments, and the actions
+    menu (view, remind of an overdue assignment, remove from the cohort)."""
+    learner_url = url_for_pk("interview:mentor-learner", cohort_pk)
+    remove_url = url_for_pk("interview:mentor-member-remove", cohort_pk)
+    csrf_input = format_html(
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
+    )
+    markup = []
+    for row in rows:
+        learner = row["learner"]
+        name, url = conditional_escape(str(learner)), learner_url(learner.pk)
+        parts = [
+            f'<tr>\n<th scope="row" class="learner-col"><a href="{url}">{name}</a></th>',
+            f'<td class="num nowrap">{ago(learner.last_activity)}</td>',
+            f'<td class="num">{learner.due_now}</td>',
+        ]
+        parts += [
+            f'<td class="num mastery mastery-{cell["band"]}">{cell["mastery"]}%</td>' for cell in row["cells"]
+        ]
+        parts += [_assignment_cell(cell["status"]) for cell in row["assignments"]]
+        parts.append(
+            '\n<td class="actions-col">\n<details class="row-menu">\n<summary><span aria-hidden="true">•••</span>'
+            f'<span class="visually-hidden">Actions for {name}</span></summary>\n<ul>\n'
+            f'<li><a href="{url}">View progress and answers</a></li>\n'
+        )
+        parts += [
+            "<li>"
+            + render_to_string(  # rare: only overdue learners
+                "mentor/includes/remind.html",
+                {
+                    "reminder": cell["reminder"],
+                    "assignment": cell["assignment"],
+                    "learner": learner,
+                    "long": True,
+                },
+                request,
+            )
+            + "</li>"
+            for cell in row["assignments"]
+            if cell["reminder"]
+        ]
+        parts.append(
+            f'\n<li><form method="post" action="{remove_url(learner.pk)}">{csrf_input}'
+            f'<button type="submit" class="menu-danger" aria-label="Remove {name} from the cohort">'
+            "Remove from cohort</button></form></li>\n</ul>\n</details>\n</td>\n</tr>\n"
+        )
+        markup.append(mark_safe("".join(parts)))  # the name is escaped; the rest is ours
+    return markup
+
+
+def add_progress_cells(rows: list[dict], cohort_pk: int) -> None:
+    """Each progress grid row's ``learner_url`` and answer cells (``cells_html``): the learner's latest answer
+    to each question (rating and coverage, linked to it, flagged when rated Good or Easy at 0 % coverage),
+    or a dash."""
+    learner_url = url_for_pk("interview:mentor-learner", cohort_pk)
+    attempt_url = url_for_pk("interview:mentor-attempt")
+    flag = " " + render_to_string("mentor/includes/good_without_coverage.html", {"compact": True})
+    labels = {rating.value: rating.label for rating in Rating}
+    for row in rows:
+        row["learner_url"] = learner_url(row["progress"].learner_id)
+        parts = []
+        for attempt in row["cells"]:
+            if attempt is None:
+                parts.append('<td><span class="muted">—</span></td>')
+                continue
+            parts.append(
+                f'<td><a href="{attempt_url(attempt.pk)}" class="rating-cell rating-{attempt.rating}">'
+                # The coverage as {% widthratio coverage 1 100 %} showed it.
+                f"{labels[attempt.rating]} · {round(attempt.coverage * 100)}%</a>"
+                f"{flag if attempt.good_without_coverage else ''}</td>"
+            )
+        row["cells_html"] = mark_safe("".join(parts))
