@@ -389,6 +389,7 @@ def main() -> None:
     parser.add_argument(
         "--growth-only", action="store_true", help="Only the ceilings and the dashboard/stats growth curve."
     )
+    parser.add_argument("--only", help="Only the endpoints whose name contains this (and the ceilings).")
     args = parser.parse_args()
     if args.quick:
         args.learners, args.attempts, args.heavy, args.seconds, args.repeats = 60, 20_000, 2_000, 5, 1
@@ -398,6 +399,9 @@ def main() -> None:
     main_targets, growth = targets(fixture), growth_targets(fixture)
     if args.growth_only:
         main_targets = [target for target in main_targets if target["name"].startswith("ceiling")]
+    if args.only:
+        main_targets = [t for t in main_targets if t["name"].startswith("ceiling") or args.only in t["name"]]
+        growth = [target for target in growth if args.only in target["name"]]
     with tempfile.TemporaryDirectory() as workdir:
         server = start_server(args.port, str(Path(workdir) / "static"))
         try:
@@ -445,19 +449,13 @@ def main() -> None:
             f"{median(name, 'p95'):6.0f} {median(name, 'p99'):6.0f} {single_ms:7.1f}ms {queries:7d} "
             f"{sum(r['failures'] for r in results[name]):5d}"
         )
-    smallest, largest = f"/dashboard/ ({GROWTH[0]:,} attempts)", f"/dashboard/ ({GROWTH[-1]:,} attempts)"
-    print(
-        f"\ndashboard growth, {GROWTH[0]:,} → {GROWTH[-1]:,} attempts (1 client): "
-        f"{singles[largest][0] / singles[smallest][0]:.2f}×"
-    )
-    small_api, large_api = (
-        f"GET /api/v1/stats/ ({GROWTH[0]:,} attempts)",
-        f"GET /api/v1/stats/ ({GROWTH[-1]:,} attempts)",
-    )
-    print(
-        f"stats growth, {GROWTH[0]:,} → {GROWTH[-1]:,} attempts (1 client): "
-        f"{singles[large_api][0] / singles[small_api][0]:.2f}×"
-    )
+    for label, path in (("dashboard", "/dashboard/"), ("stats", "GET /api/v1/stats/")):
+        smallest, largest = f"{path} ({GROWTH[0]:,} attempts)", f"{path} ({GROWTH[-1]:,} attempts)"
+        if smallest in singles and largest in singles:
+            print(
+                f"{label} growth, {GROWTH[0]:,} → {GROWTH[-1]:,} attempts (1 client): "
+                f"{singles[largest][0] / singles[smallest][0]:.2f}×"
+            )
     print(f"worker RSS after the run: {', '.join(f'{size:.0f} MiB' for size in rss)}")
 
 

@@ -6,9 +6,13 @@ figures as a table, the chart's text alternative. Only numbers and the fixed Eng
 the markup, so nothing in it needs escaping. Colours come from classes styled in static/css/app.css.
 """
 
+import hashlib
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from interview.selectors.dashboard import TREND_WEEKS, WeekTrend, activity_first_day, trend_first_week
@@ -317,3 +321,36 @@ def trend_chart(trend: list[WeekTrend], today: date) -> TrendChart | None:
         weeks=weeks,
         axis_top=top,
     )
+
+
+# The dashboard's charts, drawn once per distinct data --------------------------------------------------------
+
+CHARTS_KEPT = 128  # per process: the learners seen lately (a rendering is about 40 KB)
+_charts_kept: "OrderedDict[bytes, SafeString]" = OrderedDict()
+_charts_lock = threading.Lock()
+
+
+def dashboard_charts(
+    *, activity: list[dict], trend: list[WeekTrend], forecast: list[dict], today: date
+) -> SafeString:
+    """The dashboard's forecast, weekly and activity charts with their tables
+    (templates/interview/includes/dashboard_charts.html), reused from this process's latest renderings of the
+    same data: they depend on nothing else, and a learner reloading the page rarely changes them."""
+    key = hashlib.blake2b(repr((today, activity, trend, forecast)).encode(), digest_size=16).digest()
+    with _charts_lock:
+        if key in _charts_kept:
+            _charts_kept.move_to_end(key)
+            return _charts_kept[key]
+    html = render_to_string(
+        "interview/includes/dashboard_charts.html",
+        {
+            "heatmap": heatmap(activity, today),
+            "trend": trend_chart(trend, today),
+            "forecast": forecast_chart(forecast),
+        },
+    )
+    with _charts_lock:
+        _charts_kept[key] = html
+        while len(_charts_kept) > CHARTS_KEPT:
+            _charts_kept.popitem(last=False)
+    return html

@@ -275,3 +275,20 @@ def test_each_week_is_titled_with_its_answers_ratings_and_coverage():
 
 def test_no_answers_no_trend_chart():
     assert trend_chart([], TODAY) is None
+
+
+def test_the_dashboards_charts_are_drawn_once_per_distinct_data():
+    from interview.charts import dashboard_charts
+
+    activity = [{"date": "2026-11-24", "count": 8}, {"date": "2026-11-25", "count": 3}]
+    forecast = [{"date": (TODAY + timedelta(days=day)).isoformat(), "count": day % 3} for day in range(14)]
+    first = dashboard_charts(activity=activity, trend=[], forecast=forecast, today=TODAY)
+    again = dashboard_charts(activity=list(activity), trend=[], forecast=list(forecast), today=TODAY)
+    assert again is first  # the same data: the rendering is reused
+    one_more = [*activity[:-1], {"date": "2026-11-25", "count": 4}]
+    changed = dashboard_charts(activity=one_more, trend=[], forecast=forecast, today=TODAY)
+    assert "12 attempts on 2 days" in changed and "11 attempts on 2 days" in first
+    assert (
+        dashboard_charts(activity=activity, trend=[], forecast=forecast, today=TODAY + timedelta(days=1))
+        != first
+    )

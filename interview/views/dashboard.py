@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from interview.charts import forecast_chart, heatmap, trend_chart
+from interview.charts import dashboard_charts
 from interview.filters import AttemptHistoryFilter
 from interview.selectors.dashboard import dashboard_stats, recent_attempts
 from interview.selectors.mentoring import cohorts_joined_by, feedback_for_learner, learner_assignments
@@ -29,9 +29,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         # The top of the page: templates/interview/includes/practice_next.html.
         "next_step": next_step(request.user, now, stats.today_counts),
         "weakest": weakest,
-        "heatmap": heatmap(stats.activity, stats.today),
-        "trend": trend_chart(stats.trend, stats.today),
-        "forecast": forecast_chart(stats.forecast),
+        "charts": dashboard_charts(
+            activity=stats.activity, trend=stats.trend, forecast=stats.forecast, today=stats.today
+        ),
         "recent": recent_attempts(request.user),
         "assignments": learner_assignments(request.user, now) if cohorts else [],
         "new_feedback": (
