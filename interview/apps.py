@@ -7,3 +7,6 @@ class InterviewConfig(AppConfig):
 
     def ready(self) -> None:
         import config.checks  # noqa: F401  (registers the deployment checks)
+        from interview import signals
+
+        signals.connect()

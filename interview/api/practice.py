@@ -16,10 +16,10 @@ from config.api import StrictInput
 from interview.api.feedback import FeedbackSerializer, FeedbackWriteSerializer
 from interview.api.fields import StorableIsoDateTimeFilter
 from interview.api.filters import StrictFilterSet
-from interview.api.serializers import QuestionSerializer
+from interview.api.serializers import QuestionSerializer, question_rendering
 from interview.limits import ANSWER_MAX_LENGTH, MAX_DURATION_MS
 from interview.models import Attempt, PracticeMode, Question, Rating, Topic
-from interview.selectors.content import with_question_details
+from interview.selectors.content import content_version
 from interview.selectors.mentoring import assignments_of_learner, attempts_visible_to
 from interview.selectors.practice import (
     api_open_session,
@@ -110,6 +110,9 @@ class PracticeNextView(APIView):
             assignment=assignment,
             now=timezone.now(),
         )
+        # The bank's version, read before the question (with the session when there is one), so that a rendering
+        # kept under it is never older than the bank.
+        version = getattr(session, "content_version", None) if session else content_version()
         if showing is None:
             if session is None:
                 session = practice_service.api_session_open(
@@ -118,8 +121,9 @@ class PracticeNextView(APIView):
             showing = practice_service.showing_current(session=session) if session else None
         if showing is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
-        question = with_question_details(showing.question)  # read with the showing
-        return Response({"question": QuestionSerializer(question).data, "token": showing.token, "mode": mode})
+        return Response(
+            {"question": question_rendering(showing, version), "token": showing.token, "mode": mode}
+        )
 
 
 class FinishSerializer(StrictInput, NextQuerySerializer):

@@ -5,9 +5,9 @@ from typing import TYPE_CHECKING, TypedDict
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.core import serializers
 from django.db import connection
-from django.db.models import Count, Expression, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Count, Expression, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
 
-from interview.models import CodeSnippet, Guide, KeyPoint, Question, Topic
+from interview.models import CodeSnippet, ContentVersion, Guide, KeyPoint, Question, Topic
 
 SEARCH_CONFIG = "english"
 
@@ -52,6 +52,15 @@ def with_question_details(question: Question) -> Question:
     without reading the question again."""
     prefetch_related_objects([question], *_question_details())
     return question
+
+
+# The bank's version (services.content.content_changed), to annotate on a query that is read anyway.
+CONTENT_VERSION = Subquery(ContentVersion.objects.order_by("pk").values("token")[:1])
+
+
+def content_version() -> str | None:
+    """The bank's version: it changes with every committed write to what a question's rendering reads."""
+    return ContentVersion.objects.order_by("pk").values_list("token", flat=True).first()
 
 
 def topics_with_counts() -> "QuerySet[TopicWithCount]":

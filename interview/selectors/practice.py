@@ -5,7 +5,7 @@ import zoneinfo
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value
 
 from accounts.models import User
 from interview.models import (
@@ -19,6 +19,7 @@ from interview.models import (
     Showing,
     Topic,
 )
+from interview.selectors.content import CONTENT_VERSION
 from interview.selectors.learning import (
     TodayCounts,
     daily_budget,
@@ -285,16 +286,16 @@ def api_session_reopened(
     user: User, *, mode: str, topic_ids: set[int], assignment: Assignment | None, now: datetime
 ) -> tuple[PracticeSession | None, Showing | None]:
     """The API session that services.practice.api_session_open would reopen, if any, and the showing on
-    screen in it (None when its current question is not shown yet)."""
-    session = api_open_session(user, mode=mode, topic_ids=topic_ids, assignment=assignment, now=now)
+    screen in it (None when its current question is not shown yet).
+
+    The session comes with ``content_version``, the bank's version read in the same query (see
+    api.serializers.question_rendering); the showing without its question, which a kept rendering spares.
+    """
+    sessions = _api_open_sessions(user, mode=mode, topic_ids=topic_ids, assignment=assignment, now=now)
+    session = sessions.annotate(content_version=CONTENT_VERSION).first()
     if session is None:
         return None, None
-    showing = (
-        Showing.objects.filter(session=session, position=session.position)
-        .select_related("question__guide")
-        .first()
-    )
-    return session, showing
+    return session, Showing.objects.filter(session=session, position=session.position).first()
 
 
 def api_open_session(
@@ -302,7 +303,15 @@ def api_open_session(
 ) -> PracticeSession | None:
     """The unfinished API session of this mode (same topics, same assignment) started today, if any:
     the one services.practice.api_session_open reopens and the API's finish ends."""
-    sessions = (
+    return _api_open_sessions(user, mode=mode, topic_ids=topic_ids, assignment=assignment, now=now).first()
+
+
+def _api_open_sessions(
+    user: User, *, mode: str, topic_ids: set[int], assignment: Assignment | None, now: datetime
+) -> QuerySet[PracticeSession]:
+    # Exactly these topics, counted in the same query: every topic of the session is one of them, and as many.
+    wanted = Count("topics", filter=Q(topics__in=topic_ids)) if topic_ids else Value(0)
+    return (
         PracticeSession.objects.filter(
             user=user,
             via_api=True,
@@ -311,10 +320,7 @@ def api_open_session(
             finished_at__isnull=True,
             started_at__gte=today_start(user, now),
         )
-        .prefetch_related("topics")
+        .alias(topic_count=Count("topics"), wanted_count=wanted)
+        .filter(topic_count=len(topic_ids), wanted_count=len(topic_ids))
         .order_by("started_at", "pk")
     )
-    for session in sessions:
-        if {topic.pk for topic in session.topics.all()} == topic_ids:
-            return session
-    return None

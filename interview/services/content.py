@@ -1,6 +1,7 @@
 """Writes to the question bank: importing a guide and its annotations."""
 
 import re
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -9,7 +10,16 @@ from django.db import models, transaction
 
 from interview.annotations import GuideAnnotations, QuestionAnnotation
 from interview.guide_format import ParsedGuide, ParsedQuestion, parse_guide
-from interview.models import CodeSnippet, Difficulty, Guide, KeyPoint, Question, QuestionKind, Topic
+from interview.models import (
+    CodeSnippet,
+    ContentVersion,
+    Difficulty,
+    Guide,
+    KeyPoint,
+    Question,
+    QuestionKind,
+    Topic,
+)
 
 
 @dataclass(frozen=True)
@@ -18,6 +28,19 @@ class ImportReport:
     created: int
     updated: int
     retired: int
+
+
+def content_changed() -> None:
+    """Retire every question rendering kept in memory (api.serializers.question_rendering), in every process.
+
+    Call it in the transaction of a write to the bank that bypasses model signals (``update()``, raw SQL):
+    interview.signals calls it for every save and delete of a bank model and every change of its links.
+    A new random token rather than a counter: a rolled-back transaction (or test) can never bring back a token
+    that renderings of other content were kept under.
+    """
+    token = uuid.uuid4().hex
+    if not ContentVersion.objects.update(token=token):  # the row is gone (a flushed test database)
+        ContentVersion.objects.get_or_create(pk=1, defaults={"token": token})
 
 
 def default_difficulty(section: str) -> str:
@@ -191,4 +214,5 @@ def guide_import(
 
     seen = {item.number for item in parsed.questions}
     retired = guide.questions.filter(is_active=True).exclude(number__in=seen).update(is_active=False)
+    content_changed()  # an update() sends no signal
     return ImportReport(guide=guide, created=created, updated=updated, retired=retired)

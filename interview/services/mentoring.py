@@ -55,7 +55,7 @@ from interview.models import (
 from interview.scheduling import local_today
 from interview.selectors import mentoring as see
 from interview.selectors.mentoring import attempts_visible_to, cohorts_mentored_by
-from interview.services.content import ImportReport, guide_import
+from interview.services.content import ImportReport, content_changed, guide_import
 from interview.services.text import written_text
 
 logger = logging.getLogger(__name__)
@@ -755,6 +755,7 @@ def mentor_account_retire(*, mentor: User) -> None:
             continue
         placeholder = placeholder or former_mentor()
         Question.objects.filter(guide=guide).update(is_active=False)
+        content_changed()  # an update() sends no signal
         guide.owner, guide.title = placeholder, f"Questions by {FORMER_MENTOR_NAME}"
         guide.save(update_fields=["owner", "title"])
     if Feedback.objects.filter(mentor=mentor).exists():
