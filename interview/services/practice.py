@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from accounts.models import User
@@ -389,9 +390,12 @@ def _locked_showing(user: User, token: str) -> Showing:
     PracticeSession.objects.select_for_update(of=("self",)).filter(
         showings__token=token, showings__user=user
     ).first()
+    # Whether it is rated comes in the same read: with the session locked, no attempt of it can be recorded
+    # before this transaction ends, and this statement (after the lock) sees every one committed before.
     showing = (
         Showing.objects.select_for_update(of=("self",))
         .select_related("question", "session")
+        .annotate(already_rated=Exists(Attempt.objects.filter(showing=OuterRef("pk"))))
         .filter(token=token, user=user)
         .first()
     )
@@ -420,13 +424,15 @@ def _again_position(queue: list[int], answered: int) -> int:
 def _advance(session: PracticeSession, position: int, now: datetime, *, again_question: int | None) -> None:
     """Move past the answered position; ``session`` was locked with its showing (by _locked_showing), so it
     is current and no other transaction can change it before this one ends."""
+    changed = ["position", "finished_at"]
     if session.position == position:
         session.position += 1
     if again_question is not None:
         session.queue.insert(_again_position(session.queue, position), again_question)
+        changed.append("queue")  # written only when it changes: most answers just move on
     if session.position >= len(session.queue) and session.finished_at is None:
         session.finished_at = now
-    session.save(update_fields=["position", "queue", "finished_at"])
+    session.save(update_fields=changed)
 
 
 def attempt_record(
@@ -491,7 +497,7 @@ def _attempt_record_locked(
     question = showing.question
     if question_id is not None and question_id != question.pk:
         raise ValidationError({"question": "This token was issued for another question."})
-    if Attempt.objects.filter(showing=showing).exists():
+    if getattr(showing, "already_rated", True):
         raise ShowingAlreadyRated({"token": "This showing was already rated: get the next question."})
     if not showing.session.is_mock and showing.session.finished_at is not None:
         raise SessionAlreadyFinished({"token": "This session is finished: start a new one."})
@@ -552,7 +558,10 @@ def _attempt_record_locked(
         duration_ms=duration_ms,
         timed_out=showing.mock_timed_out,
         was_new=was_new,
-        was_repeat=not was_new and Attempt.objects.filter(session=session, question=question).exists(),
+        # A question once in the queue was never shown before in this session (Again puts it in once more).
+        was_repeat=not was_new
+        and session.queue.count(question.pk) > 1
+        and Attempt.objects.filter(session=session, question=question).exists(),
         due_after=outcome.due,
         created_at=now,
     )
