@@ -195,9 +195,9 @@ def test_asking_again_for_the_question_on_screen_reads_without_locks_or_writes(
     api, ml_guide, django_assert_num_queries
 ):
     first = next_question(api).json()
-    # Session and user (2); the open API session of these topics, with the bank's version (1); the showing (1).
-    # The question comes from the rendering kept for this version. No lock, savepoint or write.
-    with django_assert_num_queries(4) as captured:
+    # Session and user (2); the open API session of these topics, with the bank's version and the showing on
+    # screen (1). The question comes from the rendering kept for this version. No lock, savepoint or write.
+    with django_assert_num_queries(3) as captured:
         again = next_question(api).json()
     assert again == first
     statements = [query["sql"] for query in captured.captured_queries]

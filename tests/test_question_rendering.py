@@ -6,7 +6,7 @@ import pytest
 from django.db import transaction
 
 from interview.api.serializers import QuestionSerializer, question_rendering
-from interview.models import CodeSnippet, KeyPoint, Question, Showing, Topic
+from interview.models import CodeSnippet, KeyPoint, Question, Topic
 from interview.selectors.content import content_version, question_detail_queryset
 from interview.services.content import content_changed, guide_import
 from tests.factories import QuestionFactory, TopicFactory, UserFactory
@@ -18,7 +18,7 @@ SMALL_GUIDE = "Intro.\nQ1. What is A?\nA is a letter.\nQ2. What is B?\nB is anot
 
 def rendered(question: Question) -> dict:
     """What next shows for the question: the version is read first, as the view reads it with the session."""
-    return question_rendering(Showing(question_id=question.pk), content_version())
+    return question_rendering(question.pk, content_version())
 
 
 def fresh(question: Question) -> dict:
@@ -32,16 +32,16 @@ def test_a_kept_rendering_is_the_serializers_data_and_costs_no_query(django_asse
     assert first == fresh(question)
     version = content_version()
     with django_assert_num_queries(0):
-        assert question_rendering(Showing(question_id=question.pk), version) == first
+        assert question_rendering(question.pk, version) == first
 
 
 def test_without_a_version_nothing_is_kept(django_assert_num_queries):
     question = QuestionFactory()
-    question_rendering(Showing(question_id=question.pk), None)
+    question_rendering(question.pk, None)
     with django_assert_num_queries(
         5
     ):  # the question with its guide, then topics, snippets, key points, siblings
-        question_rendering(Showing(question_id=question.pk), None)
+        question_rendering(question.pk, None)
 
 
 def _prompt(question: Question) -> None:

@@ -1,7 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from interview.models import CodeSnippet, KeyPoint, Question, Showing, Topic
+from interview.models import CodeSnippet, KeyPoint, Question, Topic
 from interview.selectors.content import question_detail_queryset, with_question_details
 
 
@@ -66,16 +66,19 @@ _renderings: dict[tuple[int, str], dict] = {}
 RENDERINGS_KEPT = 2_000  # a few hundred questions, a few versions each; past it, start again
 
 
-def question_rendering(showing: Showing, content_version: str | None) -> dict:
-    """QuestionSerializer's data for the showing's question, kept while the bank keeps ``content_version``
-    (read no earlier than the showing; None: the version is unknown, so nothing is kept)."""
-    key = (showing.question_id, content_version or "")
+def question_rendering(
+    question_id: int, content_version: str | None, question: Question | None = None
+) -> dict:
+    """QuestionSerializer's data for the question, kept while the bank keeps ``content_version`` (read no
+    earlier than the question; None: the version is unknown, so nothing is kept). ``question``: the question
+    if already read (with its guide), to render without reading it again."""
+    key = (question_id, content_version or "")
     data = _renderings.get(key) if content_version else None
     if data is None:
-        if Showing._meta.get_field("question").is_cached(showing):
-            question = with_question_details(showing.question)
+        if question is not None:
+            question = with_question_details(question)
         else:
-            question = question_detail_queryset().get(pk=showing.question_id)
+            question = question_detail_queryset().get(pk=question_id)
         data = dict(QuestionSerializer(question).data)
         if content_version:
             if len(_renderings) >= RENDERINGS_KEPT:

@@ -282,20 +282,37 @@ def showing_on_screen(session: PracticeSession) -> Showing | None:
     )
 
 
+@dataclass(frozen=True)
+class OnScreen:
+    """The showing on screen in a session, as much of it as the API's next returns."""
+
+    token: str
+    question_id: int
+
+
 def api_session_reopened(
     user: User, *, mode: str, topic_ids: set[int], assignment: Assignment | None, now: datetime
-) -> tuple[PracticeSession | None, Showing | None]:
+) -> tuple[PracticeSession | None, OnScreen | None]:
     """The API session that services.practice.api_session_open would reopen, if any, and the showing on
-    screen in it (None when its current question is not shown yet).
+    screen in it (None when its current question is not shown yet), in one query.
 
     The session comes with ``content_version``, the bank's version read in the same query (see
-    api.serializers.question_rendering); the showing without its question, which a kept rendering spares.
+    api.serializers.question_rendering).
     """
-    sessions = _api_open_sessions(user, mode=mode, topic_ids=topic_ids, assignment=assignment, now=now)
-    session = sessions.annotate(content_version=CONTENT_VERSION).first()
+    shown = Showing.objects.filter(session=OuterRef("pk"), position=OuterRef("position"))
+    session = (
+        _api_open_sessions(user, mode=mode, topic_ids=topic_ids, assignment=assignment, now=now)
+        .annotate(
+            content_version=CONTENT_VERSION,
+            shown_token=Subquery(shown.values("token")[:1]),
+            shown_question=Subquery(shown.values("question_id")[:1]),
+        )
+        .first()
+    )
     if session is None:
         return None, None
-    return session, Showing.objects.filter(session=session, position=session.position).first()
+    token, question_id = getattr(session, "shown_token", None), getattr(session, "shown_question", None)
+    return session, OnScreen(token=token, question_id=question_id) if token and question_id else None
 
 
 def api_open_session(
