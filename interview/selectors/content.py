@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, TypedDict
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.core import serializers
 from django.db import connection
-from django.db.models import Count, Expression, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
+from django.db.models import Count, Expression, Prefetch, Q, QuerySet, prefetch_related_objects
 
 from interview.models import CodeSnippet, ContentVersion, Guide, KeyPoint, Question, Topic
 
@@ -52,10 +52,6 @@ def with_question_details(question: Question) -> Question:
     without reading the question again."""
     prefetch_related_objects([question], *_question_details())
     return question
-
-
-# The bank's version (services.content.content_changed), to annotate on a query that is read anyway.
-CONTENT_VERSION = Subquery(ContentVersion.objects.order_by("pk").values("token")[:1])
 
 
 def content_version() -> str | None:

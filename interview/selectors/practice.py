@@ -5,12 +5,14 @@ import zoneinfo
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db import connection
+from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery, Sum
 
 from accounts.models import User
 from interview.models import (
     Assignment,
     Attempt,
+    ContentVersion,
     PracticeMode,
     PracticeSession,
     Question,
@@ -19,7 +21,6 @@ from interview.models import (
     Showing,
     Topic,
 )
-from interview.selectors.content import CONTENT_VERSION
 from interview.selectors.learning import (
     TodayCounts,
     daily_budget,
@@ -293,26 +294,49 @@ class OnScreen:
 def api_session_reopened(
     user: User, *, mode: str, topic_ids: set[int], assignment: Assignment | None, now: datetime
 ) -> tuple[PracticeSession | None, OnScreen | None]:
-    """The API session that services.practice.api_session_open would reopen, if any, and the showing on
-    screen in it (None when its current question is not shown yet), in one query.
+    """The unfinished API session of this mode (same topics, same assignment) started today, if any (the one
+    services.practice.api_session_open reopens and the API's finish ends), and the showing on screen in it
+    (None when its current question is not shown yet): one query.
 
     The session comes with ``content_version``, the bank's version read in the same query (see
     api.serializers.question_rendering).
     """
-    shown = Showing.objects.filter(session=OuterRef("pk"), position=OuterRef("position"))
-    session = (
-        _api_open_sessions(user, mode=mode, topic_ids=topic_ids, assignment=assignment, now=now)
-        .annotate(
-            content_version=CONTENT_VERSION,
-            shown_token=Subquery(shown.values("token")[:1]),
-            shown_question=Subquery(shown.values("question_id")[:1]),
-        )
-        .first()
+    # Written out: the API's next runs it on every call, and the ORM's version cost more to build than to run.
+    # Exactly these topics: as many links as topics, and all of them to these topics.
+    quote = connection.ops.quote_name
+    session, link, showing, version = (
+        quote(model._meta.db_table)
+        for model in (PracticeSession, PracticeSession.topics.through, Showing, ContentVersion)
     )
-    if session is None:
+    topic_list = sorted(topic_ids)
+    conditions = [
+        "s.user_id = %s",
+        "s.via_api = %s",
+        "s.mode = %s",
+        "s.assignment_id IS NULL" if assignment is None else "s.assignment_id = %s",
+        "s.finished_at IS NULL",
+        "s.started_at >= %s",
+        f"(SELECT COUNT(*) FROM {link} l WHERE l.practicesession_id = s.id) = %s",
+    ]
+    params: list[object] = [user.pk, True, mode, *([] if assignment is None else [assignment.pk])]
+    params += [connection.ops.adapt_datetimefield_value(today_start(user, now)), len(topic_list)]
+    if topic_list:
+        conditions.append(
+            f"(SELECT COUNT(*) FROM {link} l WHERE l.practicesession_id = s.id"
+            f" AND l.topic_id IN ({', '.join(['%s'] * len(topic_list))})) = %s"
+        )
+        params += [*topic_list, len(topic_list)]
+    sql = (
+        f"SELECT s.*, (SELECT v.token FROM {version} v ORDER BY v.id LIMIT 1) AS content_version,"
+        f" sh.token AS shown_token, sh.question_id AS shown_question"
+        f" FROM {session} s LEFT JOIN {showing} sh ON sh.session_id = s.id AND sh.position = s.position"
+        f" WHERE {' AND '.join(conditions)} ORDER BY s.started_at, s.id LIMIT 1"
+    )
+    found = next(iter(PracticeSession.objects.raw(sql, params)), None)
+    if found is None:
         return None, None
-    token, question_id = getattr(session, "shown_token", None), getattr(session, "shown_question", None)
-    return session, OnScreen(token=token, question_id=question_id) if token and question_id else None
+    token, question_id = getattr(found, "shown_token", None), getattr(found, "shown_question", None)
+    return found, OnScreen(token=token, question_id=question_id) if token and question_id else None
 
 
 def api_open_session(
@@ -320,24 +344,4 @@ def api_open_session(
 ) -> PracticeSession | None:
     """The unfinished API session of this mode (same topics, same assignment) started today, if any:
     the one services.practice.api_session_open reopens and the API's finish ends."""
-    return _api_open_sessions(user, mode=mode, topic_ids=topic_ids, assignment=assignment, now=now).first()
-
-
-def _api_open_sessions(
-    user: User, *, mode: str, topic_ids: set[int], assignment: Assignment | None, now: datetime
-) -> QuerySet[PracticeSession]:
-    # Exactly these topics, counted in the same query: every topic of the session is one of them, and as many.
-    wanted = Count("topics", filter=Q(topics__in=topic_ids)) if topic_ids else Value(0)
-    return (
-        PracticeSession.objects.filter(
-            user=user,
-            via_api=True,
-            mode=mode,
-            assignment=assignment,
-            finished_at__isnull=True,
-            started_at__gte=today_start(user, now),
-        )
-        .alias(topic_count=Count("topics"), wanted_count=wanted)
-        .filter(topic_count=len(topic_ids), wanted_count=len(topic_ids))
-        .order_by("started_at", "pk")
-    )
+    return api_session_reopened(user, mode=mode, topic_ids=topic_ids, assignment=assignment, now=now)[0]
