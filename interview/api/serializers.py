@@ -85,3 +85,8 @@ def question_rendering(
                 _renderings.clear()
             _renderings[key] = data
     return data
+
+
+def forget_question_renderings() -> None:
+    """Drop every rendering kept in this process (tests start from none)."""
+    _renderings.clear()
