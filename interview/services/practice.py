@@ -384,23 +384,32 @@ def _answered_elsewhere(session: PracticeSession, question_id: int) -> bool:
     )
 
 
-def _locked_showing(user: User, token: str) -> Showing:
+def _locked_showing(user: User, token: str, question: Question | None = None) -> Showing:
     """The token's showing, locked after its session: every write locks the session first (session_finish,
-    showing_current, _advance), so that "Finish session" and an answer sent at once cannot wait on each other."""
-    PracticeSession.objects.select_for_update(of=("self",)).filter(
-        showings__token=token, showings__user=user
-    ).first()
+    showing_current, _advance), so that "Finish session" and an answer sent at once cannot wait on each other.
+
+    ``question``: the showing's question if already read (a showing's question never changes).
+    """
+    session = (
+        PracticeSession.objects.select_for_update(of=("self",))
+        .filter(showings__token=token, showings__user=user)
+        .first()
+    )
     # Whether it is rated comes in the same read: with the session locked, no attempt of it can be recorded
     # before this transaction ends, and this statement (after the lock) sees every one committed before.
     showing = (
         Showing.objects.select_for_update(of=("self",))
-        .select_related("question", "session")
+        .select_related(*([] if question else ["question"]), *([] if session else ["session"]))
         .annotate(already_rated=Exists(Attempt.objects.filter(showing=OuterRef("pk"))))
         .filter(token=token, user=user)
         .first()
     )
     if showing is None:  # never shown, or deleted while waiting: a mock interview finished without it
         raise ValidationError({"token": "This question was not shown to you: get the next question first."})
+    if session is not None:
+        showing.session = session  # the row just locked, current until this transaction ends
+    if question is not None and question.pk == showing.question_id:
+        showing.question = question
     return showing
 
 
@@ -465,6 +474,7 @@ def attempt_record(
     return _attempt_record_locked(
         user=user,
         token=token,
+        question=showing.question if showing is not None else None,
         rating=rating,
         answer_text=answer_text,
         key_points=key_points,
@@ -487,13 +497,14 @@ def _attempt_record_locked(
     question_id: int | None,
     now: datetime | None,
     graded: Assessment | None,
+    question: Question | None = None,
 ) -> Attempt:
     now = now or timezone.now()
     if rating not in Rating.values:
         raise ValidationError({"rating": "The rating must be 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy)."})
     answer_text = normalize_answer(answer_text)
     _check_answer_length(answer_text)
-    showing = _locked_showing(user, token)
+    showing = _locked_showing(user, token, question)
     question = showing.question
     if question_id is not None and question_id != question.pk:
         raise ValidationError({"question": "This token was issued for another question."})
