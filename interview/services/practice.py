@@ -397,10 +397,12 @@ def _locked_showing(user: User, token: str, question: Question | None = None) ->
     )
     # Whether it is rated comes in the same read: with the session locked, no attempt of it can be recorded
     # before this transaction ends, and this statement (after the lock) sees every one committed before.
+    showings = Showing.objects.select_for_update(of=("self",))
+    related = [*([] if question else ["question"]), *([] if session else ["session"])]
+    if related:  # (select_related() without names would follow every foreign key)
+        showings = showings.select_related(*related)
     showing = (
-        Showing.objects.select_for_update(of=("self",))
-        .select_related(*([] if question else ["question"]), *([] if session else ["session"]))
-        .annotate(already_rated=Exists(Attempt.objects.filter(showing=OuterRef("pk"))))
+        showings.annotate(already_rated=Exists(Attempt.objects.filter(showing=OuterRef("pk"))))
         .filter(token=token, user=user)
         .first()
     )
