@@ -276,3 +276,8 @@ def test_finish_names_a_bad_field_and_leaves_site_sessions_alone(api, learner, m
         == 204
     )
     assert PracticeSession.objects.get(pk=site.pk).finished_at is None
+
+
+def test_an_assignment_id_given_in_another_mode_is_no_server_error(api, ml_guide):
+    # Only the assignment mode reads it; the fuzzer found the session lookup choking on the bare id.
+    assert next_question(api, assignment=12345).status_code == 200

@@ -318,7 +318,9 @@ def api_session_reopened(
         "s.started_at >= %s",
         f"(SELECT COUNT(*) FROM {link} l WHERE l.practicesession_id = s.id) = %s",
     ]
-    params: list[object] = [user.pk, True, mode, *([] if assignment is None else [assignment.pk])]
+    # As the ORM takes it: an assignment or its id (next with an assignment id in another mode matches none).
+    assignment_id = getattr(assignment, "pk", assignment)
+    params: list[object] = [user.pk, True, mode, *([] if assignment is None else [assignment_id])]
     params += [connection.ops.adapt_datetimefield_value(today_start(user, now)), len(topic_list)]
     if topic_list:
         conditions.append(
