@@ -7,6 +7,6 @@ class InterviewConfig(AppConfig):
 
     def ready(self) -> None:
         import config.checks  # noqa: F401  (registers the deployment checks)
-        from interview.bank_cache import connect_signals
+        from interview import signals
 
-        connect_signals()
+        signals.connect()

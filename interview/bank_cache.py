@@ -3,10 +3,11 @@
 The topics with their question counts and the public questions' topics are read by the dashboard, the stats,
 the practice pages and the cohort grid on every request, and change only when a guide is imported or a
 question edited. Each process keeps such a value for ``KEEP_SECONDS``: a change made by the process itself
-(the signals below on questions, topics, guides and a question's topics; services that write with
-``QuerySet.update`` call ``bank_changed()``) drops what it keeps at once, and another process sees the change
-within ``KEEP_SECONDS`` (an import runs in a task worker, for instance). Checking a shared version instead
-would cost a cache round trip on every request, which is what keeping the values saves.
+drops what it keeps at once (every write to the bank goes through services.content.content_changed, from the
+model signals in interview.signals or from the services that write with ``QuerySet.update``), and another
+process sees the change within ``KEEP_SECONDS`` (an import runs in a task worker, for instance). Reading the
+bank's ContentVersion instead, as the question renderings do (they must never show an old text), would cost a
+query on every request, which is what keeping these counts saves.
 """
 
 import threading
@@ -15,7 +16,6 @@ from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
 
 KEEP_SECONDS = 10
 
@@ -49,17 +49,3 @@ def kept_for_bank(name: str, compute: Callable[[], T]) -> T:
     with _lock:
         _kept[name] = (now, value)
     return value
-
-
-def _on_change(**kwargs: Any) -> None:
-    bank_changed()
-
-
-def connect_signals() -> None:
-    """Called once, by the app's ready()."""
-    from interview.models import Guide, Question, Topic
-
-    for model in (Question, Topic, Guide):
-        post_save.connect(_on_change, sender=model, dispatch_uid=f"bank-save-{model.__name__}")
-        post_delete.connect(_on_change, sender=model, dispatch_uid=f"bank-delete-{model.__name__}")
-    m2m_changed.connect(_on_change, sender=Question.topics.through, dispatch_uid="bank-question-topics")

@@ -39,6 +39,18 @@ def django_db_setup(django_db_setup, django_db_blocker):
         import_ml_guide()
 
 
+@pytest.fixture(autouse=True)
+def _nothing_kept_from_another_test():
+    """Each test starts without the API's kept question renderings and the bank's kept figures: a test may
+    change the bank with update() (which production code follows with content_changed) and roll it back,
+    leaving the bank's version as it was."""
+    from interview.api.serializers import forget_question_renderings
+    from interview.bank_cache import forget_kept_values
+
+    forget_question_renderings()
+    forget_kept_values()
+
+
 @pytest.fixture
 def ml_guide(db) -> Guide:
     # Loaded once per run; a browser test (in committed transactions) empties the database after

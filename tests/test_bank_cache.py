@@ -4,11 +4,11 @@ KEEP_SECONDS."""
 import pytest
 
 from interview import bank_cache
-from interview.bank_cache import bank_changed, kept_for_bank
+from interview.bank_cache import kept_for_bank
 from interview.models import Question
 from interview.selectors.content import topics_with_counts
 from interview.selectors.learning import bank_figures
-from interview.services.content import guide_import
+from interview.services.content import content_changed, guide_import
 from tests.factories import QuestionFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +44,7 @@ def test_saving_deleting_or_retopicking_a_question_computes_it_again(computed):
 
 def test_a_service_writing_without_signals_says_so(computed):
     assert computed() == 1
-    bank_changed()
+    content_changed()
     assert computed() == 2
 
 

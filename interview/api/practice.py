@@ -16,10 +16,10 @@ from config.api import StrictInput
 from interview.api.feedback import FeedbackSerializer, FeedbackWriteSerializer
 from interview.api.fields import StorableIsoDateTimeFilter
 from interview.api.filters import StrictFilterSet
-from interview.api.serializers import QuestionSerializer
+from interview.api.serializers import QuestionSerializer, question_rendering
 from interview.limits import ANSWER_MAX_LENGTH, MAX_DURATION_MS
 from interview.models import Attempt, PracticeMode, Question, Rating, Topic
-from interview.selectors.content import with_question_details
+from interview.selectors.content import content_version
 from interview.selectors.mentoring import assignments_of_learner, attempts_visible_to
 from interview.selectors.practice import (
     api_open_session,
@@ -103,23 +103,31 @@ class PracticeNextView(APIView):
         assignment = query.validated_data.get("assignment")
         # Asked again for the question on screen: a read, without the session's lock or a write. A session
         # already open today only needs its next question shown (showing_current locks and rechecks it).
-        session, showing = api_session_reopened(
+        session, on_screen = api_session_reopened(
             request.user,
             mode=mode,
             topic_ids={topic.pk for topic in topics},
             assignment=assignment,
             now=timezone.now(),
         )
-        if showing is None:
+        # The bank's version, read before the question (with the session when there is one), so that a rendering
+        # kept under it is never older than the bank.
+        version = getattr(session, "content_version", None) if session else content_version()
+        if on_screen is not None:
+            token, question = on_screen.token, question_rendering(on_screen.question_id, version)
+        else:
             if session is None:
                 session = practice_service.api_session_open(
                     user=request.user, mode=mode, topics=topics, assignment=assignment
                 )
             showing = practice_service.showing_current(session=session) if session else None
-        if showing is None:
-            return Response(status=status.HTTP_204_NO_CONTENT)
-        question = with_question_details(showing.question)  # read with the showing
-        return Response({"question": QuestionSerializer(question).data, "token": showing.token, "mode": mode})
+            if showing is None:
+                return Response(status=status.HTTP_204_NO_CONTENT)
+            token, question = (
+                showing.token,
+                question_rendering(showing.question_id, version, showing.question),
+            )
+        return Response({"question": question, "token": token, "mode": mode})
 
 
 class FinishSerializer(StrictInput, NextQuerySerializer):

@@ -1,5 +1,6 @@
 from interview.models.content import (
     CodeSnippet,
+    ContentVersion,
     Difficulty,
     Guide,
     KeyPoint,
@@ -38,6 +39,7 @@ __all__ = [
     "AssignmentLearner",
     "Attempt",
     "Cohort",
+    "ContentVersion",
     "DailyActivity",
     "Feedback",
     "GradedQuestion",

@@ -268,3 +268,14 @@ class KeyPoint(models.Model):
         return (*self.question.natural_key(), self.position)
 
     natural_key.dependencies = ["interview.question"]
+
+
+class ContentVersion(models.Model):
+    """One row whose token changes with every write to the question bank that a question's rendering reads
+    (questions, their guide, topics, code snippets, key points, siblings): renderings kept in memory are
+    keyed by it, so a change committed by any process retires them all (services.content.content_changed)."""
+
+    token = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return self.token

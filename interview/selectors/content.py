@@ -7,7 +7,7 @@ from django.core import serializers
 from django.db import connection
 from django.db.models import Count, Expression, Prefetch, Q, QuerySet, prefetch_related_objects
 
-from interview.models import CodeSnippet, Guide, KeyPoint, Question, Topic
+from interview.models import CodeSnippet, ContentVersion, Guide, KeyPoint, Question, Topic
 
 SEARCH_CONFIG = "english"
 
@@ -52,6 +52,11 @@ def with_question_details(question: Question) -> Question:
     without reading the question again."""
     prefetch_related_objects([question], *_question_details())
     return question
+
+
+def content_version() -> str | None:
+    """The bank's version: it changes with every committed write to what a question's rendering reads."""
+    return ContentVersion.objects.order_by("pk").values_list("token", flat=True).first()
 
 
 def topics_with_counts() -> "QuerySet[TopicWithCount]":

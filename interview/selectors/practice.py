@@ -5,12 +5,14 @@ import zoneinfo
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.db import connection
 from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery, Sum
 
 from accounts.models import User
 from interview.models import (
     Assignment,
     Attempt,
+    ContentVersion,
     PracticeMode,
     PracticeSession,
     Question,
@@ -281,20 +283,62 @@ def showing_on_screen(session: PracticeSession) -> Showing | None:
     )
 
 
+@dataclass(frozen=True)
+class OnScreen:
+    """The showing on screen in a session, as much of it as the API's next returns."""
+
+    token: str
+    question_id: int
+
+
 def api_session_reopened(
     user: User, *, mode: str, topic_ids: set[int], assignment: Assignment | None, now: datetime
-) -> tuple[PracticeSession | None, Showing | None]:
-    """The API session that services.practice.api_session_open would reopen, if any, and the showing on
-    screen in it (None when its current question is not shown yet)."""
-    session = api_open_session(user, mode=mode, topic_ids=topic_ids, assignment=assignment, now=now)
-    if session is None:
-        return None, None
-    showing = (
-        Showing.objects.filter(session=session, position=session.position)
-        .select_related("question__guide")
-        .first()
+) -> tuple[PracticeSession | None, OnScreen | None]:
+    """The unfinished API session of this mode (same topics, same assignment) started today, if any (the one
+    services.practice.api_session_open reopens and the API's finish ends), and the showing on screen in it
+    (None when its current question is not shown yet): one query.
+
+    The session comes with ``content_version``, the bank's version read in the same query (see
+    api.serializers.question_rendering).
+    """
+    # Written out: the API's next runs it on every call, and the ORM's version cost more to build than to run.
+    # Exactly these topics: as many links as topics, and all of them to these topics.
+    quote = connection.ops.quote_name
+    session, link, showing, version = (
+        quote(model._meta.db_table)
+        for model in (PracticeSession, PracticeSession.topics.through, Showing, ContentVersion)
     )
-    return session, showing
+    topic_list = sorted(topic_ids)
+    conditions = [
+        "s.user_id = %s",
+        "s.via_api = %s",
+        "s.mode = %s",
+        "s.assignment_id IS NULL" if assignment is None else "s.assignment_id = %s",
+        "s.finished_at IS NULL",
+        "s.started_at >= %s",
+        f"(SELECT COUNT(*) FROM {link} l WHERE l.practicesession_id = s.id) = %s",
+    ]
+    # As the ORM takes it: an assignment or its id (next with an assignment id in another mode matches none).
+    assignment_id = getattr(assignment, "pk", assignment)
+    params: list[object] = [user.pk, True, mode, *([] if assignment is None else [assignment_id])]
+    params += [connection.ops.adapt_datetimefield_value(today_start(user, now)), len(topic_list)]
+    if topic_list:
+        conditions.append(
+            f"(SELECT COUNT(*) FROM {link} l WHERE l.practicesession_id = s.id"
+            f" AND l.topic_id IN ({', '.join(['%s'] * len(topic_list))})) = %s"
+        )
+        params += [*topic_list, len(topic_list)]
+    sql = (
+        f"SELECT s.*, (SELECT v.token FROM {version} v ORDER BY v.id LIMIT 1) AS content_version,"
+        f" sh.token AS shown_token, sh.question_id AS shown_question"
+        f" FROM {session} s LEFT JOIN {showing} sh ON sh.session_id = s.id AND sh.position = s.position"
+        f" WHERE {' AND '.join(conditions)} ORDER BY s.started_at, s.id LIMIT 1"
+    )
+    found = next(iter(PracticeSession.objects.raw(sql, params)), None)
+    if found is None:
+        return None, None
+    token, question_id = getattr(found, "shown_token", None), getattr(found, "shown_question", None)
+    return found, OnScreen(token=token, question_id=question_id) if token and question_id else None
 
 
 def api_open_session(
@@ -302,19 +346,4 @@ def api_open_session(
 ) -> PracticeSession | None:
     """The unfinished API session of this mode (same topics, same assignment) started today, if any:
     the one services.practice.api_session_open reopens and the API's finish ends."""
-    sessions = (
-        PracticeSession.objects.filter(
-            user=user,
-            via_api=True,
-            mode=mode,
-            assignment=assignment,
-            finished_at__isnull=True,
-            started_at__gte=today_start(user, now),
-        )
-        .prefetch_related("topics")
-        .order_by("started_at", "pk")
-    )
-    for session in sessions:
-        if {topic.pk for topic in session.topics.all()} == topic_ids:
-            return session
-    return None
+    return api_session_reopened(user, mode=mode, topic_ids=topic_ids, assignment=assignment, now=now)[0]

@@ -1,6 +1,7 @@
 """Writes to the question bank: importing a guide and its annotations."""
 
 import re
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -10,7 +11,16 @@ from django.db import models, transaction
 from interview.annotations import GuideAnnotations, QuestionAnnotation
 from interview.bank_cache import bank_changed
 from interview.guide_format import ParsedGuide, ParsedQuestion, parse_guide
-from interview.models import CodeSnippet, Difficulty, Guide, KeyPoint, Question, QuestionKind, Topic
+from interview.models import (
+    CodeSnippet,
+    ContentVersion,
+    Difficulty,
+    Guide,
+    KeyPoint,
+    Question,
+    QuestionKind,
+    Topic,
+)
 
 
 @dataclass(frozen=True)
@@ -19,6 +29,22 @@ class ImportReport:
     created: int
     updated: int
     retired: int
+
+
+def content_changed() -> None:
+    """Retire every question rendering kept in memory (api.serializers.question_rendering), in every process,
+    and the bank's figures this process keeps (interview.bank_cache: other processes read them again within
+    its KEEP_SECONDS).
+
+    Call it in the transaction of a write to the bank that bypasses model signals (``update()``, raw SQL):
+    interview.signals calls it for every save and delete of a bank model and every change of its links.
+    A new random token rather than a counter: a rolled-back transaction (or test) can never bring back a token
+    that renderings of other content were kept under.
+    """
+    token = uuid.uuid4().hex
+    if not ContentVersion.objects.update(token=token):  # the row is gone (a flushed test database)
+        ContentVersion.objects.get_or_create(pk=1, defaults={"token": token})
+    bank_changed()
 
 
 def default_difficulty(section: str) -> str:
@@ -192,5 +218,5 @@ def guide_import(
 
     seen = {item.number for item in parsed.questions}
     retired = guide.questions.filter(is_active=True).exclude(number__in=seen).update(is_active=False)
-    bank_changed()  # update() sends no signal
+    content_changed()  # an update() sends no signal
     return ImportReport(guide=guide, created=created, updated=updated, retired=retired)

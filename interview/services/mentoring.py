@@ -19,7 +19,6 @@ from accounts.models import User
 from accounts.tasks import send_email
 from interview import tasks
 from interview.annotations import MAX_KEY_POINTS, MIN_KEY_POINTS
-from interview.bank_cache import bank_changed
 from interview.grading.text import is_generic, stems
 from interview.guide_format import GuideFormatError, check_text_file
 from interview.limits import (
@@ -56,7 +55,7 @@ from interview.models import (
 from interview.scheduling import local_today
 from interview.selectors import mentoring as see
 from interview.selectors.mentoring import attempts_visible_to, cohorts_mentored_by
-from interview.services.content import ImportReport, guide_import
+from interview.services.content import ImportReport, content_changed, guide_import
 from interview.services.text import written_text
 
 logger = logging.getLogger(__name__)
@@ -756,7 +755,7 @@ def mentor_account_retire(*, mentor: User) -> None:
             continue
         placeholder = placeholder or former_mentor()
         Question.objects.filter(guide=guide).update(is_active=False)
-        bank_changed()  # update() sends no signal
+        content_changed()  # an update() sends no signal
         guide.owner, guide.title = placeholder, f"Questions by {FORMER_MENTOR_NAME}"
         guide.save(update_fields=["owner", "title"])
     if Feedback.objects.filter(mentor=mentor).exists():

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from accounts.models import User
@@ -383,20 +384,34 @@ def _answered_elsewhere(session: PracticeSession, question_id: int) -> bool:
     )
 
 
-def _locked_showing(user: User, token: str) -> Showing:
+def _locked_showing(user: User, token: str, question: Question | None = None) -> Showing:
     """The token's showing, locked after its session: every write locks the session first (session_finish,
-    showing_current, _advance), so that "Finish session" and an answer sent at once cannot wait on each other."""
-    PracticeSession.objects.select_for_update(of=("self",)).filter(
-        showings__token=token, showings__user=user
-    ).first()
+    showing_current, _advance), so that "Finish session" and an answer sent at once cannot wait on each other.
+
+    ``question``: the showing's question if already read (a showing's question never changes).
+    """
+    session = (
+        PracticeSession.objects.select_for_update(of=("self",))
+        .filter(showings__token=token, showings__user=user)
+        .first()
+    )
+    # Whether it is rated comes in the same read: with the session locked, no attempt of it can be recorded
+    # before this transaction ends, and this statement (after the lock) sees every one committed before.
+    showings = Showing.objects.select_for_update(of=("self",))
+    related = [*([] if question else ["question"]), *([] if session else ["session"])]
+    if related:  # (select_related() without names would follow every foreign key)
+        showings = showings.select_related(*related)
     showing = (
-        Showing.objects.select_for_update(of=("self",))
-        .select_related("question", "session")
+        showings.annotate(already_rated=Exists(Attempt.objects.filter(showing=OuterRef("pk"))))
         .filter(token=token, user=user)
         .first()
     )
     if showing is None:  # never shown, or deleted while waiting: a mock interview finished without it
         raise ValidationError({"token": "This question was not shown to you: get the next question first."})
+    if session is not None:
+        showing.session = session  # the row just locked, current until this transaction ends
+    if question is not None and question.pk == showing.question_id:
+        showing.question = question
     return showing
 
 
@@ -420,13 +435,15 @@ def _again_position(queue: list[int], answered: int) -> int:
 def _advance(session: PracticeSession, position: int, now: datetime, *, again_question: int | None) -> None:
     """Move past the answered position; ``session`` was locked with its showing (by _locked_showing), so it
     is current and no other transaction can change it before this one ends."""
+    changed = ["position", "finished_at"]
     if session.position == position:
         session.position += 1
     if again_question is not None:
         session.queue.insert(_again_position(session.queue, position), again_question)
+        changed.append("queue")  # written only when it changes: most answers just move on
     if session.position >= len(session.queue) and session.finished_at is None:
         session.finished_at = now
-    session.save(update_fields=["position", "queue", "finished_at"])
+    session.save(update_fields=changed)
 
 
 def attempt_record(
@@ -459,6 +476,7 @@ def attempt_record(
     return _attempt_record_locked(
         user=user,
         token=token,
+        question=showing.question if showing is not None else None,
         rating=rating,
         answer_text=answer_text,
         key_points=key_points,
@@ -481,17 +499,18 @@ def _attempt_record_locked(
     question_id: int | None,
     now: datetime | None,
     graded: Assessment | None,
+    question: Question | None = None,
 ) -> Attempt:
     now = now or timezone.now()
     if rating not in Rating.values:
         raise ValidationError({"rating": "The rating must be 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy)."})
     answer_text = normalize_answer(answer_text)
     _check_answer_length(answer_text)
-    showing = _locked_showing(user, token)
+    showing = _locked_showing(user, token, question)
     question = showing.question
     if question_id is not None and question_id != question.pk:
         raise ValidationError({"question": "This token was issued for another question."})
-    if Attempt.objects.filter(showing=showing).exists():
+    if getattr(showing, "already_rated", True):
         raise ShowingAlreadyRated({"token": "This showing was already rated: get the next question."})
     if not showing.session.is_mock and showing.session.finished_at is not None:
         raise SessionAlreadyFinished({"token": "This session is finished: start a new one."})
@@ -552,7 +571,10 @@ def _attempt_record_locked(
         duration_ms=duration_ms,
         timed_out=showing.mock_timed_out,
         was_new=was_new,
-        was_repeat=not was_new and Attempt.objects.filter(session=session, question=question).exists(),
+        # A question once in the queue was never shown before in this session (Again puts it in once more).
+        was_repeat=not was_new
+        and session.queue.count(question.pk) > 1
+        and Attempt.objects.filter(session=session, question=question).exists(),
         due_after=outcome.due,
         created_at=now,
     )
