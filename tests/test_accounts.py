@@ -14,6 +14,7 @@ from django.db import models
 
 from accounts.models import User
 from tests.conftest import PASSWORD
+from tests.dates import days_from_today
 
 pytestmark = pytest.mark.django_db
 
@@ -194,7 +195,7 @@ def preference_data(**changes):
         "daily_new_limit": 15,
         "daily_review_limit": 120,
         "desired_retention": "0.85",
-        "interview_date": "2027-03-01",
+        "interview_date": days_from_today(90).isoformat(),  # the form refuses a past date
         "interview_target_retention": "0.95",
         "is_mentor": "on",
     }
@@ -203,7 +204,8 @@ def preference_data(**changes):
 
 
 def test_preferences_are_saved(learner_client, learner):
-    response = learner_client.post("/accounts/preferences/", preference_data())
+    data = preference_data()
+    response = learner_client.post("/accounts/preferences/", data)
 
     assert response["Location"] == "/accounts/preferences/"
     learner.refresh_from_db()
@@ -213,7 +215,7 @@ def test_preferences_are_saved(learner_client, learner):
         120,
     )
     assert learner.desired_retention == pytest.approx(0.85)
-    assert learner.interview_date == date(2027, 3, 1)
+    assert learner.interview_date == date.fromisoformat(data["interview_date"])
     assert learner.is_mentor is True
     assert "Your preferences are saved." in learner_client.get("/accounts/preferences/").content.decode()
 

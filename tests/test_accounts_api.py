@@ -10,6 +10,7 @@ from django.utils import timezone
 from knox.models import AuthToken
 
 from tests.conftest import PASSWORD
+from tests.dates import days_from_today
 
 pytestmark = pytest.mark.django_db
 
@@ -51,9 +52,10 @@ def test_me_needs_authentication(client):
 
 
 def test_patch_me_changes_only_what_is_sent(learner_client, learner):
+    interview = days_from_today(50).isoformat()  # a past date is refused
     response = learner_client.patch(
         "/api/v1/me/",
-        {"timezone": "Asia/Tokyo", "interview_date": "2027-01-15", "is_mentor": True},
+        {"timezone": "Asia/Tokyo", "interview_date": interview, "is_mentor": True},
         content_type="application/json",
     )
     assert response.status_code == 200
@@ -61,7 +63,7 @@ def test_patch_me_changes_only_what_is_sent(learner_client, learner):
     learner.refresh_from_db()
     assert (learner.timezone, str(learner.interview_date), learner.is_mentor) == (
         "Asia/Tokyo",
-        "2027-01-15",
+        interview,
         True,
     )
     assert learner.daily_new_limit == 10

@@ -1,6 +1,6 @@
 """A learner's own attempt page (/history/<id>/): the answer, the model answer, the ticks, the feedback."""
 
-from datetime import date, datetime
+from datetime import datetime
 from datetime import timezone as dt_timezone
 
 import pytest
@@ -9,6 +9,7 @@ from pytest_django.asserts import assertContains, assertNotContains, assertRedir
 from interview.models import Attempt, Feedback, PracticeMode, Question, Rating
 from interview.services import mentoring as service
 from interview.services.practice import attempt_record, session_start, showing_current
+from tests.dates import days_from_today
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +32,7 @@ def answer_with_feedback(learner, ml_guide) -> dict:
     question.save(update_fields=["editor_note"])
     question_set = service.question_set_save(owner=mentor, title="Basics", question_ids=[question.pk])
     assignment = service.assignment_create(
-        mentor=mentor, question_set=question_set, cohort=cohort, due_date=date(2026, 12, 1)
+        mentor=mentor, question_set=question_set, cohort=cohort, due_date=days_from_today(6)
     )
     session = session_start(user=learner, mode=PracticeMode.ASSIGNMENT, assignment=assignment, now=NOW)
     showing = showing_current(session=session, now=NOW)

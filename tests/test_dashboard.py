@@ -23,15 +23,18 @@ pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=dt_timezone.utc)
 
 
-def schedule(user, question, *, stability=10.0, days_ago=0, due_in=timedelta(days=5), rating=Rating.GOOD):
+def schedule(
+    user, question, *, stability=10.0, days_ago=0, due_in=timedelta(days=5), rating=Rating.GOOD, at=NOW
+):
+    """A card reviewed `days_ago` and due `due_in` from `at`: NOW, or the real clock for tests of pages."""
     return ReviewState.objects.create(
         user=user,
         question=question,
         phase=2,
         stability=stability,
         difficulty=5,
-        last_review=NOW - timedelta(days=days_ago),
-        due=NOW + due_in,
+        last_review=at - timedelta(days=days_ago),
+        due=at + due_in,
         last_rating=rating,
         reviews=1,
     )
@@ -167,7 +170,7 @@ def test_a_new_user_sees_one_way_to_start_and_what_practice_does(learner_client,
 def test_a_busy_users_dashboard_shows_every_part(learner_client, learner, ml_guide):
     questions = list(Question.objects.filter(guide=ml_guide).order_by("number")[:6])
     for index, question in enumerate(questions):
-        schedule(learner, question, days_ago=index, due_in=timedelta(days=index - 2))
+        schedule(learner, question, days_ago=index, due_in=timedelta(days=index - 2), at=timezone.now())
         attempt(learner, question, timezone.now() - timedelta(days=index), rating=1 + index % 4)
     html = learner_client.get("/dashboard/").content.decode()
     for text in [
@@ -195,7 +198,7 @@ def test_the_page_and_the_api_show_the_same_numbers(learner_client, learner, ml_
     learner.interview_date = timezone.localdate() + timedelta(days=20)
     learner.save()
     for index, question in enumerate(Question.objects.filter(guide=ml_guide).order_by("number")[:5]):
-        schedule(learner, question, days_ago=index, due_in=timedelta(days=index - 1))
+        schedule(learner, question, days_ago=index, due_in=timedelta(days=index - 1), at=timezone.now())
         attempt(learner, question, timezone.now() - timedelta(hours=index))
     api = learner_client.get("/api/v1/stats/").json()
     html = learner_client.get("/dashboard/").content.decode()
@@ -259,7 +262,7 @@ def test_a_moment_to_come_reads_now_then_in_its_largest_unit(after, shown):
 
 def test_the_dashboard_shows_whole_percentages_and_just_now(learner_client, learner, ml_guide):
     first, second = Question.objects.filter(guide=ml_guide).order_by("number")[:2]
-    schedule(learner, first)
+    schedule(learner, first, at=timezone.now())
     attempt(learner, first, timezone.now() - timedelta(minutes=3), coverage=0.523)
     attempt(learner, second, timezone.now(), coverage=0.104)
     html = learner_client.get("/dashboard/").content.decode()
@@ -296,7 +299,7 @@ def test_practise_again_is_named_by_its_visible_label_then_the_assignment(
 
 def test_the_dashboard_names_its_parts_once_each_for_screen_readers(learner_client, learner, ml_guide):
     question = Question.objects.get(guide=ml_guide, number=1)
-    schedule(learner, question, stability=1, days_ago=3, due_in=timedelta(days=-1))
+    schedule(learner, question, stability=1, days_ago=3, due_in=timedelta(days=-1), at=timezone.now())
     attempt(learner, question, timezone.now() - timedelta(days=3), rating=Rating.AGAIN)
     html = learner_client.get("/dashboard/").content.decode()
     headings = re.findall(r"<h2[^>]*>([^<]+)</h2>", html)
@@ -320,7 +323,7 @@ def test_stats_need_authentication(client):
 def bulk_history(user, count: int) -> None:
     questions = attempt_history(user, count)
     for question in questions[: min(count, len(questions))]:
-        schedule(user, question, days_ago=3)
+        schedule(user, question, days_ago=3, at=timezone.now())
 
 
 def answered_today(user) -> None:
@@ -589,7 +592,7 @@ def test_a_plan_with_nothing_to_do_says_so(learner_client, learner, ml_guide):
     learner.interview_date = timezone.localdate() + timedelta(days=10)
     learner.save()
     for question in Question.objects.filter(guide=ml_guide):
-        schedule(learner, question, stability=30, days_ago=0, due_in=timedelta(days=40))
+        schedule(learner, question, stability=30, days_ago=0, due_in=timedelta(days=40), at=timezone.now())
     text = plan_text(learner_client.get("/dashboard/").content.decode())
     assert text.startswith("10 days to your interview: no new questions or reviews planned. Keeping to")
 

@@ -20,6 +20,7 @@ from interview.selectors import mentoring as see
 from interview.services import mentoring as service
 from interview.services.practice import attempt_record, session_start, showing_current
 from tests.builders import assigned_cohort
+from tests.dates import days_from_today
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -42,8 +43,9 @@ def world(ml_guide, mentor, learner, cohort):
     question_set = service.question_set_save(
         owner=mentor, title="Basics", question_ids=[q.pk for q in reversed(questions)]
     )
+    # Due in six days by the real clock, which pages and the API read (the learner practises at NOW).
     assignment = service.assignment_create(
-        mentor=mentor, question_set=question_set, cohort=cohort, due_date=date(2026, 12, 1)
+        mentor=mentor, question_set=question_set, cohort=cohort, due_date=days_from_today(6)
     )
     return {
         "mentor": mentor,
@@ -151,7 +153,7 @@ def test_assigning_to_chosen_learners_only(world):
         question_set=world["set"],
         cohort=world["cohort"],
         learners=[second],
-        due_date=date(2026, 12, 3),
+        due_date=days_from_today(8),
         completion_rule="reach_good",
     )
     assert list(chosen.learners.values_list("learner", flat=True)) == [second.pk]
@@ -161,7 +163,7 @@ def test_assigning_to_chosen_learners_only(world):
             question_set=world["set"],
             cohort=world["cohort"],
             learners=[world["outsider"]],
-            due_date=date(2026, 12, 3),
+            due_date=days_from_today(8),
         )
 
 
@@ -171,26 +173,27 @@ def test_another_cohorts_mentor_cannot_assign_to_it(world):
             mentor=world["other_mentor"],
             question_set=world["set"],
             cohort=world["cohort"],
-            due_date=date(2026, 12, 1),
+            due_date=days_from_today(6),
         )
 
 
 def test_assignment_practice_links_attempts_and_tracks_status(world):
     learner, assignment = world["learner"], world["assignment"]
     progress = AssignmentLearner.objects.get(learner=learner, assignment=assignment)
-    assert see.status_of(progress, assignment, date(2026, 11, 25)).key == "not_started"
+    before_due, after_due = assignment.due_date - timedelta(days=6), assignment.due_date + timedelta(days=1)
+    assert see.status_of(progress, assignment, before_due).key == "not_started"
 
     attempts = practise_assignment(learner, assignment, [Rating.GOOD])
     assert attempts[0].assignment == assignment and attempts[0].question.number == 3  # the set's order
     progress.refresh_from_db()
-    status = see.status_of(progress, assignment, date(2026, 11, 25))
+    status = see.status_of(progress, assignment, before_due)
     assert (status.key, status.label) == ("in_progress", "In progress (1 of 3)")
-    assert see.status_of(progress, assignment, date(2026, 12, 2)).key == "overdue"
+    assert see.status_of(progress, assignment, after_due).key == "overdue"
 
     practise_assignment(learner, assignment, [Rating.HARD, Rating.EASY])
     progress.refresh_from_db()
     assert progress.completed_at == NOW
-    assert see.status_of(progress, assignment, date(2026, 12, 2)).key == "completed"
+    assert see.status_of(progress, assignment, after_due).key == "completed"
     # Assignment attempts also count for normal scheduling.
     assert learner.review_states.count() == 3
 
@@ -383,7 +386,7 @@ def test_a_mentors_own_questions_reach_their_cohort_only(world, client):
     with pytest.raises(ValidationError, match="not questions of the bank"):
         service.question_set_save(owner=world["other_mentor"], title="Theirs", question_ids=[question.pk])
     assignment = service.assignment_create(
-        mentor=mentor, question_set=question_set, cohort=world["cohort"], due_date=date(2026, 12, 1)
+        mentor=mentor, question_set=question_set, cohort=world["cohort"], due_date=days_from_today(6)
     )
     (attempt,) = practise_assignment(world["learner"], assignment, [Rating.GOOD])
     assert attempt.question == question
@@ -451,8 +454,9 @@ def test_learners_cannot_write_questions(world):
 
 def test_learners_see_open_assignments_due_soonest_first_and_future_ones_from_their_start(world):
     learner, mentor = world["learner"], world["mentor"]
+    # Made and read at NOW, like the practice; the first assignment is completed, so its due date plays no part.
     later = service.assignment_create(
-        mentor=mentor, question_set=world["set"], cohort=world["cohort"], due_date=date(2026, 12, 20)
+        mentor=mentor, question_set=world["set"], cohort=world["cohort"], due_date=date(2026, 12, 20), now=NOW
     )
     future = service.assignment_create(
         mentor=mentor,
@@ -460,6 +464,7 @@ def test_learners_see_open_assignments_due_soonest_first_and_future_ones_from_th
         cohort=world["cohort"],
         start_date=date(2027, 1, 1),
         due_date=date(2027, 1, 10),
+        now=NOW,
     )
     practise_assignment(learner, world["assignment"], [Rating.GOOD] * 3)  # completes the first one
     shown = [assignment for assignment, _ in see.learner_assignments(learner, NOW)]
@@ -541,7 +546,7 @@ def test_huge_ids_are_400s_not_errors(world):
         ).status_code
         == 400
     )
-    body = {"question_set": world["set"].pk, "learners": [huge], "due_date": "2030-01-01"}
+    body = {"question_set": world["set"].pk, "learners": [huge], "due_date": days_from_today(30).isoformat()}
     assert mentor.post("/api/v1/assignments/", body, content_type="application/json").status_code == 400
     response = mentor.post(f"/mentor/sets/{world['set'].pk}/items/", {"action": "add", "question": str(huge)})
     assert response.status_code == 302
@@ -599,13 +604,13 @@ def test_a_retired_question_leaves_the_assignments_total_and_completion(world):
     Question.objects.filter(pk=retired.pk).update(is_active=False)
     assignment = Assignment.objects.get(pk=assignment.pk)
     progress = AssignmentLearner.objects.get(learner=learner, assignment=assignment)
-    status = see.status_of(progress, assignment, date(2026, 11, 25))
+    status = see.status_of(progress, assignment, NOW.date())
     assert (status.done, status.total, status.label) == (1, 2, "In progress (1 of 2)")
 
     practise_assignment(learner, assignment, [Rating.HARD])  # the one live question left
     progress.refresh_from_db()
     assert progress.completed_at == NOW
-    assert see.status_of(progress, assignment, date(2026, 11, 25)).label == "Completed 25 Nov 2026"
+    assert see.status_of(progress, assignment, NOW.date()).label == "Completed 25 Nov 2026"
     assert [status.total for _, status in see.learner_assignments(learner, NOW)] == [2]
 
 
@@ -661,7 +666,7 @@ def test_a_learners_assignment_list_reads_all_totals_in_one_query(world):
     from django.test.utils import CaptureQueriesContext
 
     learner, mentor = world["learner"], world["mentor"]
-    for due in (date(2026, 12, 2), date(2026, 12, 3)):
+    for due in (days_from_today(7), days_from_today(8)):
         service.assignment_create(
             mentor=mentor, question_set=world["set"], cohort=world["cohort"], due_date=due
         )
@@ -722,7 +727,7 @@ def test_each_assignment_says_how_many_of_its_learners_completed_it(world, djang
         cohort=world["cohort"],
         question_set=world["set"],
         title="Empty",
-        due_date=date(2026, 12, 1),
+        due_date=days_from_today(6),
         question_ids=world["assignment"].question_ids,
     )
     assert see.with_completion(Assignment.objects.filter(pk=empty.pk)).get().learner_count == 0
@@ -752,7 +757,7 @@ def test_more_assignments_do_not_add_queries_to_the_mentor_home(world, django_as
             mentor=world["mentor"],
             question_set=world["set"],
             cohort=world["cohort"],
-            due_date=date(2026, 12, 2 + number),
+            due_date=days_from_today(7 + number),
         )
     with django_assert_num_queries(len(one.captured_queries)):
         assert client.get("/mentor/").content.decode().count("completed") == 5

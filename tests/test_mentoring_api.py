@@ -4,11 +4,15 @@ import pytest
 from django.test import Client
 
 from interview.models import Assignment, Cohort, Membership, Question, QuestionSet
+from tests.dates import days_from_today
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 JSON = "application/json"
+# Due dates by the real clock, which the due-date check reads: a month ahead, and a month after that.
+DUE = days_from_today(30).isoformat()
+LATER = days_from_today(61).isoformat()
 
 
 def as_user(user) -> Client:
@@ -61,7 +65,7 @@ def test_a_mentor_runs_a_cohort_end_to_end_over_the_api(mentor, learner, questio
         {
             "question_set": set_id,
             "cohort": cohort_id,
-            "due_date": "2030-01-31",
+            "due_date": DUE,
             "completion_rule": "reach_good",
         },
         content_type=JSON,
@@ -144,8 +148,8 @@ def test_assigning_to_chosen_learners_by_id(mentor, learner, question_ids):
         {
             "question_set": set_id,
             "learners": [learner.pk],
-            "due_date": "2030-01-01",
-            "start_date": "2029-12-01",
+            "due_date": LATER,
+            "start_date": DUE,
         },
         content_type=JSON,
     )
@@ -157,19 +161,19 @@ def test_assigning_to_chosen_learners_by_id(mentor, learner, question_ids):
 @pytest.mark.parametrize(
     ("body", "field"),
     [
-        ({"due_date": "2030-01-01"}, "question_set"),
-        ({"question_set": 0, "cohort": 0, "due_date": "2030-01-01"}, "question_set"),
-        ({"question_set": "SET", "cohort": 0, "due_date": "2030-01-01"}, "cohort"),
+        ({"due_date": DUE}, "question_set"),
+        ({"question_set": 0, "cohort": 0, "due_date": DUE}, "question_set"),
+        ({"question_set": "SET", "cohort": 0, "due_date": DUE}, "cohort"),
         ({"question_set": "SET", "cohort": "COHORT"}, "due_date"),
         (
-            {"question_set": "SET", "cohort": "COHORT", "due_date": "2030-01-01", "completion_rule": "vibes"},
+            {"question_set": "SET", "cohort": "COHORT", "due_date": DUE, "completion_rule": "vibes"},
             "completion_rule",
         ),
         (
-            {"question_set": "SET", "cohort": "COHORT", "due_date": "2030-01-01", "start_date": "2030-02-01"},
+            {"question_set": "SET", "cohort": "COHORT", "due_date": DUE, "start_date": LATER},
             "due_date",
         ),
-        ({"question_set": "SET", "learners": [999_999], "due_date": "2030-01-01"}, "learners"),
+        ({"question_set": "SET", "learners": [999_999], "due_date": DUE}, "learners"),
     ],
 )
 def test_bad_assignments_are_400s_naming_the_field(mentor, question_ids, body, field):
@@ -207,7 +211,7 @@ def test_other_peoples_sets_cohorts_and_assignments_are_404(mentor, question_ids
     ).json()["id"]
     assignment_id = api.post(
         "/api/v1/assignments/",
-        {"question_set": set_id, "cohort": cohort_id, "due_date": "2030-01-01"},
+        {"question_set": set_id, "cohort": cohort_id, "due_date": DUE},
         content_type=JSON,
     ).json()["id"]
     stranger = as_user(UserFactory(is_mentor=True))

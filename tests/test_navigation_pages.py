@@ -1,6 +1,6 @@
 """The layout around every page: the menu, the way to the mentor area, and the app's own error pages."""
 
-from datetime import date, datetime
+from datetime import datetime
 from datetime import timezone as dt_timezone
 
 import pytest
@@ -12,6 +12,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 from interview.models import PracticeMode, Question, Rating
 from interview.services import mentoring as service
 from interview.services.practice import attempt_record, session_start, showing_current
+from tests.dates import days_from_today
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +29,7 @@ def feedback_on_one_answer(learner, ml_guide):
     question = Question.objects.filter(guide=ml_guide).order_by("number").first()
     question_set = service.question_set_save(owner=mentor, title="Basics", question_ids=[question.pk])
     assignment = service.assignment_create(
-        mentor=mentor, question_set=question_set, cohort=cohort, due_date=date(2026, 12, 1)
+        mentor=mentor, question_set=question_set, cohort=cohort, due_date=days_from_today(6)
     )
     session = session_start(user=learner, mode=PracticeMode.ASSIGNMENT, assignment=assignment, now=NOW)
     showing = showing_current(session=session, now=NOW)

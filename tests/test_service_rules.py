@@ -15,6 +15,7 @@ from interview.models import PracticeMode, PracticeSession, QuestionSet, Rating,
 from interview.services import mentoring as service
 from interview.services.practice import api_session_open, session_start
 from tests.conftest import PASSWORD
+from tests.dates import days_from_today
 from tests.factories import UserFactory
 from tests.test_mentoring import NOW, practise_assignment, world  # noqa: F401 (world is a fixture)
 from tests.test_mentoring_api import as_user
@@ -65,10 +66,16 @@ def test_chosen_learners_go_to_the_mentors_cohort_they_all_learn_in(world):  # n
     assert alone.cohort == world["cohort"] and not alone.whole_cohort
     with pytest.raises(ValidationError, match="share none of your cohorts"):
         service.assignment_create(
-            mentor=mentor, question_set=world["set"], learners=[learner, newcomer], due_date=date(2026, 12, 5)
+            mentor=mentor,
+            question_set=world["set"],
+            learners=[learner, newcomer],
+            due_date=date(2026, 12, 5),
+            now=NOW,
         )
     with pytest.raises(ValidationError, match="Assign to a cohort or to chosen learners"):
-        service.assignment_create(mentor=mentor, question_set=world["set"], due_date=date(2026, 12, 5))
+        service.assignment_create(
+            mentor=mentor, question_set=world["set"], due_date=date(2026, 12, 5), now=NOW
+        )
 
 
 def test_a_co_mentors_set_goes_only_to_a_cohort_its_owner_mentors_on_pages_and_api_alike(world):  # noqa: F811
@@ -84,11 +91,16 @@ def test_a_co_mentors_set_goes_only_to_a_cohort_its_owner_mentors_on_pages_and_a
     assert by_co_mentor.question_set == world["set"]
     with pytest.raises(ValidationError, match="your own question sets, or a co-mentor's"):
         service.assignment_create(
-            mentor=co_mentor, question_set=world["set"], cohort=own_cohort, due_date=date(2026, 12, 5)
+            mentor=co_mentor,
+            question_set=world["set"],
+            cohort=own_cohort,
+            due_date=date(2026, 12, 5),
+            now=NOW,
         )
 
     api = as_user(co_mentor)
-    body = {"question_set": world["set"].pk, "learners": [world["learner"].pk], "due_date": "2030-01-01"}
+    due = days_from_today(30).isoformat()
+    body = {"question_set": world["set"].pk, "learners": [world["learner"].pk], "due_date": due}
     created = api.post("/api/v1/assignments/", body, content_type=JSON)
     assert created.status_code == 201 and created.json()["cohort"] == world["cohort"].pk
     refused = api.post("/api/v1/assignments/", {**body, "cohort": own_cohort.pk}, content_type=JSON)
