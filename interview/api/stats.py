@@ -70,9 +70,4 @@ class StatsView(APIView):
         )
     )
     def get(self, request: Request) -> Response:
-        return Response(
-            dashboard_stats(
-                request.user,
-                timezone.now(),
-            ).as_api()
-        )
+        return Response(dashboard_stats(request.user, timezone.now()).as_api())

@@ -205,7 +205,7 @@ def _topic_sums(
     """The sums behind TopicFigures per (user, topic), or per topic over all the users: one query per memory
     model.
 
-    For several users the ids go in as a list, not a subquery: the planner then reads the users' rows by
+    The public questions' ids go in as a list, not a subquery: the planner then reads the users' rows by
     the user index instead of every learner's rows of each public question (10x slower for a cohort).
     """
     by_model: dict[MemoryModel, list[int]] = {}
@@ -213,7 +213,7 @@ def _topic_sums(
         by_model.setdefault(memory_model_for(user), []).append(user.pk)
     if not by_model:
         return {}
-    if questions is None and len(users) > 1:
+    if questions is None:
         questions = list(bank_figures().topics_of)
     group = ("user_id", "question__topics") if per_user else ("question__topics",)
     sums: dict[tuple[int, int] | int, Mapping[str, Any]] = {}
@@ -511,6 +511,16 @@ SCHEDULE_FIELDS = [
 ]
 
 
+def _state_recall(state: ReviewState, moment: datetime, model: MemoryModel) -> float:
+    return recall_at(
+        stability=state.stability,
+        last_review=state.last_review,
+        moment=moment,
+        model=model,
+        last_rating=state.last_rating,
+    )
+
+
 @dataclass(frozen=True)
 class Schedule:
     """The learner's schedule rows of active questions (at most one per question), read in one query, and the
@@ -573,16 +583,7 @@ class Schedule:
 
     def recall_sum(self, moment: datetime, model: MemoryModel) -> float:
         """Predicted recall at ``moment`` summed over the practised public questions (``recall_at`` each)."""
-        return sum(
-            recall_at(
-                stability=state.stability,
-                last_review=state.last_review,
-                moment=moment,
-                model=model,
-                last_rating=state.last_rating,
-            )
-            for state in self.practised_public
-        )
+        return sum(_state_recall(state, moment, model) for state in self.practised_public)
 
     def topic_figures(self, now: datetime, model: MemoryModel) -> list[TopicFigures]:
         """Every topic's figures, summed in Python over the practised public questions. ``topic_figures_for``
@@ -592,13 +593,7 @@ class Schedule:
         recall_sum: dict[int, float] = dict.fromkeys(practised, 0.0)
         answers_after_first, lapses = dict(practised), dict(practised)
         for state in self.practised_public:
-            recall_now = recall_at(
-                stability=state.stability,
-                last_review=state.last_review,
-                moment=now,
-                model=model,
-                last_rating=state.last_rating,
-            )
+            recall_now = _state_recall(state, now, model)
             for topic_id in self.topics_of[state.question_id]:
                 practised[topic_id] += 1
                 recall_sum[topic_id] += recall_now

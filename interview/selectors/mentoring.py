@@ -327,6 +327,14 @@ def _weakest(cohort_figures: list[TopicFigures]) -> list[dict[str, Any]]:
     ]
 
 
+def _combined_figures(learners: list[User], topics: list, figures: dict) -> list[TopicFigures]:
+    """The group's figures per topic from every member's (``combined``)."""
+    learner_ids = [learner.pk for learner in learners]
+    return [
+        combined([figures[learner_id, topic.pk] for learner_id in learner_ids], topic) for topic in topics
+    ]
+
+
 def _cohort_figures(
     cohort: Cohort, now: datetime
 ) -> tuple[list[Any], list[Any], dict[tuple[int, int], Any], list[dict[str, Any]]]:
@@ -335,11 +343,7 @@ def _cohort_figures(
     learners = list(_learners_for_grid(cohort).order_by("display_name", "email"))
     _add_activity([{"learner": learner} for learner in learners], now)
     topics, figures = topic_figures_for(learners, now)
-    learner_ids = [learner.pk for learner in learners]
-    cohort_figures = [
-        combined([figures[learner_id, topic.pk] for learner_id in learner_ids], topic) for topic in topics
-    ]
-    return learners, topics, figures, _weakest(cohort_figures)
+    return learners, topics, figures, _weakest(_combined_figures(learners, topics, figures))
 
 
 def _mastery_cells(learner: User, topics: list, figures: dict) -> list[dict]:
@@ -473,10 +477,7 @@ def cohort_grid(
     if not by_topic:
         figures = topic_figures_for([row["learner"] for row in page_rows], now, topics, questions)[1]
     if by_topic or len(page_rows) == len(learners):  # every learner's figures are at hand
-        learner_ids = [learner.pk for learner in learners]
-        cohort_figures = [
-            combined([figures[learner_id, topic.pk] for learner_id in learner_ids], topic) for topic in topics
-        ]
+        cohort_figures = _combined_figures(learners, topics, figures)
     else:
         cohort_figures = group_topic_figures(learners, now, topics, questions)
     for row in page_rows:
