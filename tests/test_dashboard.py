@@ -352,9 +352,23 @@ def test_the_dashboard_runs_the_same_few_queries_for_10_or_20000_attempts(
     bulk_history(stranger, 20_000)
     large = dashboard_queries(busy)
     assert small == large
-    # The session and the user; the schedule rows, the days, "Continue your session", the recent attempts
-    # and the cohorts.
-    assert large == 7
+    # The session and the user; the schedule rows, the days, "Continue your session" and the recent attempts
+    # (the user comes with whether they learn in a cohort, and neither does).
+    assert large == 6
+
+
+def test_a_learner_in_a_cohort_sees_it_on_the_dashboard_and_one_who_left_no_longer_does(
+    learner_client, learner, mentor, ml_guide
+):
+    from interview.models import Cohort, Membership
+
+    cohort = Cohort.objects.create(name="Spring cohort")
+    Membership.objects.create(cohort=cohort, user=mentor, role=Membership.Role.MENTOR)
+    membership = Membership.objects.create(cohort=cohort, user=learner, role=Membership.Role.LEARNER)
+
+    assert "Spring cohort" in learner_client.get("/dashboard/").content.decode()
+    membership.delete()
+    assert "Spring cohort" not in learner_client.get("/dashboard/").content.decode()
 
 
 def explain(cursor, sql: str) -> str:

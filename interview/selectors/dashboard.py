@@ -11,9 +11,9 @@ import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import NamedTuple
 
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 
 from accounts.models import User
 from interview.forecast import ScheduleForecast, schedule_forecast_reused
@@ -39,7 +39,7 @@ ACTIVITY_WEEKS = 52
 TREND_WEEKS = 8
 RECENT_ATTEMPTS = 5
 RATING_FIELDS = [label.lower() for _, label in Rating.choices]
-TREND_SUMS = ["count", "coverage_sum", *RATING_FIELDS]
+TREND_SUMS = ["attempts", "coverage_sum", *RATING_FIELDS]
 
 
 # The charts' windows, one definition for the query and the drawing (interview/charts.py).
@@ -118,24 +118,36 @@ class DashboardStats:
         return data
 
 
-def _activity_by_day(user: User, since: date) -> dict[date, Mapping[str, Any]]:
-    """The daily rollup's rows from ``since`` (attempts as ``count``, first answers, reviews, the rating
-    counts and the coverage sum), by local day."""
+class DayRow(NamedTuple):
+    """One local day of the daily rollup (DailyActivity): a plain tuple, as the heatmap reads a year of them."""
+
+    day: date
+    attempts: int = 0
+    new: int = 0  # first answers
+    reviews: int = 0
+    coverage_sum: float = 0.0
+    again: int = 0
+    hard: int = 0
+    good: int = 0
+    easy: int = 0
+
+
+def _activity_by_day(user: User, since: date) -> dict[date, DayRow]:
+    """The daily rollup's rows from ``since``, by local day."""
     rows = (
-        DailyActivity.objects.filter(user=user, day__gte=since)
-        .values("day", "new", "reviews", "coverage_sum", *RATING_FIELDS, count=F("attempts"))
-        .order_by("day")
+        DailyActivity.objects.filter(user=user, day__gte=since).values_list(*DayRow._fields).order_by("day")
     )
-    return {row["day"]: row for row in rows}
+    return {row[0]: DayRow._make(row) for row in rows}
 
 
 def streak_from(days_with_attempts: set[date], today: date) -> int:
     """Days in a row with an attempt, ending today (or yesterday, while today is still open)."""
-    day = today if today in days_with_attempts else today - timedelta(days=1)
+    ordinals = {day.toordinal() for day in days_with_attempts}  # a year of days: whole numbers step faster
+    day = today.toordinal() if today.toordinal() in ordinals else today.toordinal() - 1
     streak = 0
-    while day in days_with_attempts:
+    while day in ordinals:
         streak += 1
-        day -= timedelta(days=1)
+        day -= 1
     return streak
 
 
@@ -150,7 +162,7 @@ def _forecast(schedule: Schedule, user: User, today: date) -> list[dict]:
     return [{"date": day.isoformat(), "count": count} for day, count in per_day.items()]
 
 
-def _trend(per_day: Mapping[date, Mapping[str, Any]], today: date) -> list[WeekTrend]:
+def _trend(per_day: Mapping[date, DayRow], today: date) -> list[WeekTrend]:
     """Attempts, mean coverage and ratings per local week (Monday first) with any attempt, from the Monday
     the chart starts on: sums of the daily rollup's rows."""
     weeks: dict[date, dict[str, float]] = {}
@@ -160,12 +172,12 @@ def _trend(per_day: Mapping[date, Mapping[str, Any]], today: date) -> list[WeekT
             continue
         week = weeks.setdefault(day - timedelta(days=day.weekday()), dict.fromkeys(TREND_SUMS, 0))
         for name in TREND_SUMS:
-            week[name] += row[name]
+            week[name] += getattr(row, name)
     return [
         WeekTrend(
             week=week,
-            attempts=int(sums["count"]),
-            coverage=round(100 * sums["coverage_sum"] / sums["count"], 1) if sums["count"] else 0.0,
+            attempts=int(sums["attempts"]),
+            coverage=round(100 * sums["coverage_sum"] / sums["attempts"], 1) if sums["attempts"] else 0.0,
             ratings={label: int(sums[label.lower()]) for _, label in Rating.choices},
         )
         for week, sums in sorted(weeks.items())
@@ -177,20 +189,20 @@ def dashboard_stats(user: User, now: datetime) -> DashboardStats:
     today = local_today(user, now)
     schedule = Schedule.of(user, day_start=today_start(user, now))
     per_day = _activity_by_day(user, activity_first_day(today))
-    today_row = per_day.get(today, {"count": 0, "new": 0, "reviews": 0})
+    today_row = per_day.get(today, DayRow(today))
     # daily_budget()'s definition, read from today's row instead of another query.
     today_counts = TodayCounts(
         due_now=schedule.due_now(now),
         unseen=schedule.unseen,
-        budget=budget_from(user, new_today=today_row["new"], reviews_today=today_row["reviews"]),
+        budget=budget_from(user, new_today=today_row.new, reviews_today=today_row.reviews),
         next_due_today=schedule.next_due_today(user, now),
     )
     reviews_planned, reviews_answered = schedule.planned_reviews(user, now)
     goal = daily_goal_from(
         user,
-        unseen_at_day_start=schedule.unseen + today_row["new"],
+        unseen_at_day_start=schedule.unseen + today_row.new,
         reviews_planned=reviews_planned,
-        new_today=today_row["new"],
+        new_today=today_row.new,
         reviews_answered=reviews_answered,
     )
     figures = topic_figures(user, now, schedule)
@@ -230,7 +242,7 @@ def dashboard_stats(user: User, now: datetime) -> DashboardStats:
         new_per_day_planned=new_per_day,
         new_days_planned=new_days,
         days_to_interview=days_left,
-        activity=[{"date": day.isoformat(), "count": row["count"]} for day, row in sorted(per_day.items())],
+        activity=[{"date": day.isoformat(), "count": row.attempts} for day, row in per_day.items()],  # by day
         trend=_trend(per_day, today),
         has_practised=bool(schedule.practised_public) or bool(per_day),
         schedule=forecast,

@@ -21,9 +21,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     stats = dashboard_stats(request.user, now)
     by_slug = {progress.slug: progress for progress in stats.topics}
     weakest = [by_slug[slug] for slug in stats.weakest_topics]
-    cohorts = list(cohorts_joined_by(request.user))
     # Assignments come from cohorts, feedback on attempts: without either there is nothing to look up.
-    has_feedback = getattr(request.user, "has_feedback", True)  # loaded with the user by accounts.backends
+    # (Both loaded with the user by accounts.backends.)
+    cohorts = list(cohorts_joined_by(request.user)) if getattr(request.user, "learns_in_cohort", True) else []
+    has_feedback = getattr(request.user, "has_feedback", True)
     context = {
         "stats": stats,
         # The top of the page: templates/interview/includes/practice_next.html.
