@@ -12,14 +12,16 @@ import hashlib
 import threading
 import zoneinfo
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Protocol
 
 from fsrs import Card, Rating
 
 from accounts.models import User
-from interview.models import ReviewState
 from interview.scheduling import (
+    CardFields,
     InterviewPlan,
     card_from,
     interview_start,
@@ -28,6 +30,16 @@ from interview.scheduling import (
     scheduler_for,
 )
 from interview.selectors.learning import recall_at
+
+
+class ScheduleState(CardFields, Protocol):
+    """A schedule row the forecast starts from: a ReviewState, or selectors.learning.ScheduleRow."""
+
+    @property
+    def question_id(self) -> int: ...
+    @property
+    def last_rating(self) -> int | None: ...
+
 
 # Forgotten branches lighter than this are not split off (the recalled branch keeps their weight): the
 # number of branches stays small, at the price of a slight over-estimate.
@@ -163,7 +175,7 @@ def schedule_forecast(
     *,
     user: User,
     now: datetime,
-    states: list[ReviewState],
+    states: Sequence[ScheduleState],
     unseen: int,
     total: int,
     new_left: int,
@@ -237,7 +249,7 @@ def _inputs_digest(
     *,
     user: User,
     now: datetime,
-    states: list[ReviewState],
+    states: Sequence[ScheduleState],
     unseen: int,
     total: int,
     new_left: int,
@@ -281,7 +293,7 @@ def schedule_forecast_reused(
     *,
     user: User,
     now: datetime,
-    states: list[ReviewState],
+    states: Sequence[ScheduleState],
     unseen: int,
     total: int,
     new_left: int,

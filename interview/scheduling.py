@@ -8,6 +8,8 @@ import zoneinfo
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cached_property
+from typing import Protocol
 
 from django.conf import settings
 from django.db.models import Count, Q
@@ -28,7 +30,7 @@ class MemoryModel:
     def decay(self) -> float:
         return self.parameters[20]
 
-    @property
+    @cached_property  # read for every practised question on every dashboard
     def factor(self) -> float:
         return 0.9 ** (-1 / self.decay) - 1
 
@@ -56,7 +58,25 @@ def scheduler_for(user: User, *, fuzz: bool | None = None) -> Scheduler:
     )
 
 
-def card_from(state: ReviewState | None, question_id: int) -> Card:
+class CardFields(Protocol):
+    """An FSRS card's fields as a schedule row holds them: a ReviewState, or a row read as a tuple
+    (selectors.learning.ScheduleRow)."""
+
+    @property
+    def phase(self) -> int: ...
+    @property
+    def step(self) -> int | None: ...
+    @property
+    def stability(self) -> float | None: ...
+    @property
+    def difficulty(self) -> float | None: ...
+    @property
+    def due(self) -> datetime: ...
+    @property
+    def last_review(self) -> datetime | None: ...
+
+
+def card_from(state: CardFields | None, question_id: int) -> Card:
     if state is None:
         return Card(card_id=question_id)
     return Card(

@@ -8,7 +8,7 @@ ORM's cost of building each aggregate was most of the page's time, and the rows 
 """
 
 import zoneinfo
-from collections.abc import Mapping
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
@@ -38,6 +38,7 @@ FORECAST_DAYS = 14
 ACTIVITY_WEEKS = 52
 TREND_WEEKS = 8
 RECENT_ATTEMPTS = 5
+ONE_DAY = timedelta(days=1)
 RATING_FIELDS = [label.lower() for _, label in Rating.choices]
 TREND_SUMS = ["attempts", "coverage_sum", *RATING_FIELDS]
 
@@ -133,21 +134,20 @@ class DayRow(NamedTuple):
 
 
 def _activity_by_day(user: User, since: date) -> dict[date, DayRow]:
-    """The daily rollup's rows from ``since``, by local day."""
+    """The daily rollup's rows from ``since``, by local day, in day order."""
     rows = (
         DailyActivity.objects.filter(user=user, day__gte=since).values_list(*DayRow._fields).order_by("day")
     )
     return {row[0]: DayRow._make(row) for row in rows}
 
 
-def streak_from(days_with_attempts: set[date], today: date) -> int:
+def streak_from(days_with_attempts: Collection[date], today: date) -> int:
     """Days in a row with an attempt, ending today (or yesterday, while today is still open)."""
-    ordinals = {day.toordinal() for day in days_with_attempts}  # a year of days: whole numbers step faster
-    day = today.toordinal() if today.toordinal() in ordinals else today.toordinal() - 1
+    day = today if today in days_with_attempts else today - ONE_DAY
     streak = 0
-    while day in ordinals:
+    while day in days_with_attempts:
         streak += 1
-        day -= 1
+        day -= ONE_DAY
     return streak
 
 
@@ -162,14 +162,14 @@ def _forecast(schedule: Schedule, user: User, today: date) -> list[dict]:
     return [{"date": day.isoformat(), "count": count} for day, count in per_day.items()]
 
 
-def _trend(per_day: Mapping[date, DayRow], today: date) -> list[WeekTrend]:
+def _trend(per_day: dict[date, DayRow], today: date) -> list[WeekTrend]:
     """Attempts, mean coverage and ratings per local week (Monday first) with any attempt, from the Monday
-    the chart starts on: sums of the daily rollup's rows."""
+    the chart starts on: sums of the daily rollup's rows (``per_day`` in day order)."""
     weeks: dict[date, dict[str, float]] = {}
     first_week = trend_first_week(today)
-    for day, row in per_day.items():
+    for day, row in reversed(per_day.items()):  # the latest weeks only: a year of days goes before them
         if day < first_week:
-            continue
+            break
         week = weeks.setdefault(day - timedelta(days=day.weekday()), dict.fromkeys(TREND_SUMS, 0))
         for name in TREND_SUMS:
             week[name] += getattr(row, name)
@@ -231,7 +231,7 @@ def dashboard_stats(user: User, now: datetime) -> DashboardStats:
         due_now=today_counts.due_within_limit,
         new_available=today_counts.new_within_limit,
         forecast=_forecast(schedule, user, today),
-        streak_days=streak_from(set(per_day), today),
+        streak_days=streak_from(per_day.keys(), today),
         today_count=goal.done,
         daily_goal=goal.goal,
         topics=[TopicProgress.of(topic) for topic in figures],
