@@ -104,6 +104,35 @@ def test_streak_counts_days_in_a_row_and_a_missed_day_breaks_it(learner, ml_guid
     assert stats.streak_days == 3
 
 
+def test_the_trend_sums_the_weeks_from_its_first_monday_and_the_heatmap_the_whole_year(learner, ml_guide):
+    # NOW is Wednesday 25 Nov 2026 (UTC, the learner's zone): the trend starts on Monday 28 Sep, 8 weeks before
+    # the week of today; the Sunday before it is only on the heatmap.
+    question = Question.objects.get(guide=ml_guide, number=1)
+    sunday_before, first_monday = NOW - timedelta(days=59), NOW - timedelta(days=58)
+    attempt(learner, question, sunday_before, rating=Rating.AGAIN, coverage=0.2)
+    attempt(learner, question, first_monday, rating=Rating.HARD, coverage=0.4)
+    attempt(learner, question, first_monday + timedelta(hours=1), rating=Rating.EASY, coverage=0.8)
+    attempt(learner, question, NOW, rating=Rating.GOOD, coverage=1.0)
+
+    stats = dashboard_stats(learner, NOW)
+
+    assert first_monday.date() == date(2026, 9, 28) and first_monday.weekday() == 0
+    # The heatmap's days: those with an answer, in day order.
+    assert stats.activity == [
+        {"date": "2026-09-27", "count": 1},
+        {"date": "2026-09-28", "count": 2},
+        {"date": "2026-11-25", "count": 1},
+    ]
+    assert [(week.week, week.attempts, week.coverage, week.ratings) for week in stats.trend] == [
+        (date(2026, 9, 28), 2, 60.0, {"Again": 0, "Hard": 1, "Good": 0, "Easy": 1}),
+        (date(2026, 11, 23), 1, 100.0, {"Again": 0, "Hard": 0, "Good": 1, "Easy": 0}),
+    ]
+    # Today's row: one review answered (none of them a first answer), so one review less is left today.
+    assert stats.today_counts.budget.reviews_left == learner.daily_review_limit - 1
+    assert stats.today_counts.budget.new_left == learner.daily_new_limit
+    assert stats.streak_days == 1
+
+
 def test_a_streak_stays_alive_until_today_ends():
     today = date(2026, 11, 25)
     assert streak_from({date(2026, 11, 24), date(2026, 11, 23)}, today) == 2

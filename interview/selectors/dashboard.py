@@ -8,9 +8,11 @@ ORM's cost of building each aggregate was most of the page's time, and the rows 
 """
 
 import zoneinfo
+from bisect import bisect_left
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from operator import itemgetter
 from typing import NamedTuple
 
 from django.db.models import QuerySet
@@ -120,7 +122,7 @@ class DashboardStats:
 
 
 class DayRow(NamedTuple):
-    """One local day of the daily rollup (DailyActivity): a plain tuple, as the heatmap reads a year of them."""
+    """One local day of the daily rollup (DailyActivity)."""
 
     day: date
     attempts: int = 0
@@ -133,12 +135,33 @@ class DayRow(NamedTuple):
     easy: int = 0
 
 
-def _activity_by_day(user: User, since: date) -> dict[date, DayRow]:
-    """The daily rollup's rows from ``since``, by local day, in day order."""
-    rows = (
-        DailyActivity.objects.filter(user=user, day__gte=since).values_list(*DayRow._fields).order_by("day")
-    )
-    return {row[0]: DayRow._make(row) for row in rows}
+@dataclass(frozen=True)
+class DailyRollup:
+    """The learner's daily rollup rows from the heatmap's first day, read in one query: the attempts of every
+    day (the heatmap, the streak) and the whole rows of the weekly trend's days (the trend, today's counts).
+
+    Only the trend's rows become DayRows: a year of named tuples cost more than reading the year.
+    """
+
+    attempts_by_day: dict[date, int]  # in day order
+    recent: list[DayRow]  # from the trend's first week on, in day order
+
+    @classmethod
+    def of(cls, user: User, today: date) -> "DailyRollup":
+        rows = list(
+            DailyActivity.objects.filter(user=user, day__gte=activity_first_day(today))
+            .values_list(*DayRow._fields)
+            .order_by("day")
+        )
+        trend_start = bisect_left(rows, trend_first_week(today), key=itemgetter(0))  # rows are in day order
+        return cls(
+            attempts_by_day={row[0]: row[1] for row in rows},
+            recent=[DayRow._make(row) for row in rows[trend_start:]],
+        )
+
+    def row(self, day: date) -> DayRow:
+        """A day of the trend's weeks (zeros when nothing was answered)."""
+        return next((row for row in reversed(self.recent) if row.day == day), DayRow(day))
 
 
 def streak_from(days_with_attempts: Collection[date], today: date) -> int:
@@ -162,15 +185,12 @@ def _forecast(schedule: Schedule, user: User, today: date) -> list[dict]:
     return [{"date": day.isoformat(), "count": count} for day, count in per_day.items()]
 
 
-def _trend(per_day: dict[date, DayRow], today: date) -> list[WeekTrend]:
+def _trend(recent: list[DayRow], today: date) -> list[WeekTrend]:
     """Attempts, mean coverage and ratings per local week (Monday first) with any attempt, from the Monday
-    the chart starts on: sums of the daily rollup's rows (``per_day`` in day order)."""
+    the chart starts on: sums of the daily rollup's rows (``recent``: the rows from that Monday on)."""
     weeks: dict[date, dict[str, float]] = {}
-    first_week = trend_first_week(today)
-    for day, row in reversed(per_day.items()):  # the latest weeks only: a year of days goes before them
-        if day < first_week:
-            break
-        week = weeks.setdefault(day - timedelta(days=day.weekday()), dict.fromkeys(TREND_SUMS, 0))
+    for row in recent:
+        week = weeks.setdefault(row.day - timedelta(days=row.day.weekday()), dict.fromkeys(TREND_SUMS, 0))
         for name in TREND_SUMS:
             week[name] += getattr(row, name)
     return [
@@ -188,8 +208,8 @@ def dashboard_stats(user: User, now: datetime) -> DashboardStats:
     """The numbers of the dashboard, in a fixed number of queries whatever the history size."""
     today = local_today(user, now)
     schedule = Schedule.of(user, day_start=today_start(user, now))
-    per_day = _activity_by_day(user, activity_first_day(today))
-    today_row = per_day.get(today, DayRow(today))
+    rollup = DailyRollup.of(user, today)
+    today_row = rollup.row(today)
     # daily_budget()'s definition, read from today's row instead of another query.
     today_counts = TodayCounts(
         due_now=schedule.due_now(now),
@@ -231,7 +251,7 @@ def dashboard_stats(user: User, now: datetime) -> DashboardStats:
         due_now=today_counts.due_within_limit,
         new_available=today_counts.new_within_limit,
         forecast=_forecast(schedule, user, today),
-        streak_days=streak_from(per_day.keys(), today),
+        streak_days=streak_from(rollup.attempts_by_day.keys(), today),
         today_count=goal.done,
         daily_goal=goal.goal,
         topics=[TopicProgress.of(topic) for topic in figures],
@@ -242,9 +262,9 @@ def dashboard_stats(user: User, now: datetime) -> DashboardStats:
         new_per_day_planned=new_per_day,
         new_days_planned=new_days,
         days_to_interview=days_left,
-        activity=[{"date": day.isoformat(), "count": row.attempts} for day, row in per_day.items()],  # by day
-        trend=_trend(per_day, today),
-        has_practised=bool(schedule.practised_public) or bool(per_day),
+        activity=[{"date": day.isoformat(), "count": count} for day, count in rollup.attempts_by_day.items()],
+        trend=_trend(rollup.recent, today),
+        has_practised=bool(schedule.practised_public) or bool(rollup.attempts_by_day),
         schedule=forecast,
         today_counts=today_counts,
     )
