@@ -41,8 +41,6 @@ ACTIVITY_WEEKS = 52
 TREND_WEEKS = 8
 RECENT_ATTEMPTS = 5
 ONE_DAY = timedelta(days=1)
-RATING_FIELDS = [label.lower() for _, label in Rating.choices]
-TREND_SUMS = ["attempts", "coverage_sum", *RATING_FIELDS]
 
 
 # The charts' windows, one definition for the query and the drawing (interview/charts.py).
@@ -185,23 +183,26 @@ def _forecast(schedule: Schedule, user: User, today: date) -> list[dict]:
     return [{"date": day.isoformat(), "count": count} for day, count in per_day.items()]
 
 
-def _trend(recent: list[DayRow], today: date) -> list[WeekTrend]:
+def _trend(recent: list[DayRow]) -> list[WeekTrend]:
     """Attempts, mean coverage and ratings per local week (Monday first) with any attempt, from the Monday
     the chart starts on: sums of the daily rollup's rows (``recent``: the rows from that Monday on)."""
-    weeks: dict[date, dict[str, float]] = {}
+    days_by_week: dict[date, list[DayRow]] = {}
     for row in recent:
-        week = weeks.setdefault(row.day - timedelta(days=row.day.weekday()), dict.fromkeys(TREND_SUMS, 0))
-        for name in TREND_SUMS:
-            week[name] += getattr(row, name)
-    return [
-        WeekTrend(
-            week=week,
-            attempts=int(sums["attempts"]),
-            coverage=round(100 * sums["coverage_sum"] / sums["attempts"], 1) if sums["attempts"] else 0.0,
-            ratings={label: int(sums[label.lower()]) for _, label in Rating.choices},
+        days_by_week.setdefault(row.day - timedelta(days=row.day.weekday()), []).append(row)
+    trend = []
+    for week, days in days_by_week.items():  # in week order, as the rows
+        sums = DayRow(
+            week, *(sum(column) for column in list(zip(*days, strict=True))[1:])
+        )  # summed over the week
+        trend.append(
+            WeekTrend(
+                week=week,
+                attempts=sums.attempts,
+                coverage=round(100 * sums.coverage_sum / sums.attempts, 1) if sums.attempts else 0.0,
+                ratings={label: getattr(sums, label.lower()) for _, label in Rating.choices},
+            )
         )
-        for week, sums in sorted(weeks.items())
-    ]
+    return trend
 
 
 def dashboard_stats(user: User, now: datetime) -> DashboardStats:
@@ -263,7 +264,7 @@ def dashboard_stats(user: User, now: datetime) -> DashboardStats:
         new_days_planned=new_days,
         days_to_interview=days_left,
         activity=[{"date": day.isoformat(), "count": count} for day, count in rollup.attempts_by_day.items()],
-        trend=_trend(rollup.recent, today),
+        trend=_trend(rollup.recent),
         has_practised=bool(schedule.practised_public) or bool(rollup.attempts_by_day),
         schedule=forecast,
         today_counts=today_counts,
