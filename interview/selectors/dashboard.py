@@ -191,9 +191,8 @@ def _trend(recent: list[DayRow]) -> list[WeekTrend]:
         days_by_week.setdefault(row.day - timedelta(days=row.day.weekday()), []).append(row)
     trend = []
     for week, days in days_by_week.items():  # in week order, as the rows
-        sums = DayRow(
-            week, *(sum(column) for column in list(zip(*days, strict=True))[1:])
-        )  # summed over the week
+        _, *columns = zip(*days, strict=True)  # the days' columns: day, attempts, new, ...
+        sums = DayRow(week, *map(sum, columns))  # each count summed over the week
         trend.append(
             WeekTrend(
                 week=week,
