@@ -31,6 +31,7 @@ from interview.selectors.learning import (
     due_filter,
     group_topic_figures,
     mastery_band,
+    schedule_version,
     topic_figures_for,
     weak_topics,
     whole_percent,
@@ -291,11 +292,14 @@ def _learners_for_grid(cohort: Cohort) -> QuerySet[User]:
     return learners_of(cohort).only("email", "display_name", "timezone", "memory_parameters")
 
 
-def _add_activity(rows: list[dict], now: datetime) -> None:
-    """Each row's learner's last activity and reviews due now (one query)."""
-    activity = {
-        pk: (last_activity, due_now)
-        for pk, last_activity, due_now in User.objects.filter(pk__in=[row["learner"].pk for row in rows])
+def _add_activity(
+    rows: list[dict], now: datetime, *, schedule_of: QuerySet[User] | None = None
+) -> int | None:
+    """Each row's learner's last activity and reviews due now (one query); in the same query, the
+    ``schedule_version`` of the users ``schedule_of`` (a cohort's learners), returned."""
+    version = {"schedule": schedule_version(schedule_of)} if schedule_of is not None else {}
+    found = list(
+        User.objects.filter(pk__in=[row["learner"].pk for row in rows])
         .annotate(
             # Subqueries, not joins: joining attempts and schedule rows would multiply them per learner.
             last_activity=Subquery(
@@ -312,12 +316,15 @@ def _add_activity(rows: list[dict], now: datetime) -> None:
                 ),
                 0,
             ),
+            **version,
         )
-        .values_list("pk", "last_activity", "due_now")
-    }
+        .values_list("pk", "last_activity", "due_now", *version)
+    )
+    activity = {pk: (last_activity, due_now) for pk, last_activity, due_now, *_ in found}
     for row in rows:
         learner = row["learner"]
         learner.last_activity, learner.due_now = activity[learner.pk]
+    return found[0][3] if version and found else None
 
 
 def _weakest(cohort_figures: list[TopicFigures]) -> list[dict[str, Any]]:
@@ -461,8 +468,14 @@ def cohort_grid(
     by_activity = order.column in ("activity", "due")
     by_topic = order.column.startswith("topic-")
     by_assignment = order.column.startswith("assignment-")
+    # Unless every learner's figures are read (sorting by a topic, or all on one page), the cohort's come
+    # from group_topic_figures, kept under a key that includes the learners' schedule_version, read with
+    # their activity and before the sums. It counts the cohort's learners of that moment: those listed
+    # above unless one joined or left in between, and the list is in the key as well.
+    by_group = not by_topic and len(learners) > per_page
+    schedule_of = learners_of(cohort) if by_group else None
     if by_activity:
-        _add_activity(rows, now)
+        schedule = _add_activity(rows, now, schedule_of=schedule_of)
     questions = list(bank.topics_of)
     figures = topic_figures_for(learners, now, topics, questions)[1] if by_topic else {}
     if by_assignment:
@@ -471,15 +484,15 @@ def cohort_grid(
     shown = Paginator(rows, per_page).get_page(page)
     page_rows: list[dict[str, Any]] = list(shown.object_list)
     if not by_activity:
-        _add_activity(page_rows, now)
+        schedule = _add_activity(page_rows, now, schedule_of=schedule_of)
     if not by_assignment:
         _add_assignment_statuses(page_rows, assignments, now)
     if not by_topic:
         figures = topic_figures_for([row["learner"] for row in page_rows], now, topics, questions)[1]
-    if by_topic or len(page_rows) == len(learners):  # every learner's figures are at hand
+    if by_group:
+        cohort_figures = group_topic_figures(learners, now, topics, questions, schedule=schedule)
+    else:  # every learner's figures are at hand
         cohort_figures = _combined_figures(learners, topics, figures)
-    else:
-        cohort_figures = group_topic_figures(learners, now, topics, questions)
     for row in page_rows:
         row["cells"] = _mastery_cells(row["learner"], topics, figures)
         for cell in row["cells"]:
