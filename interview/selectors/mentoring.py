@@ -164,7 +164,9 @@ def active_question_ids(assignment: Assignment) -> list[int]:
     A question retired after assigning can neither block completion nor inflate the total.
     """
     active = set(
-        Question.objects.filter(pk__in=assignment.question_ids, is_active=True).values_list("pk", flat=True)
+        Question.objects.filter(pk__in=assignment.question_ids, is_active=True)
+        .order_by()  # a set: the default order would join the guide to sort by its title
+        .values_list("pk", flat=True)
     )
     return [pk for pk in assignment.question_ids if pk in active]
 
@@ -182,9 +184,16 @@ def active_total(assignment: Assignment) -> int:
 def prime_active_totals(assignments: list[Assignment]) -> None:
     """Read the active totals of many assignments in one query (for lists of statuses)."""
     wanted = {pk for assignment in assignments for pk in assignment.question_ids}
-    active = set(Question.objects.filter(pk__in=wanted, is_active=True).values_list("pk", flat=True))
+    active = set(
+        Question.objects.filter(pk__in=wanted, is_active=True).order_by().values_list("pk", flat=True)
+    )
     for assignment in assignments:
-        assignment.__dict__[_ACTIVE_TOTAL] = sum(pk in active for pk in assignment.question_ids)
+        _keep_active_total(assignment, active)
+
+
+def _keep_active_total(assignment: Assignment, active: set[int]) -> None:
+    """Keep the assignment's active total, from a set holding at least its questions that are active."""
+    assignment.__dict__[_ACTIVE_TOTAL] = sum(pk in active for pk in assignment.question_ids)
 
 
 def done_attempts(assignment: Assignment, user: User) -> QuerySet[Attempt]:
@@ -520,9 +529,13 @@ class LatestAnswer:
 
 def assignment_progress_grid(assignment: Assignment) -> dict:
     """Learners by questions: each cell the learner's latest attempt in the assignment (rating and coverage)."""
-    # What the header shows of each question: its number (label), prompt and link.
-    questions = Question.objects.only("number", "prompt").order_by().in_bulk(assignment.question_ids)
+    # What the header shows of each question: its number (label), prompt and link; and whether it is active,
+    # for the assignment's total (active_total), which then needs no query of its own.
+    questions = (
+        Question.objects.only("number", "prompt", "is_active").order_by().in_bulk(assignment.question_ids)
+    )
     ordered = [questions[pk] for pk in assignment.question_ids if pk in questions]
+    _keep_active_total(assignment, {pk for pk, question in questions.items() if question.is_active})
     progress = list(
         assignment.learners.filter(
             learner__memberships__cohort=assignment.cohort, learner__memberships__role=LEARNER
@@ -538,8 +551,10 @@ def assignment_progress_grid(assignment: Assignment) -> dict:
     )
     latest = {}
     # Plain values, not model instances: a grid of 30 learners by 20 questions has 600 of them.
-    for pk, user_id, question_id, rating, coverage in Attempt.objects.filter(pk__in=latest_ids).values_list(
-        "pk", "user_id", "question_id", "rating", "coverage"
+    for pk, user_id, question_id, rating, coverage in (
+        Attempt.objects.filter(pk__in=latest_ids)
+        .order_by()  # a mapping: no need to sort by the attempts' default order
+        .values_list("pk", "user_id", "question_id", "rating", "coverage")
     ):
         answer = LatestAnswer(pk, rating, coverage)
         answer.good_without_coverage = rated_good_without_coverage(answer)
