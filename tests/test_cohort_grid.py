@@ -306,7 +306,20 @@ def test_a_groups_sums_are_kept_for_five_minutes_at_most(
     with django_assert_num_queries(2):  # the next window: summed again, recall a little lower
         later = group_topic_figures(learners, window_start + timedelta(seconds=300), topics)
     assert sum(figures.recall_sum for figures in later) < sum(figures.recall_sum for figures in first)
+    # A schedule row written by other means than an answer (seeding), even without reviews: summed again.
+    ReviewState.objects.create(
+        user=learners[1],
+        question=Question.objects.public().order_by("number").last(),
+        stability=1.0,
+        difficulty=5.0,
+        due=datetime(2026, 12, 8, tzinfo=UTC),
+        last_review=datetime(2026, 12, 7, 9, tzinfo=UTC),
+        phase=ReviewState.Phase.REVIEW,
+    )
+    with django_assert_num_queries(2):
+        seeded = group_topic_figures(learners, window_start + timedelta(seconds=300), topics)
+    assert sum(figures.practised for figures in seeded) > sum(figures.practised for figures in later)
     # A refitted memory model (another decay) changes the recall of the learner's rows: summed again at once.
     learners[0].memory_parameters = [*DEFAULT_PARAMETERS[:20], DEFAULT_PARAMETERS[20] / 2]
     refitted = group_topic_figures(learners, window_start + timedelta(seconds=300), topics)
-    assert sum(figures.recall_sum for figures in refitted) != sum(figures.recall_sum for figures in later)
+    assert sum(figures.recall_sum for figures in refitted) != sum(figures.recall_sum for figures in seeded)

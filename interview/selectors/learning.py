@@ -282,15 +282,16 @@ GROUP_FIGURES_KEEP_SECONDS = 300
 
 
 def schedule_version(users: "QuerySet[User]") -> Coalesce:
-    """An annotation for any query that reads once how many reviews the ``users``' schedule rows count.
-    Recording an answer is the only write to a schedule row (its first answer creates it) and adds one to
-    its ``reviews``, so the number grows with every answer any of them records."""
+    """An annotation for any query that reads once the ``users``' schedule rows, counted as their reviews
+    plus one each. Recording an answer is the only write to a schedule row and adds one to its ``reviews``
+    (or creates the row), so the number grows with every answer any of them records; a row added by other
+    means (seeding) changes it too."""
     reviews = (
         ReviewState.objects.filter(user__in=users.values("pk"))
         .order_by()
         .annotate(one=Value(1))
         .values("one")
-        .annotate(n=Sum("reviews"))
+        .annotate(n=Sum(F("reviews") + 1))
         .values("n")
     )
     return Coalesce(Subquery(reviews, output_field=IntegerField()), 0)
@@ -304,14 +305,14 @@ def _group_figures_key(
     schedule: int | None,
 ) -> str:
     """A key that changes whenever the group's sums could: the members and their memory models, their
-    schedule rows (``schedule_version``, else the reviews each member's rows count), the bank's topics,
+    schedule rows (``schedule_version``, else its count for each member), the bank's topics,
     question counts and public questions, and the time window ``now`` falls in."""
     if schedule is None:
         per_member = (
             ReviewState.objects.filter(user__in=[user.pk for user in users])
             .order_by()
             .values_list("user")
-            .annotate(reviews=Sum("reviews"))
+            .annotate(reviews=Sum(F("reviews") + 1))
         )
     described = repr(
         (

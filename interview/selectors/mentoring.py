@@ -327,6 +327,7 @@ def _add_activity(
             ),
             **version,
         )
+        .order_by()
         .values_list("pk", "last_activity", "due_now", *version)
     )
     activity = {pk: (last_activity, due_now) for pk, last_activity, due_now, *_ in found}
@@ -433,7 +434,7 @@ def _add_assignment_statuses(rows: list[dict], assignments: list[Assignment], no
         (row.assignment_id, row.learner_id): row
         for row in AssignmentLearner.objects.filter(
             assignment__in=assignments, learner__in=[row["learner"].pk for row in rows]
-        )
+        ).order_by()  # a mapping: the default order would join the assignments and the learners to sort
     }
     for row in rows:
         today = local_today(row["learner"], now)
