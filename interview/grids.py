@@ -6,6 +6,7 @@ f-strings, so they need no escaping; a learner's name is escaped.
 """
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
@@ -17,6 +18,9 @@ from django.utils.safestring import SafeString, mark_safe
 from interview.models import Rating
 from interview.selectors.mentoring import AssignmentStatus
 from interview.templatetags.interview_tags import ago
+
+if TYPE_CHECKING:
+    from interview.models import Assignment
 
 _SENTINEL_PK = 2_147_483_647  # a pk no URL pattern contains otherwise
 
@@ -93,17 +97,45 @@ def cohort_rows(rows: list[dict], cohort_pk: int, request: HttpRequest) -> list[
     return markup
 
 
-def add_progress_cells(rows: list[dict], cohort_pk: int) -> None:
-    """Each progress grid row's ``learner_url`` and answer cells (``cells_html``): the learner's latest answer
-    to each question (rating and coverage, linked to it, flagged when rated Good or Easy at 0 % coverage),
-    or a dash."""
-    learner_url = url_for_pk("interview:mentor-learner", cohort_pk)
+def progress_headers(questions: list) -> SafeString:
+    """The progress grid's question columns: each question's label, linked to it, with its prompt."""
+    question_url = url_for_pk("interview:question-detail")
+    return mark_safe(
+        "".join(
+            f'<th scope="col"><a href="{question_url(question.pk)}" title="{prompt}">{question.label}</a>'
+            f'<span class="visually-hidden">: {prompt}</span></th>'
+            for question in questions
+            for prompt in [conditional_escape(question.prompt)]
+        )
+    )
+
+
+def progress_rows(rows: list[dict], assignment: "Assignment", request: HttpRequest) -> list[SafeString]:
+    """The progress grid's rows: the learner (linked to their progress), their status (with the reminder of an
+    overdue assignment), and their latest answer to each question (rating and coverage, linked to it, flagged
+    when rated Good or Easy at 0 % coverage), or a dash."""
+    learner_url = url_for_pk("interview:mentor-learner", assignment.cohort_id)
     attempt_url = url_for_pk("interview:mentor-attempt")
     flag = " " + render_to_string("mentor/includes/good_without_coverage.html", {"compact": True})
     labels = {rating.value: rating.label for rating in Rating}
+    markup = []
     for row in rows:
-        row["learner_url"] = learner_url(row["progress"].learner_id)
-        parts = []
+        learner = row["progress"].learner
+        status = row["status"]
+        reminder = (
+            render_to_string(  # rare: only overdue learners
+                "mentor/includes/remind.html",
+                {"reminder": row["reminder"], "assignment": assignment, "learner": learner},
+                request,
+            )
+            if row["reminder"]
+            else ""
+        )
+        parts = [
+            f'\n        <tr>\n          <th scope="row" class="learner-col"><a href="{learner_url(learner.pk)}">'
+            f"{conditional_escape(str(learner))}</a></th>\n"
+            f'          <td class="status-{status.key}">{conditional_escape(status.label)}{reminder}</td>\n          '
+        ]
         for attempt in row["cells"]:
             if attempt is None:
                 parts.append('<td><span class="muted">—</span></td>')
@@ -114,4 +146,6 @@ def add_progress_cells(rows: list[dict], cohort_pk: int) -> None:
                 f"{labels[attempt.rating]} · {round(attempt.coverage * 100)}%</a>"
                 f"{flag if attempt.good_without_coverage else ''}</td>"
             )
-        row["cells_html"] = mark_safe("".join(parts))
+        parts.append("\n        </tr>\n      ")
+        markup.append(mark_safe("".join(parts)))  # the name, status and prompt are escaped; the rest is ours
+    return markup

@@ -9,9 +9,25 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from accounts.models import User
-from interview.models import Assignment, AssignmentLearner, Membership, Question, ReviewState, Topic
-from interview.selectors.learning import mastery_band
+from interview.models import (
+    Assignment,
+    AssignmentLearner,
+    Membership,
+    PracticeMode,
+    Question,
+    Rating,
+    ReviewState,
+    Topic,
+)
+from interview.scheduling import DEFAULT_PARAMETERS
+from interview.selectors.learning import (
+    GROUP_FIGURES_KEEP_SECONDS,
+    bank_figures,
+    group_topic_figures,
+    mastery_band,
+)
 from interview.services import mentoring as mentoring_service
+from interview.services.practice import attempt_record, session_start, showing_current
 
 pytestmark = pytest.mark.django_db
 
@@ -147,9 +163,15 @@ def test_a_page_holds_30_learners_and_keeps_the_sort(mentored, client):
     assert client.get(url + "?page=x").status_code == 200
 
 
+@pytest.fixture
+def cache_without_queries(settings):
+    # Production keeps the cache in Redis: counting the database cache's queries would measure the wrong thing.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
 @pytest.mark.parametrize("size", [30, 500])
 def test_the_grid_takes_the_same_few_queries_for_30_or_500_learners(
-    mentored, client, mentor, size, django_assert_max_num_queries
+    mentored, client, mentor, size, django_assert_max_num_queries, cache_without_queries
 ):
     learners = add_learners(mentored, [f"Learner {n:03d}" for n in range(size)])
     question_set = mentoring_service.question_set_save(
@@ -163,7 +185,7 @@ def test_the_grid_takes_the_same_few_queries_for_30_or_500_learners(
         remembers(learner, list(Question.objects.order_by("number")[:4]))
     url = f"/mentor/cohorts/{mentored.pk}/"
     for sort in ["name", "-activity", "topic-time-series", f"assignment-{Assignment.objects.last().pk}"]:
-        # One more when the page holds only some of the learners: the cohort's sums per topic.
+        # One more when the page holds only some of the learners: the cohort's sums per topic (kept: 13).
         with django_assert_max_num_queries(13 if size == 30 else 14):
             response = client.get(url, {"sort": sort})
         assert len(learner_names(response.content.decode())) == 30
@@ -208,3 +230,96 @@ def test_sorting_by_an_assignment_puts_completed_first_then_by_share_done(mentor
     html = client.get(url).content.decode()
     assert learner_names(html) == ["Bob", "Cy", "Ada", "Dee"]  # Dee was not given it
     assert '4/4<span class="col-note">done</span>' in html and 'title="Not given this assignment"' in html
+
+
+# The cohort's weakest topics on a page that holds only some of its learners: summed by the database, kept.
+
+
+def answer(user: User, topic: Topic, rating: int) -> None:
+    """The user answers the next question of the topic in practice, as on the practice page."""
+    now = timezone.now()
+    session = session_start(user=user, mode=PracticeMode.TOPIC, topics=[topic], now=now)
+    attempt_record(user=user, token=showing_current(session=session, now=now).token, rating=rating, now=now)
+
+
+def weakest(html: str) -> dict[str, int]:
+    """The cohort's weakest topics as the page names them, with their retention."""
+    found = re.search(r"<p>The cohort's weakest topics: (.*?)\.</p>", html)
+    pairs = re.findall(r"<strong>([^<]+)</strong> \(retention (\d+)%\)", found.group(1)) if found else []
+    return {name: int(retention) for name, retention in pairs}
+
+
+@pytest.fixture
+def cohort_of_two_pages(mentored):
+    add_learners(mentored, [f"Learner {n:02d}" for n in range(30)])
+    (zoe,) = add_learners(mentored, ["Zoe"])  # on the second page: her figures are read only in the sums
+    return mentored, zoe
+
+
+def test_the_cohorts_weakest_topics_show_every_answer_at_once(cohort_of_two_pages, client):
+    cohort, zoe = cohort_of_two_pages
+    topic = Topic.objects.get(slug="time-series")
+    url = f"/mentor/cohorts/{cohort.pk}/"
+    assert weakest(client.get(url).content.decode()) == {}  # nobody started a topic
+
+    answer(zoe, topic, Rating.GOOD)
+    shown = weakest(client.get(url).content.decode())
+    assert shown[topic.name] == 100
+    assert weakest(client.get(url).content.decode()) == shown
+
+    answer(zoe, topic, Rating.AGAIN)  # forgotten: recall 0 until relearned, on the next page view
+    assert weakest(client.get(url).content.decode())[topic.name] < 100
+
+
+def test_the_cohorts_weakest_topics_follow_its_members(cohort_of_two_pages, client, mentor):
+    cohort, zoe = cohort_of_two_pages
+    answer(zoe, Topic.objects.get(slug="time-series"), Rating.GOOD)
+    url = f"/mentor/cohorts/{cohort.pk}/"
+    assert weakest(client.get(url).content.decode()) != {}
+
+    mentoring_service.membership_remove(actor=mentor, cohort=cohort, user=zoe)
+    assert weakest(client.get(url).content.decode()) == {}
+    Membership.objects.create(cohort=cohort, user=zoe, role=Membership.Role.LEARNER)
+    assert weakest(client.get(url).content.decode()) != {}
+
+
+def test_a_groups_sums_are_kept_for_five_minutes_at_most(
+    mentored, django_assert_num_queries, cache_without_queries
+):
+    learners = add_learners(mentored, ["Ada", "Bob"])
+    ReviewState.objects.create(
+        user=learners[0],
+        question=Question.objects.public().order_by("number").first(),
+        stability=1.0,
+        difficulty=5.0,
+        due=datetime(2026, 12, 8, tzinfo=UTC),
+        last_review=datetime(2026, 12, 7, 9, tzinfo=UTC),
+        reviews=1,
+        phase=ReviewState.Phase.REVIEW,
+    )
+    window_start = datetime(2026, 12, 7, 10, tzinfo=UTC)  # a multiple of five minutes
+    assert GROUP_FIGURES_KEEP_SECONDS == 300
+    topics = bank_figures().topics
+    first = group_topic_figures(learners, window_start, topics)
+    with django_assert_num_queries(1):  # what the learners' schedule rows count: the same, so kept
+        assert group_topic_figures(learners, window_start + timedelta(seconds=299), topics) == first
+    with django_assert_num_queries(2):  # the next window: summed again, recall a little lower
+        later = group_topic_figures(learners, window_start + timedelta(seconds=300), topics)
+    assert sum(figures.recall_sum for figures in later) < sum(figures.recall_sum for figures in first)
+    # A schedule row written by other means than an answer (seeding), even without reviews: summed again.
+    ReviewState.objects.create(
+        user=learners[1],
+        question=Question.objects.public().order_by("number").last(),
+        stability=1.0,
+        difficulty=5.0,
+        due=datetime(2026, 12, 8, tzinfo=UTC),
+        last_review=datetime(2026, 12, 7, 9, tzinfo=UTC),
+        phase=ReviewState.Phase.REVIEW,
+    )
+    with django_assert_num_queries(2):
+        seeded = group_topic_figures(learners, window_start + timedelta(seconds=300), topics)
+    assert sum(figures.practised for figures in seeded) > sum(figures.practised for figures in later)
+    # A refitted memory model (another decay) changes the recall of the learner's rows: summed again at once.
+    learners[0].memory_parameters = [*DEFAULT_PARAMETERS[:20], DEFAULT_PARAMETERS[20] / 2]
+    refitted = group_topic_figures(learners, window_start + timedelta(seconds=300), topics)
+    assert sum(figures.recall_sum for figures in refitted) != sum(figures.recall_sum for figures in seeded)

@@ -561,7 +561,7 @@ def test_the_cohort_page_runs_a_fixed_number_of_queries(world, django_assert_max
     client = client_for(world, "mentor")
     with django_assert_max_num_queries(13):
         assert client.get(f"/mentor/cohorts/{world['cohort'].pk}/").status_code == 200
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(6):
         assert client.get(f"/mentor/assignments/{world['assignment'].pk}/").status_code == 200
 
 

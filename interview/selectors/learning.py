@@ -4,11 +4,13 @@ mentor views all read them from here; the README and the dashboard's "How is thi
 the same definitions in words.
 """
 
+import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from django.core.cache import cache
 from django.db.models import (
     Case,
     Count,
@@ -16,6 +18,7 @@ from django.db.models import (
     F,
     FloatField,
     Func,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -24,7 +27,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Greatest, Power
+from django.db.models.functions import Coalesce, Greatest, Power
 
 from accounts.models import User
 from interview.bank_cache import kept_for_bank
@@ -273,12 +276,78 @@ def topic_figures_for(
     return topics, figures
 
 
+# A group's sums per topic cost the database a recall (a pow()) for each of its members' schedule rows, about
+# 17,000 for a cohort of 500: they are kept in the shared cache for this long at most.
+GROUP_FIGURES_KEEP_SECONDS = 300
+
+
+def schedule_version(users: "QuerySet[User]") -> Coalesce:
+    """An annotation for any query that reads once the ``users``' schedule rows, counted as their reviews
+    plus one each. Recording an answer is the only write to a schedule row and adds one to its ``reviews``
+    (or creates the row), so the number grows with every answer any of them records; a row added by other
+    means (seeding) changes it too."""
+    reviews = (
+        ReviewState.objects.filter(user__in=users.values("pk"))
+        .order_by()
+        .annotate(one=Value(1))
+        .values("one")
+        .annotate(n=Sum(F("reviews") + 1))
+        .values("n")
+    )
+    return Coalesce(Subquery(reviews, output_field=IntegerField()), 0)
+
+
+def _group_figures_key(
+    users: Sequence[User],
+    now: datetime,
+    topics: "list[TopicWithCount]",
+    questions: list[int],
+    schedule: int | None,
+) -> str:
+    """A key that changes whenever the group's sums could: the members and their memory models, their
+    schedule rows (``schedule_version``, else its count for each member), the bank's topics,
+    question counts and public questions, and the time window ``now`` falls in."""
+    if schedule is None:
+        per_member = (
+            ReviewState.objects.filter(user__in=[user.pk for user in users])
+            .order_by()
+            .values_list("user")
+            .annotate(reviews=Sum(F("reviews") + 1))
+        )
+    described = repr(
+        (
+            [(user.pk, memory_model_for(user).decay) for user in users],
+            schedule if schedule is not None else sorted(per_member),
+            [(topic.pk, topic.question_count) for topic in topics],
+            questions,
+            int(now.timestamp()) // GROUP_FIGURES_KEEP_SECONDS,
+        )
+    )
+    return "group-topic-figures:" + hashlib.blake2b(described.encode(), digest_size=20).hexdigest()
+
+
 def group_topic_figures(
-    users: Sequence[User], now: datetime, topics: "list[TopicWithCount]", questions: list[int] | None = None
+    users: Sequence[User],
+    now: datetime,
+    topics: "list[TopicWithCount]",
+    questions: list[int] | None = None,
+    *,
+    schedule: int | None = None,
 ) -> list[TopicFigures]:
-    """A group's figures per topic (a cohort's), summed by the database: ``combined`` over every member's
-    figures, without reading them one by one."""
-    sums = _topic_sums(users, now, per_user=False, questions=questions)
+    """A group's figures per topic (a cohort's): ``combined`` over every member's figures, summed by the
+    database without reading them one by one, and kept in the shared cache. A recorded answer, a member
+    joining or leaving, a refitted memory model or a change to the bank shows at once; the passing of time
+    within a window of ``GROUP_FIGURES_KEEP_SECONDS`` does not (recall decays over days: a few minutes move a
+    topic's retention by a fraction of a percent). ``schedule``: the members' ``schedule_version``, when the
+    caller read it with another query already (before calling: what is kept under a key must never be older
+    than the key says); else one query more."""
+    if questions is None:
+        questions = list(bank_figures().topics_of)
+    key = _group_figures_key(users, now, topics, questions, schedule)
+    sums = cache.get(key)
+    if sums is None:
+        sums = _topic_sums(users, now, per_user=False, questions=questions)
+        cache.set(key, sums, timeout=GROUP_FIGURES_KEEP_SECONDS)
     return [_figures_from(topic, sums.get(topic.pk, {}), len(users)) for topic in topics]
 
 

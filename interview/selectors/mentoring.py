@@ -31,6 +31,7 @@ from interview.selectors.learning import (
     due_filter,
     group_topic_figures,
     mastery_band,
+    schedule_version,
     topic_figures_for,
     weak_topics,
     whole_percent,
@@ -163,7 +164,9 @@ def active_question_ids(assignment: Assignment) -> list[int]:
     A question retired after assigning can neither block completion nor inflate the total.
     """
     active = set(
-        Question.objects.filter(pk__in=assignment.question_ids, is_active=True).values_list("pk", flat=True)
+        Question.objects.filter(pk__in=assignment.question_ids, is_active=True)
+        .order_by()  # a set: the default order would join the guide to sort by its title
+        .values_list("pk", flat=True)
     )
     return [pk for pk in assignment.question_ids if pk in active]
 
@@ -181,9 +184,16 @@ def active_total(assignment: Assignment) -> int:
 def prime_active_totals(assignments: list[Assignment]) -> None:
     """Read the active totals of many assignments in one query (for lists of statuses)."""
     wanted = {pk for assignment in assignments for pk in assignment.question_ids}
-    active = set(Question.objects.filter(pk__in=wanted, is_active=True).values_list("pk", flat=True))
+    active = set(
+        Question.objects.filter(pk__in=wanted, is_active=True).order_by().values_list("pk", flat=True)
+    )
     for assignment in assignments:
-        assignment.__dict__[_ACTIVE_TOTAL] = sum(pk in active for pk in assignment.question_ids)
+        _keep_active_total(assignment, active)
+
+
+def _keep_active_total(assignment: Assignment, active: set[int]) -> None:
+    """Keep the assignment's active total, from a set holding at least its questions that are active."""
+    assignment.__dict__[_ACTIVE_TOTAL] = sum(pk in active for pk in assignment.question_ids)
 
 
 def done_attempts(assignment: Assignment, user: User) -> QuerySet[Attempt]:
@@ -291,11 +301,14 @@ def _learners_for_grid(cohort: Cohort) -> QuerySet[User]:
     return learners_of(cohort).only("email", "display_name", "timezone", "memory_parameters")
 
 
-def _add_activity(rows: list[dict], now: datetime) -> None:
-    """Each row's learner's last activity and reviews due now (one query)."""
-    activity = {
-        pk: (last_activity, due_now)
-        for pk, last_activity, due_now in User.objects.filter(pk__in=[row["learner"].pk for row in rows])
+def _add_activity(
+    rows: list[dict], now: datetime, *, schedule_of: QuerySet[User] | None = None
+) -> int | None:
+    """Each row's learner's last activity and reviews due now (one query); in the same query, the
+    ``schedule_version`` of the users ``schedule_of`` (a cohort's learners), returned."""
+    version = {"schedule": schedule_version(schedule_of)} if schedule_of is not None else {}
+    found = list(
+        User.objects.filter(pk__in=[row["learner"].pk for row in rows])
         .annotate(
             # Subqueries, not joins: joining attempts and schedule rows would multiply them per learner.
             last_activity=Subquery(
@@ -312,12 +325,16 @@ def _add_activity(rows: list[dict], now: datetime) -> None:
                 ),
                 0,
             ),
+            **version,
         )
-        .values_list("pk", "last_activity", "due_now")
-    }
+        .order_by()
+        .values_list("pk", "last_activity", "due_now", *version)
+    )
+    activity = {pk: (last_activity, due_now) for pk, last_activity, due_now, *_ in found}
     for row in rows:
         learner = row["learner"]
         learner.last_activity, learner.due_now = activity[learner.pk]
+    return found[0][3] if version and found else None
 
 
 def _weakest(cohort_figures: list[TopicFigures]) -> list[dict[str, Any]]:
@@ -417,7 +434,7 @@ def _add_assignment_statuses(rows: list[dict], assignments: list[Assignment], no
         (row.assignment_id, row.learner_id): row
         for row in AssignmentLearner.objects.filter(
             assignment__in=assignments, learner__in=[row["learner"].pk for row in rows]
-        )
+        ).order_by()  # a mapping: the default order would join the assignments and the learners to sort
     }
     for row in rows:
         today = local_today(row["learner"], now)
@@ -461,8 +478,14 @@ def cohort_grid(
     by_activity = order.column in ("activity", "due")
     by_topic = order.column.startswith("topic-")
     by_assignment = order.column.startswith("assignment-")
+    # Unless every learner's figures are read (sorting by a topic, or all on one page), the cohort's come
+    # from group_topic_figures, kept under a key that includes the learners' schedule_version, read with
+    # their activity and before the sums. It counts the cohort's learners of that moment: those listed
+    # above unless one joined or left in between, and the list is in the key as well.
+    by_group = not by_topic and len(learners) > per_page
+    schedule_of = learners_of(cohort) if by_group else None
     if by_activity:
-        _add_activity(rows, now)
+        schedule = _add_activity(rows, now, schedule_of=schedule_of)
     questions = list(bank.topics_of)
     figures = topic_figures_for(learners, now, topics, questions)[1] if by_topic else {}
     if by_assignment:
@@ -471,15 +494,15 @@ def cohort_grid(
     shown = Paginator(rows, per_page).get_page(page)
     page_rows: list[dict[str, Any]] = list(shown.object_list)
     if not by_activity:
-        _add_activity(page_rows, now)
+        schedule = _add_activity(page_rows, now, schedule_of=schedule_of)
     if not by_assignment:
         _add_assignment_statuses(page_rows, assignments, now)
     if not by_topic:
         figures = topic_figures_for([row["learner"] for row in page_rows], now, topics, questions)[1]
-    if by_topic or len(page_rows) == len(learners):  # every learner's figures are at hand
+    if by_group:
+        cohort_figures = group_topic_figures(learners, now, topics, questions, schedule=schedule)
+    else:  # every learner's figures are at hand
         cohort_figures = _combined_figures(learners, topics, figures)
-    else:
-        cohort_figures = group_topic_figures(learners, now, topics, questions)
     for row in page_rows:
         row["cells"] = _mastery_cells(row["learner"], topics, figures)
         for cell in row["cells"]:
@@ -507,9 +530,13 @@ class LatestAnswer:
 
 def assignment_progress_grid(assignment: Assignment) -> dict:
     """Learners by questions: each cell the learner's latest attempt in the assignment (rating and coverage)."""
-    # What the header shows of each question: its number (label), prompt and link.
-    questions = Question.objects.only("number", "prompt").order_by().in_bulk(assignment.question_ids)
+    # What the header shows of each question: its number (label), prompt and link; and whether it is active,
+    # for the assignment's total (active_total), which then needs no query of its own.
+    questions = (
+        Question.objects.only("number", "prompt", "is_active").order_by().in_bulk(assignment.question_ids)
+    )
     ordered = [questions[pk] for pk in assignment.question_ids if pk in questions]
+    _keep_active_total(assignment, {pk for pk, question in questions.items() if question.is_active})
     progress = list(
         assignment.learners.filter(
             learner__memberships__cohort=assignment.cohort, learner__memberships__role=LEARNER
@@ -525,8 +552,10 @@ def assignment_progress_grid(assignment: Assignment) -> dict:
     )
     latest = {}
     # Plain values, not model instances: a grid of 30 learners by 20 questions has 600 of them.
-    for pk, user_id, question_id, rating, coverage in Attempt.objects.filter(pk__in=latest_ids).values_list(
-        "pk", "user_id", "question_id", "rating", "coverage"
+    for pk, user_id, question_id, rating, coverage in (
+        Attempt.objects.filter(pk__in=latest_ids)
+        .order_by()  # a mapping: no need to sort by the attempts' default order
+        .values_list("pk", "user_id", "question_id", "rating", "coverage")
     ):
         answer = LatestAnswer(pk, rating, coverage)
         answer.good_without_coverage = rated_good_without_coverage(answer)

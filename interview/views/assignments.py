@@ -77,8 +77,13 @@ def assignment_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         today = local_today(row["progress"].learner, now)
         row["status"] = see.status_of(row["progress"], assignment, today)
         row["reminder"] = see.reminder_state(row["progress"], row["status"], today)
-    grids.add_progress_cells(grid["rows"], assignment.cohort_id)
-    context = {"assignment": assignment, "grid": grid, "total": see.active_total(assignment)}
+    context = {
+        "assignment": assignment,
+        "grid": grid,
+        "question_headers": grids.progress_headers(grid["questions"]),
+        "rows": grids.progress_rows(grid["rows"], assignment, request),
+        "total": see.active_total(assignment),
+    }
     return render(request, "mentor/assignment.html", context)
 
 
