@@ -472,7 +472,9 @@ def attempt_record(
     if showing is not None and not hasattr(showing, "attempt"):
         text = showing.mock_answer if showing.session.is_mock else normalize_answer(answer_text)
         if len(text) <= ANSWER_MAX_LENGTH:
-            graded = showing_assess(showing=showing, answer_text=text)
+            # Not stored on the showing: the attempt keeps it (a stored one, from the reveal or a mock
+            # answer, is reused all the same).
+            graded = showing_assess(showing=showing, answer_text=text, store=False)
     return _attempt_record_locked(
         user=user,
         token=token,
