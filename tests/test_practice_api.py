@@ -1,8 +1,13 @@
 """The practice API: next question, checking an answer, recording and listing attempts."""
 
+import json
+
 import pytest
 from django.test import Client
+from django.utils import timezone
+from rest_framework import serializers
 
+from interview.api.practice import AttemptSerializer
 from interview.models import Attempt, Question, ReviewState, Topic
 
 pytestmark = pytest.mark.django_db
@@ -64,6 +69,33 @@ def test_a_recorded_attempt_is_201_with_its_id_and_due(api, learner, ml_guide):
     assert body["rating"] == 3 and body["duration_ms"] == 42_000
     assert ReviewState.objects.get(user=learner, question_id=shown["question"]["id"]).last_rating == 3
     assert next_question(api).json()["question"]["number"] == 2
+
+
+def drf_rendering(attempt: Attempt, zone: str) -> dict:
+    """The attempt as DRF renders AttemptSerializer's declared fields, in JSON."""
+    with timezone.override(zone):
+        data = serializers.ModelSerializer.to_representation(AttemptSerializer(attempt), attempt)
+    return json.loads(json.dumps(data))
+
+
+def test_an_attempt_renders_as_drf_would_its_fields_in_the_users_time_zone(api, learner, ml_guide):
+    learner.timezone = "Asia/Kolkata"
+    learner.save()
+    for rating, answer in [(3, "Supervised learning uses labelled data."), (1, "")]:
+        shown = next_question(api).json()
+        body = {"question": shown["question"]["id"], "answer_text": answer, "rating": rating}
+        created = record(api, {**body, "token": shown["token"]}).json()
+        assert created["created_at"].endswith("+05:30")
+        attempt = Attempt.objects.get(pk=created["id"])
+        assert (
+            created
+            == api.get(f"/api/v1/attempts/{attempt.pk}/").json()
+            == drf_rendering(attempt, "Asia/Kolkata")
+        )
+    attempt.session.delete()  # an attempt outlives its session
+    attempt.refresh_from_db()
+    assert attempt.session_id is None
+    assert api.get(f"/api/v1/attempts/{attempt.pk}/").json() == drf_rendering(attempt, "Asia/Kolkata")
 
 
 @pytest.mark.parametrize(

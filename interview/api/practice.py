@@ -252,6 +252,31 @@ class AttemptSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    def to_representation(self, attempt: Attempt) -> dict:
+        # Written out: the fields above, as DRF would render them (tests/test_practice_api.py holds the two
+        # equal), without building a ModelSerializer's fields for every response recorded.
+        return {
+            "id": attempt.pk,
+            "question": attempt.question_id,
+            "mode": attempt.mode,
+            "session": attempt.session_id,
+            "answer_text": attempt.answer_text,
+            "key_points": [int(point) for point in attempt.key_points_covered],
+            "automatic_key_points": [int(point) for point in attempt.auto_key_points],
+            "grader": attempt.grader,
+            "coverage": float(attempt.coverage),
+            "suggested_rating": attempt.suggested_rating,
+            "rating": attempt.rating,
+            "duration_ms": attempt.duration_ms,
+            "timed_out": attempt.timed_out,
+            "created_at": _MOMENT.to_representation(attempt.created_at),
+            "due": _MOMENT.to_representation(attempt.due_after),
+        }
+
+
+# Renders a moment as every DateTimeField of the API does (ISO 8601, in the user's active time zone).
+_MOMENT = serializers.DateTimeField()
+
 
 class AttemptCreateSerializer(StrictInput, serializers.Serializer):
     # A plain id: attempt_record checks it against the token's question, so looking it up first would only
