@@ -1,6 +1,7 @@
 """The practice API: next question, checking an answer, recording and listing attempts."""
 
 import json
+from collections.abc import Callable
 
 import pytest
 from django.test import Client
@@ -8,7 +9,9 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from interview.api.practice import AttemptSerializer
+from interview.bank_cache import kept_for_bank
 from interview.models import Attempt, Question, ReviewState, Topic
+from interview.selectors.content import topic_slugs
 
 pytestmark = pytest.mark.django_db
 
@@ -159,6 +162,67 @@ def test_topic_mode_needs_a_known_topic(api, ml_guide):
     assert "mode" in api.get("/api/v1/practice/next/", {"mode": "telepathy"}).json()
     body = api.get("/api/v1/practice/next/", {"mode": "topic", "topic": "time-series"}).json()
     assert "time-series" in body["question"]["topics"]
+
+
+def test_an_unknown_topic_slug_is_a_400_naming_it(api, ml_guide):
+    unknown = {"topic": ["Object with slug=astrology does not exist."]}
+    for _ in range(2):  # the first call keeps the bank's slugs, the second reads them
+        response = api.get("/api/v1/practice/next/", {"mode": "topic", "topic": "astrology"})
+        assert response.status_code == 400 and response.json() == unknown
+    response = api.get("/api/v1/practice/next/", {"mode": "telepathy", "topic": "astrology"})
+    assert response.json() == {"mode": ['"telepathy" is not a valid choice.'], **unknown}
+
+
+def changed_by_another_process(change: Callable[[], None]) -> None:
+    """Make a change to the bank while this process keeps the topic slugs it read before, as another
+    process would (the writing process drops them at once)."""
+    stale = topic_slugs()
+    change()
+    assert kept_for_bank("topic-slugs", lambda: stale) is stale
+
+
+def renamed(slug: str, new_slug: str) -> None:
+    topic = Topic.objects.get(slug=slug)
+    topic.slug = new_slug
+    topic.save()
+
+
+def next_in_topic(api, slug: str):
+    return api.get("/api/v1/practice/next/", {"mode": "topic", "topic": slug})
+
+
+def test_a_topic_renamed_elsewhere_is_found_by_its_new_slug_and_not_by_its_old_one(api, ml_guide):
+    shown = next_in_topic(api, "time-series").json()
+    changed_by_another_process(lambda: renamed("time-series", "forecasting"))
+    response = next_in_topic(api, "time-series")
+    assert response.status_code == 400
+    assert response.json() == {"topic": ["Object with slug=time-series does not exist."]}
+    assert next_in_topic(api, "forecasting").json()["token"] == shown["token"]
+
+
+def test_topics_whose_slugs_were_swapped_elsewhere_continue_the_session_of_the_topic_now_named(api, ml_guide):
+    evaluation = next_in_topic(api, "model-evaluation").json()
+    series = next_in_topic(api, "time-series").json()
+    assert evaluation["token"] != series["token"]
+
+    def swap() -> None:
+        renamed("model-evaluation", "swapping")
+        renamed("time-series", "model-evaluation")
+        renamed("swapping", "time-series")
+
+    changed_by_another_process(swap)
+    assert next_in_topic(api, "model-evaluation").json()["token"] == series["token"]
+    assert next_in_topic(api, "time-series").json()["token"] == evaluation["token"]
+
+
+def test_a_topic_deleted_elsewhere_is_a_400_and_no_session_is_opened_for_it(api, ml_guide):
+    from interview.models import PracticeSession
+
+    changed_by_another_process(lambda: Topic.objects.get(slug="time-series").delete())
+    response = next_in_topic(api, "time-series")
+    assert response.status_code == 400
+    assert response.json() == {"topic": ["Object with slug=time-series does not exist."]}
+    assert not PracticeSession.objects.exists()
 
 
 def test_check_reports_covered_key_points_coverage_and_a_suggestion(api, ml_guide):

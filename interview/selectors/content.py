@@ -1,5 +1,6 @@
 """Reads of the question bank: lists, search and filters shared by pages and the API."""
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypedDict
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
@@ -7,6 +8,7 @@ from django.core import serializers
 from django.db import connection
 from django.db.models import Count, Expression, Prefetch, Q, QuerySet, prefetch_related_objects
 
+from interview.bank_cache import kept_for_bank
 from interview.models import CodeSnippet, ContentVersion, Guide, KeyPoint, Question, Topic
 
 SEARCH_CONFIG = "english"
@@ -57,6 +59,26 @@ def with_question_details(question: Question) -> Question:
 def content_version() -> str | None:
     """The bank's version: it changes with every committed write to what a question's rendering reads."""
     return ContentVersion.objects.order_by("pk").values_list("token", flat=True).first()
+
+
+@dataclass(frozen=True)
+class TopicSlugs:
+    """Every topic's id by its slug, and the bank's version read before them: while the bank still has that
+    version, they are current."""
+
+    version: str | None
+    ids: dict[str, int]
+
+
+def topic_slugs() -> TopicSlugs:
+    """Every topic's id by its slug, kept by the process (bank_cache: up to KEEP_SECONDS older than a change
+    another process made, so compare ``version`` with one read later before trusting them). Read-only."""
+
+    def read() -> TopicSlugs:
+        version = content_version()  # first: the slugs read after it are at least as new
+        return TopicSlugs(version=version, ids=dict(Topic.objects.values_list("slug", "pk")))
+
+    return kept_for_bank("topic-slugs", read)
 
 
 def topics_with_counts() -> "QuerySet[TopicWithCount]":
