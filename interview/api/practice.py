@@ -19,7 +19,13 @@ from interview.api.filters import StrictFilterSet
 from interview.api.serializers import QuestionSerializer, question_rendering
 from interview.limits import ANSWER_MAX_LENGTH, MAX_DURATION_MS
 from interview.models import Assignment, Attempt, PracticeMode, PracticeSession, Question, Rating, Topic
-from interview.selectors.content import TopicSlugs, content_version, topic_slugs
+from interview.selectors.content import (
+    TopicSlugs,
+    content_version,
+    topic_slugs,
+    version_now,
+    with_key_points,
+)
 from interview.selectors.mentoring import assignments_of_learner, attempts_visible_to
 from interview.selectors.practice import (
     OnScreen,
@@ -219,7 +225,9 @@ class CheckSerializer(StrictInput, serializers.Serializer):
         super().__init__(*args, **kwargs)
         user = self.context.get("user")
         if user is not None:
-            self.fields["question"].queryset = Question.objects.visible_to(user).active()
+            # With the bank's version, read in the same statement: the question's key points are kept under it.
+            questions = Question.objects.visible_to(user).active().annotate(content_version=version_now())
+            self.fields["question"].queryset = questions
 
     answer_text = serializers.CharField(allow_blank=True, max_length=ANSWER_MAX_LENGTH, trim_whitespace=False)
 
@@ -243,8 +251,10 @@ class PracticeCheckView(APIView):
     def post(self, request: Request) -> Response:
         payload = CheckSerializer(data=request.data, context={"user": request.user})
         payload.is_valid(raise_exception=True)
+        question = payload.validated_data["question"]
         assessment = practice_service.answer_assess(
-            question=payload.validated_data["question"], answer_text=payload.validated_data["answer_text"]
+            question=with_key_points(question, question.content_version),
+            answer_text=payload.validated_data["answer_text"],
         )
         return Response(
             {
