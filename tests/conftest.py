@@ -41,13 +41,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def _nothing_kept_from_another_test():
-    """Each test starts without the API's kept question renderings and the bank's kept figures: a test may
-    change the bank with update() (which production code follows with content_changed) and roll it back,
-    leaving the bank's version as it was."""
+    """Each test starts without the API's kept question renderings, the kept key points and the bank's kept
+    figures: a test may change the bank with update() (which production code follows with content_changed)
+    and roll it back, leaving the bank's version as it was."""
     from interview.api.serializers import forget_question_renderings
     from interview.bank_cache import forget_kept_values
+    from interview.selectors.content import forget_key_points
 
     forget_question_renderings()
+    forget_key_points()
     forget_kept_values()
 
 

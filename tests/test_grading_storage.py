@@ -63,6 +63,18 @@ def test_an_answer_is_graded_once_and_outside_the_recording_transaction(learner,
     assert showing.assessment["digest"] == grading.answer_digest(Q1_ANSWER)
 
 
+def test_an_answer_recorded_without_a_check_is_kept_by_the_attempt_alone(learner, ml_guide, graded_calls):
+    showing = first_showing(learner)
+    baseline = len(connection.atomic_blocks)
+    attempt = attempt_record(
+        user=learner, token=showing.token, rating=Rating.GOOD, answer_text=Q1_ANSWER, now=NOW
+    )
+    assert graded_calls == [baseline]  # graded once, outside the recording transaction
+    assert attempt.assessment["digest"] == grading.answer_digest(Q1_ANSWER)
+    showing.refresh_from_db()
+    assert showing.assessment is None  # not written twice
+
+
 def test_the_attempt_keeps_automatic_and_final_ticks_side_by_side(learner, ml_guide):
     showing = first_showing(learner)
     points = list(showing.question.key_points.order_by("position"))

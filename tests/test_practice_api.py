@@ -1,9 +1,17 @@
 """The practice API: next question, checking an answer, recording and listing attempts."""
 
+import json
+from collections.abc import Callable
+
 import pytest
 from django.test import Client
+from django.utils import timezone
+from rest_framework import serializers
 
+from interview.api.practice import AttemptSerializer
+from interview.bank_cache import kept_for_bank
 from interview.models import Attempt, Question, ReviewState, Topic
+from interview.selectors.content import topic_slugs
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +72,33 @@ def test_a_recorded_attempt_is_201_with_its_id_and_due(api, learner, ml_guide):
     assert body["rating"] == 3 and body["duration_ms"] == 42_000
     assert ReviewState.objects.get(user=learner, question_id=shown["question"]["id"]).last_rating == 3
     assert next_question(api).json()["question"]["number"] == 2
+
+
+def drf_rendering(attempt: Attempt, zone: str) -> dict:
+    """The attempt as DRF renders AttemptSerializer's declared fields, in JSON."""
+    with timezone.override(zone):
+        data = serializers.ModelSerializer.to_representation(AttemptSerializer(attempt), attempt)
+    return json.loads(json.dumps(data))
+
+
+def test_an_attempt_renders_as_drf_would_its_fields_in_the_users_time_zone(api, learner, ml_guide):
+    learner.timezone = "Asia/Kolkata"
+    learner.save()
+    for rating, answer in [(3, "Supervised learning uses labelled data."), (1, "")]:
+        shown = next_question(api).json()
+        body = {"question": shown["question"]["id"], "answer_text": answer, "rating": rating}
+        created = record(api, {**body, "token": shown["token"]}).json()
+        assert created["created_at"].endswith("+05:30")
+        attempt = Attempt.objects.get(pk=created["id"])
+        assert (
+            created
+            == api.get(f"/api/v1/attempts/{attempt.pk}/").json()
+            == drf_rendering(attempt, "Asia/Kolkata")
+        )
+    attempt.session.delete()  # an attempt outlives its session
+    attempt.refresh_from_db()
+    assert attempt.session_id is None
+    assert api.get(f"/api/v1/attempts/{attempt.pk}/").json() == drf_rendering(attempt, "Asia/Kolkata")
 
 
 @pytest.mark.parametrize(
@@ -127,6 +162,67 @@ def test_topic_mode_needs_a_known_topic(api, ml_guide):
     assert "mode" in api.get("/api/v1/practice/next/", {"mode": "telepathy"}).json()
     body = api.get("/api/v1/practice/next/", {"mode": "topic", "topic": "time-series"}).json()
     assert "time-series" in body["question"]["topics"]
+
+
+def test_an_unknown_topic_slug_is_a_400_naming_it(api, ml_guide):
+    unknown = {"topic": ["Object with slug=astrology does not exist."]}
+    for _ in range(2):  # the first call keeps the bank's slugs, the second reads them
+        response = api.get("/api/v1/practice/next/", {"mode": "topic", "topic": "astrology"})
+        assert response.status_code == 400 and response.json() == unknown
+    response = api.get("/api/v1/practice/next/", {"mode": "telepathy", "topic": "astrology"})
+    assert response.json() == {"mode": ['"telepathy" is not a valid choice.'], **unknown}
+
+
+def changed_by_another_process(change: Callable[[], None]) -> None:
+    """Make a change to the bank while this process keeps the topic slugs it read before, as another
+    process would (the writing process drops them at once)."""
+    stale = topic_slugs()
+    change()
+    assert kept_for_bank("topic-slugs", lambda: stale) is stale
+
+
+def renamed(slug: str, new_slug: str) -> None:
+    topic = Topic.objects.get(slug=slug)
+    topic.slug = new_slug
+    topic.save()
+
+
+def next_in_topic(api, slug: str):
+    return api.get("/api/v1/practice/next/", {"mode": "topic", "topic": slug})
+
+
+def test_a_topic_renamed_elsewhere_is_found_by_its_new_slug_and_not_by_its_old_one(api, ml_guide):
+    shown = next_in_topic(api, "time-series").json()
+    changed_by_another_process(lambda: renamed("time-series", "forecasting"))
+    response = next_in_topic(api, "time-series")
+    assert response.status_code == 400
+    assert response.json() == {"topic": ["Object with slug=time-series does not exist."]}
+    assert next_in_topic(api, "forecasting").json()["token"] == shown["token"]
+
+
+def test_topics_whose_slugs_were_swapped_elsewhere_continue_the_session_of_the_topic_now_named(api, ml_guide):
+    evaluation = next_in_topic(api, "model-evaluation").json()
+    series = next_in_topic(api, "time-series").json()
+    assert evaluation["token"] != series["token"]
+
+    def swap() -> None:
+        renamed("model-evaluation", "swapping")
+        renamed("time-series", "model-evaluation")
+        renamed("swapping", "time-series")
+
+    changed_by_another_process(swap)
+    assert next_in_topic(api, "model-evaluation").json()["token"] == series["token"]
+    assert next_in_topic(api, "time-series").json()["token"] == evaluation["token"]
+
+
+def test_a_topic_deleted_elsewhere_is_a_400_and_no_session_is_opened_for_it(api, ml_guide):
+    from interview.models import PracticeSession
+
+    changed_by_another_process(lambda: Topic.objects.get(slug="time-series").delete())
+    response = next_in_topic(api, "time-series")
+    assert response.status_code == 400
+    assert response.json() == {"topic": ["Object with slug=time-series does not exist."]}
+    assert not PracticeSession.objects.exists()
 
 
 def test_check_reports_covered_key_points_coverage_and_a_suggestion(api, ml_guide):

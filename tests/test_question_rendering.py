@@ -1,4 +1,5 @@
-"""A question's API rendering is kept per version of the bank: any write to what it shows gives a new version."""
+"""A question's API rendering, and the key points grading reads, are kept per version of the bank: any write to
+what they hold gives a new version."""
 
 from collections.abc import Callable
 
@@ -7,7 +8,7 @@ from django.db import transaction
 
 from interview.api.serializers import QuestionSerializer, question_rendering
 from interview.models import CodeSnippet, KeyPoint, Question, Topic
-from interview.selectors.content import content_version, question_detail_queryset
+from interview.selectors.content import content_version, question_detail_queryset, with_key_points
 from interview.services.content import content_changed, guide_import
 from tests.factories import QuestionFactory, TopicFactory, UserFactory
 
@@ -189,3 +190,53 @@ def test_a_key_point_edited_in_the_admin_is_shown_at_once(client):
 
     assert response.status_code == 302, response.content.decode()[:2000]
     assert rendered(question)["key_points"][0]["text"] == "A point edited by staff."
+
+
+def graded_points(question: Question) -> list[tuple]:
+    """The key points grading reads, as the check and the recording read them: the version with the question."""
+    version = content_version()
+    points = with_key_points(Question.objects.get(pk=question.pk), version).key_points.all()
+    return [(point.pk, point.text, point.terms, point.concepts, point.contrast) for point in points]
+
+
+def _key_point_concepts_edited(question: Question) -> None:
+    point = question.key_points.get()
+    point.concepts = [["point", "dot"]]
+    point.save()
+
+
+KEY_POINT_WRITES: dict[str, Callable[[Question], None]] = {
+    "a key point edited": _key_point_edited,
+    "a key point's concepts edited": _key_point_concepts_edited,
+    "a key point added": _key_point_added,
+    "a key point deleted": _key_point_deleted,
+}
+
+
+def test_kept_key_points_are_the_questions_and_cost_no_query(django_assert_num_queries):
+    question = QuestionFactory()
+    KeyPoint.objects.create(question=question, position=0, text="A point.", terms=["point"])
+    version = content_version()
+    first = with_key_points(Question.objects.get(pk=question.pk), version)
+    again = Question.objects.get(pk=question.pk)
+    expected = list(question.key_points.order_by("position"))
+    assert list(first.key_points.all()) == expected
+    with django_assert_num_queries(0):
+        assert list(with_key_points(again, version).key_points.all()) == expected
+
+
+@pytest.mark.parametrize("write", KEY_POINT_WRITES.values(), ids=KEY_POINT_WRITES.keys())
+def test_every_write_to_a_questions_key_points_is_graded_against_at_once(write):
+    question = QuestionFactory()
+    KeyPoint.objects.create(question=question, position=0, text="A point.", terms=["point"])
+    before = graded_points(question)
+    assert graded_points(question) == before  # kept
+
+    write(question)
+
+    after = graded_points(question)
+    assert after != before
+    assert after == [
+        (point.pk, point.text, point.terms, point.concepts, point.contrast)
+        for point in question.key_points.order_by("position")
+    ]

@@ -18,10 +18,17 @@ from interview.api.fields import StorableIsoDateTimeFilter
 from interview.api.filters import StrictFilterSet
 from interview.api.serializers import QuestionSerializer, question_rendering
 from interview.limits import ANSWER_MAX_LENGTH, MAX_DURATION_MS
-from interview.models import Attempt, PracticeMode, Question, Rating, Topic
-from interview.selectors.content import content_version
+from interview.models import Assignment, Attempt, PracticeMode, PracticeSession, Question, Rating, Topic
+from interview.selectors.content import (
+    TopicSlugs,
+    content_version,
+    topic_slugs,
+    version_now,
+    with_key_points,
+)
 from interview.selectors.mentoring import assignments_of_learner, attempts_visible_to
 from interview.selectors.practice import (
+    OnScreen,
     api_open_session,
     api_session_reopened,
     attempts_of,
@@ -41,9 +48,20 @@ API_MODES = [
 ]
 
 
+class TopicSlugField(serializers.SlugRelatedField):
+    """A topic by its slug: from the process's kept slugs when the context has them ("topic_slugs"), else (and
+    for a slug not among them) read as SlugRelatedField reads it, with its errors."""
+
+    def to_internal_value(self, data: object) -> Topic:
+        slugs = self.context.get("topic_slugs")
+        if slugs is not None and isinstance(data, str) and data in slugs.ids:
+            return Topic.from_db(Topic.objects.db, ["id", "slug"], [slugs.ids[data], data])
+        return super().to_internal_value(data)
+
+
 class NextQuerySerializer(serializers.Serializer):
     mode = serializers.ChoiceField(choices=[(mode.value, mode.label) for mode in API_MODES])
-    topic = serializers.SlugRelatedField(slug_field="slug", queryset=Topic.objects.all(), required=False)
+    topic = TopicSlugField(slug_field="slug", queryset=Topic.objects.all(), required=False)
     assignment = serializers.IntegerField(required=False)
 
     def validate(self, data: dict) -> dict:
@@ -94,22 +112,20 @@ class PracticeNextView(APIView):
         },
     )
     def get(self, request: Request) -> Response:
-        query = NextQuerySerializer(
-            data=request.query_params, context={"user": request.user, "now": timezone.now()}
-        )
-        query.is_valid(raise_exception=True)
-        mode = query.validated_data["mode"]
-        topics = [query.validated_data["topic"]] if "topic" in query.validated_data else []
-        assignment = query.validated_data.get("assignment")
+        # The topic's slug is looked up in the slugs the process keeps, and trusted only if the bank has not
+        # changed since they were read (the session's query reads its version); else it is read again.
+        slugs = topic_slugs() if "topic" in request.query_params else None
+        mode, topics, assignment = self._query(request, slugs)
         # Asked again for the question on screen: a read, without the session's lock or a write. A session
         # already open today only needs its next question shown (showing_current locks and rechecks it).
-        session, on_screen = api_session_reopened(
-            request.user,
-            mode=mode,
-            topic_ids={topic.pk for topic in topics},
-            assignment=assignment,
-            now=timezone.now(),
-        )
+        session, on_screen = self._reopened(request, mode, topics, assignment)
+        if slugs is not None and (
+            session is None or getattr(session, "content_version", None) != slugs.version
+        ):
+            kept = [topic.pk for topic in topics]
+            mode, topics, assignment = self._query(request, None)
+            if [topic.pk for topic in topics] != kept:
+                session, on_screen = self._reopened(request, mode, topics, assignment)
         # The bank's version, read before the question (with the session when there is one), so that a rendering
         # kept under it is never older than the bank.
         version = getattr(session, "content_version", None) if session else content_version()
@@ -128,6 +144,29 @@ class PracticeNextView(APIView):
                 question_rendering(showing.question_id, version, showing.question),
             )
         return Response({"question": question, "token": token, "mode": mode})
+
+    @staticmethod
+    def _reopened(
+        request: Request, mode: str, topics: list[Topic], assignment: Assignment | None
+    ) -> tuple[PracticeSession | None, OnScreen | None]:
+        return api_session_reopened(
+            request.user,
+            mode=mode,
+            topic_ids={topic.pk for topic in topics},
+            assignment=assignment,
+            now=timezone.now(),
+        )
+
+    @staticmethod
+    def _query(request: Request, slugs: TopicSlugs | None) -> tuple[str, list[Topic], Assignment | None]:
+        """The mode, the topics and the assignment asked for (a 400 naming what is wrong)."""
+        query = NextQuerySerializer(
+            data=request.query_params,
+            context={"user": request.user, "now": timezone.now(), "topic_slugs": slugs},
+        )
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        return data["mode"], [data["topic"]] if "topic" in data else [], data.get("assignment")
 
 
 class FinishSerializer(StrictInput, NextQuerySerializer):
@@ -186,7 +225,9 @@ class CheckSerializer(StrictInput, serializers.Serializer):
         super().__init__(*args, **kwargs)
         user = self.context.get("user")
         if user is not None:
-            self.fields["question"].queryset = Question.objects.visible_to(user).active()
+            # With the bank's version, read in the same statement: the question's key points are kept under it.
+            questions = Question.objects.visible_to(user).active().annotate(content_version=version_now())
+            self.fields["question"].queryset = questions
 
     answer_text = serializers.CharField(allow_blank=True, max_length=ANSWER_MAX_LENGTH, trim_whitespace=False)
 
@@ -210,8 +251,10 @@ class PracticeCheckView(APIView):
     def post(self, request: Request) -> Response:
         payload = CheckSerializer(data=request.data, context={"user": request.user})
         payload.is_valid(raise_exception=True)
+        question = payload.validated_data["question"]
         assessment = practice_service.answer_assess(
-            question=payload.validated_data["question"], answer_text=payload.validated_data["answer_text"]
+            question=with_key_points(question, question.content_version),
+            answer_text=payload.validated_data["answer_text"],
         )
         return Response(
             {
@@ -251,6 +294,31 @@ class AttemptSerializer(serializers.ModelSerializer):
             "due",
         ]
         read_only_fields = fields
+
+    def to_representation(self, attempt: Attempt) -> dict:
+        # Written out: the fields above, as DRF would render them (tests/test_practice_api.py holds the two
+        # equal), without building a ModelSerializer's fields for every response recorded.
+        return {
+            "id": attempt.pk,
+            "question": attempt.question_id,
+            "mode": attempt.mode,
+            "session": attempt.session_id,
+            "answer_text": attempt.answer_text,
+            "key_points": [int(point) for point in attempt.key_points_covered],
+            "automatic_key_points": [int(point) for point in attempt.auto_key_points],
+            "grader": attempt.grader,
+            "coverage": float(attempt.coverage),
+            "suggested_rating": attempt.suggested_rating,
+            "rating": attempt.rating,
+            "duration_ms": attempt.duration_ms,
+            "timed_out": attempt.timed_out,
+            "created_at": _MOMENT.to_representation(attempt.created_at),
+            "due": _MOMENT.to_representation(attempt.due_after),
+        }
+
+
+# Renders a moment as every DateTimeField of the API does (ISO 8601, in the user's active time zone).
+_MOMENT = serializers.DateTimeField()
 
 
 class AttemptCreateSerializer(StrictInput, serializers.Serializer):

@@ -1,12 +1,14 @@
 """Reads of the question bank: lists, search and filters shared by pages and the API."""
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypedDict
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.core import serializers
 from django.db import connection
-from django.db.models import Count, Expression, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Count, Expression, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
 
+from interview.bank_cache import kept_for_bank
 from interview.models import CodeSnippet, ContentVersion, Guide, KeyPoint, Question, Topic
 
 SEARCH_CONFIG = "english"
@@ -54,9 +56,65 @@ def with_question_details(question: Question) -> Question:
     return question
 
 
+# Each question's key points per bank version, in this process, as api.serializers.question_rendering keeps
+# renderings: grading reads them for every check and every answer recorded.
+_key_points: dict[tuple[int, str], QuerySet[KeyPoint]] = {}
+KEY_POINTS_KEPT = 2_000  # a few hundred questions, a few versions each; past it, start again
+
+
+def with_key_points(question: Question, version: str | None) -> Question:
+    """The question with its key points read, as ``prefetch_related("key_points")`` would read them, kept while
+    the bank keeps ``version`` (read no earlier than the question; None: unknown, nothing kept). The kept
+    points are shared by the process's requests: read-only."""
+    cache = question.__dict__.setdefault("_prefetched_objects_cache", {})
+    if "key_points" in cache:
+        return question
+    key = (question.pk, version or "")
+    kept = _key_points.get(key) if version else None
+    if kept is None:
+        prefetch_related_objects([question], "key_points")
+        if version:
+            if len(_key_points) >= KEY_POINTS_KEPT:
+                _key_points.clear()
+            _key_points[key] = cache["key_points"]  # prefetch_related_objects filled this very dict
+    else:
+        cache["key_points"] = kept
+    return question
+
+
+def forget_key_points() -> None:
+    """Drop every question's key points kept in this process (tests start from none)."""
+    _key_points.clear()
+
+
+def version_now() -> Subquery:
+    """The bank's version (content_version()), to read in the same statement as a question."""
+    return Subquery(ContentVersion.objects.order_by("pk").values("token")[:1])
+
+
 def content_version() -> str | None:
     """The bank's version: it changes with every committed write to what a question's rendering reads."""
     return ContentVersion.objects.order_by("pk").values_list("token", flat=True).first()
+
+
+@dataclass(frozen=True)
+class TopicSlugs:
+    """Every topic's id by its slug, and the bank's version read before them: while the bank still has that
+    version, they are current."""
+
+    version: str | None
+    ids: dict[str, int]
+
+
+def topic_slugs() -> TopicSlugs:
+    """Every topic's id by its slug, kept by the process (bank_cache: up to KEEP_SECONDS older than a change
+    another process made, so compare ``version`` with one read later before trusting them). Read-only."""
+
+    def read() -> TopicSlugs:
+        version = content_version()  # first: the slugs read after it are at least as new
+        return TopicSlugs(version=version, ids=dict(Topic.objects.values_list("slug", "pk")))
+
+    return kept_for_bank("topic-slugs", read)
 
 
 def topics_with_counts() -> "QuerySet[TopicWithCount]":

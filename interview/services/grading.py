@@ -12,17 +12,19 @@ from interview.tasks import llm_grade
 logger = logging.getLogger(__name__)
 
 
-def showing_assess(*, showing: Showing, answer_text: str) -> Assessment:
+def showing_assess(*, showing: Showing, answer_text: str, store: bool = True) -> Assessment:
     """The showing's assessment of this answer: graded once and stored, reused while the answer is the same.
 
     Called outside the transaction that records the attempt, so a slow grader never holds the showing's
-    or the schedule's row lock.
+    or the schedule's row lock. ``store=False``: an answer recorded at once (the attempt keeps its
+    assessment), so writing it on the showing too would only cost a statement.
     """
     stored = showing.assessment
     if stored and stored.get("digest") == answer_digest(answer_text):
         return Assessment.from_json(stored)
     assessment = grade(showing.question, answer_text)
-    Showing.objects.filter(pk=showing.pk).update(assessment=assessment.to_json())
+    if store:
+        Showing.objects.filter(pk=showing.pk).update(assessment=assessment.to_json())
     showing.assessment = assessment.to_json()
     return assessment
 

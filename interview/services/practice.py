@@ -39,6 +39,7 @@ from interview.scheduling import copy_card_to, local_today, review
 from interview.selectors import learning
 from interview.selectors import mentoring as see_mentoring
 from interview.selectors import practice as pick
+from interview.selectors.content import version_now, with_key_points
 from interview.selectors.mentoring import assignments_of_learner
 from interview.services.activity import activity_add
 from interview.services.grading import showing_assess
@@ -465,14 +466,19 @@ def attempt_record(
     """
     showing = (
         Showing.objects.select_related("question", "session", "attempt")
+        .annotate(content_version=version_now())
         .filter(token=token, user=user)
         .first()
     )
     graded = None
     if showing is not None and not hasattr(showing, "attempt"):
+        # Grading and the ticks read the question's key points: kept per version of the bank.
+        with_key_points(showing.question, showing.content_version)
         text = showing.mock_answer if showing.session.is_mock else normalize_answer(answer_text)
         if len(text) <= ANSWER_MAX_LENGTH:
-            graded = showing_assess(showing=showing, answer_text=text)
+            # Not stored on the showing: the attempt keeps it (a stored one, from the reveal or a mock
+            # answer, is reused all the same).
+            graded = showing_assess(showing=showing, answer_text=text, store=False)
     return _attempt_record_locked(
         user=user,
         token=token,
