@@ -281,20 +281,24 @@ def topic_figures_for(
 GROUP_FIGURES_KEEP_SECONDS = 300
 
 
-def schedule_version(users: "QuerySet[User]") -> Coalesce:
-    """An annotation for any query that reads once the ``users``' schedule rows, counted as their reviews
-    plus one each. Recording an answer is the only write to a schedule row and adds one to its ``reviews``
-    (or creates the row), so the number grows with every answer any of them records; a row added by other
-    means (seeding) changes it too."""
-    reviews = (
-        ReviewState.objects.filter(user__in=users.values("pk"))
+def _schedule_count(users: Iterable[int] | QuerySet) -> "QuerySet[Any, Any]":
+    """The ``users``' schedule rows counted as their reviews plus one each: one row ``n``, none without rows."""
+    return (
+        ReviewState.objects.filter(user__in=users)
         .order_by()
         .annotate(one=Value(1))
         .values("one")
         .annotate(n=Sum(F("reviews") + 1))
         .values("n")
     )
-    return Coalesce(Subquery(reviews, output_field=IntegerField()), 0)
+
+
+def schedule_version(users: "QuerySet[User]") -> Coalesce:
+    """An annotation for any query that reads once the ``users``' schedule rows, counted as their reviews
+    plus one each. Recording an answer is the only write to a schedule row and adds one to its ``reviews``
+    (or creates the row), so the number grows with every answer any of them records; a row added by other
+    means (seeding) changes it too."""
+    return Coalesce(Subquery(_schedule_count(users.values("pk")), output_field=IntegerField()), 0)
 
 
 def _group_figures_key(
@@ -305,19 +309,15 @@ def _group_figures_key(
     schedule: int | None,
 ) -> str:
     """A key that changes whenever the group's sums could: the members and their memory models, their
-    schedule rows (``schedule_version``, else its count for each member), the bank's topics,
+    schedule rows (``schedule_version``, read here when the caller has not), the bank's topics,
     question counts and public questions, and the time window ``now`` falls in."""
     if schedule is None:
-        per_member = (
-            ReviewState.objects.filter(user__in=[user.pk for user in users])
-            .order_by()
-            .values_list("user")
-            .annotate(reviews=Sum(F("reviews") + 1))
-        )
+        counted = list(_schedule_count([user.pk for user in users]))
+        schedule = counted[0]["n"] if counted else 0
     described = repr(
         (
             [(user.pk, memory_model_for(user).decay) for user in users],
-            schedule if schedule is not None else sorted(per_member),
+            schedule,
             [(topic.pk, topic.question_count) for topic in topics],
             questions,
             int(now.timestamp()) // GROUP_FIGURES_KEEP_SECONDS,
