@@ -283,20 +283,25 @@ def test_the_cohorts_weakest_topics_follow_its_members(cohort_of_two_pages, clie
     assert weakest(client.get(url).content.decode()) != {}
 
 
-def test_a_groups_sums_are_kept_for_five_minutes_at_most(
-    mentored, django_assert_num_queries, cache_without_queries
-):
-    learners = add_learners(mentored, ["Ada", "Bob"])
-    ReviewState.objects.create(
-        user=learners[0],
-        question=Question.objects.public().order_by("number").first(),
+def reviewed_this_morning(user, question, *, reviews):
+    """A schedule row last reviewed at 9:00 on 7 Dec 2026 and due the next day."""
+    return ReviewState.objects.create(
+        user=user,
+        question=question,
         stability=1.0,
         difficulty=5.0,
         due=datetime(2026, 12, 8, tzinfo=UTC),
         last_review=datetime(2026, 12, 7, 9, tzinfo=UTC),
-        reviews=1,
+        reviews=reviews,
         phase=ReviewState.Phase.REVIEW,
     )
+
+
+def test_a_groups_sums_are_kept_for_five_minutes_at_most(
+    mentored, django_assert_num_queries, cache_without_queries
+):
+    learners = add_learners(mentored, ["Ada", "Bob"])
+    reviewed_this_morning(learners[0], Question.objects.public().order_by("number").first(), reviews=1)
     window_start = datetime(2026, 12, 7, 10, tzinfo=UTC)  # a multiple of five minutes
     assert GROUP_FIGURES_KEEP_SECONDS == 300
     topics = bank_figures().topics
@@ -307,15 +312,7 @@ def test_a_groups_sums_are_kept_for_five_minutes_at_most(
         later = group_topic_figures(learners, window_start + timedelta(seconds=300), topics)
     assert sum(figures.recall_sum for figures in later) < sum(figures.recall_sum for figures in first)
     # A schedule row written by other means than an answer (seeding), even without reviews: summed again.
-    ReviewState.objects.create(
-        user=learners[1],
-        question=Question.objects.public().order_by("number").last(),
-        stability=1.0,
-        difficulty=5.0,
-        due=datetime(2026, 12, 8, tzinfo=UTC),
-        last_review=datetime(2026, 12, 7, 9, tzinfo=UTC),
-        phase=ReviewState.Phase.REVIEW,
-    )
+    reviewed_this_morning(learners[1], Question.objects.public().order_by("number").last(), reviews=0)
     with django_assert_num_queries(2):
         seeded = group_topic_figures(learners, window_start + timedelta(seconds=300), topics)
     assert sum(figures.practised for figures in seeded) > sum(figures.practised for figures in later)
