@@ -48,9 +48,11 @@ typecheck: install-dev
 	$(BIN)/mypy
 
 # Tests in random order (pytest-randomly: repeat an order with PYTEST_ARGS=--randomly-seed=N),
-# with branch coverage of at least 90 %.
+# with branch coverage of at least 90 %, on one worker per CPU (pytest-xdist; TEST_WORKERS=0 runs them
+# in this process). Each worker has its own test database; tests marked xdist_group share one worker.
+TEST_WORKERS ?= auto
 test: lint typecheck
-	$(BIN)/pytest --cov --cov-report=term --cov-fail-under=90 $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup --cov --cov-report=term --cov-fail-under=90 $(PYTEST_ARGS)
 
 # Regenerate fixtures/ml-engineer.json after changing the guide or its annotations.
 fixture: guide

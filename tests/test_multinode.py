@@ -26,6 +26,10 @@ GUNICORN = str(Path(sys.executable).parent / "gunicorn")
 REDIS_DB = "redis://127.0.0.1:6379/13"
 SITE = "trainer.test"
 
+# One worker runs the whole module when the suite runs in parallel: its servers share one Redis database,
+# and that worker collects the production static files once for them and for test_settings' server.
+pytestmark = pytest.mark.xdist_group("production_servers")
+
 
 class Browser:
     """Just enough of a browser: cookies by hand (they are Secure, and this is plain HTTP on loopback)."""
@@ -61,8 +65,10 @@ class Browser:
         return self.request(port, "POST", path, {**data, "csrfmiddlewaretoken": token})
 
 
-@pytest.fixture
-def cluster(tmp_path, production_static_root):
+@pytest.fixture(scope="module")
+def running_cluster(tmp_path_factory, production_static_root):
+    """Two servers on one migrated database, started once for the module: starting them is the slow part."""
+    tmp_path = tmp_path_factory.mktemp("cluster")
     env = {
         "DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(50),
@@ -75,7 +81,6 @@ def cluster(tmp_path, production_static_root):
     }
     for command in (
         ["migrate", "--noinput"],
-        ["shell", "--no-imports", "-c", "from django.core.cache import cache; cache.clear()"],
         [
             "shell",
             "--no-imports",
@@ -111,6 +116,13 @@ def cluster(tmp_path, production_static_root):
         for server in servers:
             server.terminate()
             server.wait(timeout=10)
+
+
+@pytest.fixture
+def cluster(running_cluster):
+    """Each test starts with an empty Redis: no rate limit counted and no task queued by another test."""
+    redis.Redis.from_url(REDIS_DB).flushdb()
+    return running_cluster
 
 
 def test_a_session_made_on_one_server_is_valid_on_the_other(cluster):

@@ -111,34 +111,37 @@ def world(live_guide) -> dict:
     return {**site, "guarded": guarded, "paths": paths}
 
 
-def test_every_page_passes_axe_at_both_widths_in_light_and_dark(browser: Browser, live_server, world):
+# One test per look, so that parallel workers share the pages out.
+@pytest.mark.parametrize(("width", "scheme"), LOOKS)
+def test_every_page_passes_axe_at_each_width_in_light_and_dark(
+    browser: Browser, live_server, world, width: str, scheme: str
+):
     base = live_server.url
     violations = {}
 
-    def check(page: Page, who: str, path: str, width: str, scheme: str) -> None:
+    def check(page: Page, who: str, path: str) -> None:
         found = axe_violations(page, rules=COLOUR_RULES if scheme == "dark" else None)
         if width == "mobile" and scheme == "light" and page.evaluate(SIDEWAYS):
             found.append("reflow: the page scrolls sideways at 390 px (WCAG 1.4.10)")
         if found:
             violations[f"{who} {path} -> {page.url.removeprefix(base)}"] = found
 
-    for width, scheme in LOOKS:
-        options = {"viewport": WIDTHS[width], "color_scheme": scheme}
-        contexts = {
-            "visitor": browser.new_context(**options),
-            "learner": signed_in_context(browser, base, world["learner"], **options),
-            "mentor": signed_in_context(browser, base, world["mentor"], **options),
-            "two-factor": signed_in_context(browser, base, world["guarded"], **options),
-            "two-factor stage": session_context(
-                browser, base, logged_in_by_password(world["guarded"].email), **options
-            ),
-        }
-        paths = {**world["paths"], "two-factor": TWO_FACTOR_EXTRA, "two-factor stage": [TWO_FACTOR_STAGE]}
-        for who, context in contexts.items():
-            page = new_page(context)
-            for path in paths[who]:
-                open_confirmed(page, base + path)
-                check(page, f"{width} {scheme} {who}", path, width, scheme)
-            context.close()
+    options = {"viewport": WIDTHS[width], "color_scheme": scheme}
+    contexts = {
+        "visitor": browser.new_context(**options),
+        "learner": signed_in_context(browser, base, world["learner"], **options),
+        "mentor": signed_in_context(browser, base, world["mentor"], **options),
+        "two-factor": signed_in_context(browser, base, world["guarded"], **options),
+        "two-factor stage": session_context(
+            browser, base, logged_in_by_password(world["guarded"].email), **options
+        ),
+    }
+    paths = {**world["paths"], "two-factor": TWO_FACTOR_EXTRA, "two-factor stage": [TWO_FACTOR_STAGE]}
+    for who, context in contexts.items():
+        page = new_page(context)
+        for path in paths[who]:
+            open_confirmed(page, base + path)
+            check(page, who, path)
+        context.close()
     listed = "\n".join(f"{where}\n  " + "\n  ".join(found) for where, found in violations.items())
     assert violations == {}, listed
