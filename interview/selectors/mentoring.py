@@ -298,7 +298,26 @@ def neighbouring_answers(attempt: Attempt, viewer: User) -> tuple[Attempt | None
 
 def _learners_for_grid(cohort: Cohort) -> QuerySet[User]:
     # What the grid reads of each learner (name, day, memory model): a cohort of 500 loads fast.
-    return learners_of(cohort).only("email", "display_name", "timezone", "memory_parameters")
+    return learners_of(cohort).only(*_GRID_FIELDS)
+
+
+_GRID_FIELDS = ("email", "display_name", "timezone", "memory_parameters")
+
+
+def cohort_members(cohort: Cohort) -> tuple[list[User], list[User]]:
+    """The cohort's learners in name order (with what the grid reads of each) and its mentors as
+    ``mentors_of`` orders them, in one query."""
+    members: list[Any] = list(  # Users, with their cohort_role
+        User.objects.filter(memberships__cohort=cohort)
+        .annotate(cohort_role=F("memberships__role"))
+        .only(*_GRID_FIELDS)
+        .order_by("display_name", "email")
+    )
+    learners = [member for member in members if member.cohort_role == LEARNER]
+    mentors = sorted(
+        (member for member in members if member.cohort_role == MENTOR), key=lambda user: user.email
+    )
+    return learners, mentors
 
 
 def _add_activity(
@@ -450,19 +469,19 @@ def cohort_grid(
     cohort: Cohort,
     now: datetime,
     *,
+    learners: list[User],
     sort: str,
     page: str | None,
     per_page: int,
     assignments: list[Assignment],
 ) -> dict:
-    """One page of the mastery grid, sorted as ``?sort=`` asks, with the statuses of the latest of the
-    cohort's ``assignments``.
+    """One page of the mastery grid of the cohort's ``learners`` (``cohort_members``'), sorted as ``?sort=``
+    asks, with the statuses of the latest of the cohort's ``assignments``.
 
     Every learner is sorted (and counts towards the weakest topics), but what the sort does not need (last
     activity, reviews due, mastery cells, colour bands, statuses) is read for the page's rows only, so a
     cohort of 500 costs little more than one of 30 when sorted by name.
     """
-    learners = list(_learners_for_grid(cohort).order_by("display_name", "email"))
     bank = bank_figures()
     topics = bank.topics
     assignments = sorted(assignments, key=lambda assignment: (assignment.due_date, assignment.pk))
@@ -480,8 +499,8 @@ def cohort_grid(
     by_assignment = order.column.startswith("assignment-")
     # Unless every learner's figures are read (sorting by a topic, or all on one page), the cohort's come
     # from group_topic_figures, kept under a key that includes the learners' schedule_version, read with
-    # their activity and before the sums. It counts the cohort's learners of that moment: those listed
-    # above unless one joined or left in between, and the list is in the key as well.
+    # their activity and before the sums. It counts the cohort's learners of that moment: the
+    # ``learners`` given unless one joined or left in between, and the list is in the key as well.
     by_group = not by_topic and len(learners) > per_page
     schedule_of = learners_of(cohort) if by_group else None
     if by_activity:

@@ -99,9 +99,11 @@ def cohort_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     cohort = mentored_cohort_or_404(request, pk)
     now = timezone.now()
     assignments = list(see.with_completion(cohort.assignments.all()).order_by("due_date"))
+    learners, mentors = see.cohort_members(cohort)
     grid = see.cohort_grid(
         cohort,
         now,
+        learners=learners,
         sort=request.GET.get("sort", ""),
         page=request.GET.get("page"),
         per_page=GRID_PAGE_SIZE,
@@ -118,7 +120,7 @@ def cohort_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "activity_headers": headers[1:3],
         "topic_headers": headers[3 : 3 + len(grid["topics"])],
         "assignment_headers": list(zip(headers[3 + len(grid["topics"]) :], grid["assignments"], strict=True)),
-        "mentors": see.mentors_of(cohort),
+        "mentors": mentors,
         "learner_invite": invites.get(Membership.Role.LEARNER),
         "mentor_invite": invites.get(Membership.Role.MENTOR),
         "invite_form": InviteForm(),
