@@ -82,7 +82,7 @@ def cohort_header_cells(grid: dict) -> SafeString:
     return mark_safe("\n        ".join(lines))  # labels and links are escaped; the rest is ours
 
 
-def cohort_rows(rows: list[dict], cohort_pk: int, request: HttpRequest) -> list[SafeString]:
+def cohort_rows(rows: list[dict], cohort_pk: int, request: HttpRequest) -> SafeString:
     """The cohort grid's rows: the learner's name (linked to their progress), last activity, reviews due,
     mastery per topic (coloured by band), the status on each of the latest assignments, and the actions
     menu (view, remind of an overdue assignment, remove from the cohort)."""
@@ -91,7 +91,7 @@ def cohort_rows(rows: list[dict], cohort_pk: int, request: HttpRequest) -> list[
     csrf_input = format_html(
         '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
     )
-    markup = []
+    markup: list[str] = []
     for row in rows:
         learner = row["learner"]
         name, url = conditional_escape(str(learner)), learner_url(learner.pk)
@@ -130,8 +130,8 @@ def cohort_rows(rows: list[dict], cohort_pk: int, request: HttpRequest) -> list[
             f'<button type="submit" class="menu-danger" aria-label="Remove {name} from the cohort">'
             "Remove from cohort</button></form></li>\n</ul>\n</details>\n</td>\n</tr>\n"
         )
-        markup.append(mark_safe("".join(parts)))  # the name is escaped; the rest is ours
-    return markup
+        markup.append("".join(parts))
+    return mark_safe("".join(markup))  # the names are escaped; the rest is ours
 
 
 def progress_headers(questions: list) -> SafeString:

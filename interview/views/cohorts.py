@@ -90,6 +90,7 @@ def cohort_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "learner_invite": invites.get(Membership.Role.LEARNER),
         "mentor_invite": invites.get(Membership.Role.MENTOR),
         "invite_form": InviteForm(),
+        "invite_widgets": InviteForm.blank_widgets(),
         "assignments": assignments,
     }
     return render(request, "mentor/cohort.html", context)
