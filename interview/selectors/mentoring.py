@@ -6,6 +6,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import Avg, Count, Exists, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
@@ -320,14 +321,16 @@ def cohort_members(cohort: Cohort) -> tuple[list[User], list[User]]:
     return learners, mentors
 
 
-def _add_activity(
-    rows: list[dict], now: datetime, *, schedule_of: QuerySet[User] | None = None
-) -> int | None:
-    """Each row's learner's last activity and reviews due now (one query); in the same query, the
-    ``schedule_version`` of the users ``schedule_of`` (a cohort's learners), returned."""
+Activity = dict[int, tuple[datetime | None, int]]  # per learner: last activity, reviews due now
+
+
+def _activity_orm(
+    user_ids: list[int], now: datetime, *, schedule_of: QuerySet[User] | None
+) -> tuple[Activity, int | None]:
+    """``_add_activity``'s reading through the ORM, with the ``schedule_version`` of ``schedule_of`` when given."""
     version = {"schedule": schedule_version(schedule_of)} if schedule_of is not None else {}
     found = list(
-        User.objects.filter(pk__in=[row["learner"].pk for row in rows])
+        User.objects.filter(pk__in=user_ids)
         .annotate(
             # Subqueries, not joins: joining attempts and schedule rows would multiply them per learner.
             last_activity=Subquery(
@@ -350,10 +353,46 @@ def _add_activity(
         .values_list("pk", "last_activity", "due_now", *version)
     )
     activity = {pk: (last_activity, due_now) for pk, last_activity, due_now, *_ in found}
+    return activity, (found[0][3] if version and found else None)
+
+
+# _activity_orm's last activity and reviews due now (``due_filter``), written out for PostgreSQL: building the
+# ORM's subqueries cost more than PostgreSQL spends on reading them.
+_ACTIVITY_SQL = """
+SELECT u.id,
+    (SELECT MAX(a.created_at) FROM {attempt} a WHERE a.user_id = u.id),
+    (SELECT COUNT(*) FROM {review_state} rs JOIN {question} q ON q.id = rs.question_id
+        WHERE rs.user_id = u.id AND rs.due <= %(now)s AND q.is_active)
+FROM unnest(%(users)s::bigint[]) AS u(id)
+"""
+
+
+def _activity_sql(user_ids: list[int], now: datetime) -> Activity:
+    sql = _ACTIVITY_SQL.format(
+        attempt=Attempt._meta.db_table,
+        review_state=ReviewState._meta.db_table,
+        question=Question._meta.db_table,
+    )
+    parameters: dict[str, Any] = {"now": now, "users": user_ids}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, parameters)
+        return {pk: (last_activity, due_now) for pk, last_activity, due_now in cursor.fetchall()}
+
+
+def _add_activity(
+    rows: list[dict], now: datetime, *, schedule_of: QuerySet[User] | None = None
+) -> int | None:
+    """Each row's learner's last activity and reviews due now (one query); in the same query, the
+    ``schedule_version`` of the users ``schedule_of`` (a cohort's learners), returned."""
+    user_ids = [row["learner"].pk for row in rows]
+    if schedule_of is None and connection.vendor == "postgresql":
+        activity, version = _activity_sql(user_ids, now), None
+    else:
+        activity, version = _activity_orm(user_ids, now, schedule_of=schedule_of)
     for row in rows:
         learner = row["learner"]
         learner.last_activity, learner.due_now = activity[learner.pk]
-    return found[0][3] if version and found else None
+    return version
 
 
 def _weakest(cohort_figures: list[TopicFigures]) -> list[dict[str, Any]]:
