@@ -187,8 +187,8 @@ def test_the_grid_takes_the_same_few_queries_for_30_or_500_learners(
         remembers(learner, list(Question.objects.order_by("number")[:4]))
     url = f"/mentor/cohorts/{mentored.pk}/"
     for sort in ["name", "-activity", "topic-time-series", f"assignment-{Assignment.objects.last().pk}"]:
-        # One more when the page holds only some of the learners: the cohort's sums per topic (kept: 13).
-        with django_assert_max_num_queries(13 if size == 30 else 14):
+        # One more when the page holds only some of the learners: the cohort's sums per topic (kept: 12).
+        with django_assert_max_num_queries(12 if size == 30 else 13):
             response = client.get(url, {"sort": sort})
         assert len(learner_names(response.content.decode())) == 30
 
