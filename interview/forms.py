@@ -1,3 +1,5 @@
+import functools
+
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
@@ -132,6 +134,13 @@ class InviteForm(forms.Form):
     expires_in_days = forms.IntegerField(
         label="Expires after (days, optional)", min_value=1, max_value=365, required=False
     )
+
+    @classmethod
+    @functools.cache
+    def blank_widgets(cls) -> dict[str, str]:
+        """Each field's widget of the unbound form: the same markup on every cohort page, so rendered once."""
+        form = cls()
+        return {name: str(form[name]) for name in form.fields}
 
 
 class QuestionSetForm(forms.Form):

@@ -10,13 +10,14 @@ from typing import TYPE_CHECKING
 
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
+from django.template.defaultfilters import date
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from interview.models import Rating
-from interview.selectors.mentoring import AssignmentStatus
+from interview.selectors.mentoring import AssignmentStatus, GridSort
 from interview.templatetags.interview_tags import ago
 
 if TYPE_CHECKING:
@@ -45,7 +46,43 @@ def _assignment_cell(status: AssignmentStatus | None) -> str:
     )
 
 
-def cohort_rows(rows: list[dict], cohort_pk: int, request: HttpRequest) -> list[SafeString]:
+def cohort_header_cells(grid: dict) -> SafeString:
+    """The cohort grid's column headers: each sortable column's label as its ``?sort=`` link (a second click
+    reverses the order, and the sorted column says which way with ``aria-sort`` and an arrow), each assignment
+    with its due date, then the actions column."""
+    labels = ["Learner", "Last activity", "Reviews due"]
+    labels += [topic.name for topic in grid["topics"]]
+    labels += [assignment.title for assignment in grid["assignments"]]
+    classes = ["learner-col", "num", "num"] + ["num topic-col"] * len(grid["topics"])
+    classes += ["num assignment-col"] * len(grid["assignments"])
+    notes = [""] * (3 + len(grid["topics"]))
+    notes += [
+        f'<span class="col-note">due {date(assignment.due_date, "j M")}</span>'
+        for assignment in grid["assignments"]
+    ]
+    current: GridSort = grid["sort"]
+    cells = []
+    for column, label, css_class, note in zip(grid["columns"], labels, classes, notes, strict=True):
+        sorted_here = column == current.column
+        link = conditional_escape(f"-{column}" if sorted_here and not current.descending else column)
+        aria_sort, arrow = ("descending", " ▼") if current.descending else ("ascending", " ▲")
+        attribute, marker = (
+            (f' aria-sort="{aria_sort}"', f'<span aria-hidden="true">{arrow}</span>')
+            if sorted_here
+            else ("", "")
+        )
+        cells.append(
+            f'<th scope="col" class="{css_class}"{attribute}><a href="?sort={link}" class="sort-link">'
+            f"{conditional_escape(label)}{marker}</a>{note}</th>"
+        )
+    # The template's layout: the name's cell on a line of its own, then each group of columns on one line.
+    groups = [cells[:1], cells[1:3], cells[3 : 3 + len(grid["topics"])], cells[3 + len(grid["topics"]) :]]
+    lines = ["".join(group) for group in groups]
+    lines.append('<th scope="col" class="actions-col"><span class="visually-hidden">Actions</span></th>')
+    return mark_safe("\n        ".join(lines))  # labels and links are escaped; the rest is ours
+
+
+def cohort_rows(rows: list[dict], cohort_pk: int, request: HttpRequest) -> SafeString:
     """The cohort grid's rows: the learner's name (linked to their progress), last activity, reviews due,
     mastery per topic (coloured by band), the status on each of the latest assignments, and the actions
     menu (view, remind of an overdue assignment, remove from the cohort)."""
@@ -54,7 +91,7 @@ def cohort_rows(rows: list[dict], cohort_pk: int, request: HttpRequest) -> list[
     csrf_input = format_html(
         '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
     )
-    markup = []
+    markup: list[str] = []
     for row in rows:
         learner = row["learner"]
         name, url = conditional_escape(str(learner)), learner_url(learner.pk)
@@ -93,8 +130,8 @@ def cohort_rows(rows: list[dict], cohort_pk: int, request: HttpRequest) -> list[
             f'<button type="submit" class="menu-danger" aria-label="Remove {name} from the cohort">'
             "Remove from cohort</button></form></li>\n</ul>\n</details>\n</td>\n</tr>\n"
         )
-        markup.append(mark_safe("".join(parts)))  # the name is escaped; the rest is ours
-    return markup
+        markup.append("".join(parts))
+    return mark_safe("".join(markup))  # the names are escaped; the rest is ours
 
 
 def progress_headers(questions: list) -> SafeString:

@@ -14,10 +14,13 @@ from django.test import Client
 from fsrs import Card, Scheduler, State
 
 from interview.models import Question, Rating, ReviewState, Topic
-from interview.scheduling import DEFAULT_MODEL, MemoryModel
+from interview.scheduling import DEFAULT_MODEL, DEFAULT_PARAMETERS, MemoryModel
 from interview.selectors.dashboard import dashboard_stats
 from interview.selectors.learning import (
     TopicFigures,
+    _topic_sums_orm,
+    _topic_sums_sql,
+    bank_figures,
     budget_from,
     daily_budget,
     readiness_moment,
@@ -156,12 +159,11 @@ def test_the_database_python_and_fsrs_agree_on_random_cards(learner, ml_guide, d
 # Coverage, retention, mastery ------------------------------------------------------------------------------
 
 
-def test_one_learners_topic_figures_equal_the_cohort_query_on_random_schedules(learner, stranger, ml_guide):
-    """A learner's figures are summed in Python from their schedule rows; the cohort grid sums the same in
-    the database for many learners at once. Both must give the same numbers."""
+def random_schedules(*users) -> None:
+    """30 schedule rows each, of random stability (some unpractised), age, latest rating and counts."""
     rng = random.Random(7)
     questions = list(Question.objects.public())
-    for user in (learner, stranger):
+    for user in users:
         for item in rng.sample(questions, 30):
             ReviewState.objects.create(
                 user=user,
@@ -175,6 +177,12 @@ def test_one_learners_topic_figures_equal_the_cohort_query_on_random_schedules(l
                 reviews=rng.randint(0, 12),
                 lapses=rng.randint(0, 3),
             )
+
+
+def test_one_learners_topic_figures_equal_the_cohort_query_on_random_schedules(learner, stranger, ml_guide):
+    """A learner's figures are summed in Python from their schedule rows; the cohort grid sums the same in
+    the database for many learners at once. Both must give the same numbers."""
+    random_schedules(learner, stranger)
     _, cohort = topic_figures_for([learner, stranger], NOW)
     for user in (learner, stranger):
         for mine in topic_figures(user, NOW):
@@ -187,6 +195,28 @@ def test_one_learners_topic_figures_equal_the_cohort_query_on_random_schedules(l
             )
             assert mine.recall_sum == pytest.approx(theirs.recall_sum, abs=1e-6)
     assert any(figures.practised for figures in topic_figures(learner, NOW))
+
+
+@pytest.mark.parametrize("per_user", [True, False])
+def test_the_written_out_topic_sums_equal_the_orms(
+    learner, stranger, mentor, ml_guide, on_postgresql, per_user
+):
+    """PostgreSQL sums a cohort's topics in written-out SQL; the ORM's query (SQLite's path) is its oracle:
+    per learner and per topic over the group, with two memory models among the learners."""
+    if not on_postgresql:
+        pytest.skip("the written-out SQL is PostgreSQL's; SQLite runs the ORM's query it is checked against")
+    mentor.memory_parameters = [*DEFAULT_PARAMETERS[:20], DEFAULT_PARAMETERS[20] / 2]
+    random_schedules(learner, stranger, mentor)
+    users = [learner, stranger, mentor]
+    questions = list(bank_figures().topics_of)
+    written_out = _topic_sums_sql(users, NOW, per_user=per_user, questions=questions)
+    orm = _topic_sums_orm(users, NOW, per_user=per_user, questions=questions)
+    assert written_out.keys() == orm.keys() and len(orm) >= 9  # every topic at least
+    for key, expected in orm.items():
+        sums = written_out[key]
+        counts = (sums.practised, sums.answers_after_first, sums.lapses)
+        assert counts == (expected.practised, expected.answers_after_first, expected.lapses)
+        assert sums.recall_sum == pytest.approx(expected.recall_sum, abs=1e-9)
 
 
 def test_coverage_retention_and_mastery_of_a_topic(learner, ml_guide):

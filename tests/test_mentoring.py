@@ -559,7 +559,7 @@ def test_the_cohort_page_runs_a_fixed_number_of_queries(world, django_assert_max
         service.cohort_join(user=newcomer, token=token)
         practise_assignment(newcomer, world["assignment"], [Rating.GOOD, Rating.HARD])
     client = client_for(world, "mentor")
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(12):
         assert client.get(f"/mentor/cohorts/{world['cohort'].pk}/").status_code == 200
     with django_assert_max_num_queries(6):
         assert client.get(f"/mentor/assignments/{world['assignment'].pk}/").status_code == 200

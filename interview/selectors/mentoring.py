@@ -6,6 +6,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import Avg, Count, Exists, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
@@ -298,17 +299,38 @@ def neighbouring_answers(attempt: Attempt, viewer: User) -> tuple[Attempt | None
 
 def _learners_for_grid(cohort: Cohort) -> QuerySet[User]:
     # What the grid reads of each learner (name, day, memory model): a cohort of 500 loads fast.
-    return learners_of(cohort).only("email", "display_name", "timezone", "memory_parameters")
+    return learners_of(cohort).only(*_GRID_FIELDS)
 
 
-def _add_activity(
-    rows: list[dict], now: datetime, *, schedule_of: QuerySet[User] | None = None
-) -> int | None:
-    """Each row's learner's last activity and reviews due now (one query); in the same query, the
-    ``schedule_version`` of the users ``schedule_of`` (a cohort's learners), returned."""
+_GRID_FIELDS = ("email", "display_name", "timezone", "memory_parameters")
+
+
+def cohort_members(cohort: Cohort) -> tuple[list[User], list[User]]:
+    """The cohort's learners in name order (with what the grid reads of each) and its mentors as
+    ``mentors_of`` orders them, in one query."""
+    members: list[Any] = list(  # Users, with their cohort_role
+        User.objects.filter(memberships__cohort=cohort)
+        .annotate(cohort_role=F("memberships__role"))
+        .only(*_GRID_FIELDS)
+        .order_by("display_name", "email")
+    )
+    learners = [member for member in members if member.cohort_role == LEARNER]
+    mentors = sorted(
+        (member for member in members if member.cohort_role == MENTOR), key=lambda user: user.email
+    )
+    return learners, mentors
+
+
+Activity = dict[int, tuple[datetime | None, int]]  # per learner: last activity, reviews due now
+
+
+def _activity_orm(
+    user_ids: list[int], now: datetime, *, schedule_of: QuerySet[User] | None
+) -> tuple[Activity, int | None]:
+    """``_add_activity``'s reading through the ORM, with the ``schedule_version`` of ``schedule_of`` when given."""
     version = {"schedule": schedule_version(schedule_of)} if schedule_of is not None else {}
     found = list(
-        User.objects.filter(pk__in=[row["learner"].pk for row in rows])
+        User.objects.filter(pk__in=user_ids)
         .annotate(
             # Subqueries, not joins: joining attempts and schedule rows would multiply them per learner.
             last_activity=Subquery(
@@ -331,10 +353,46 @@ def _add_activity(
         .values_list("pk", "last_activity", "due_now", *version)
     )
     activity = {pk: (last_activity, due_now) for pk, last_activity, due_now, *_ in found}
+    return activity, (found[0][3] if version and found else None)
+
+
+# _activity_orm's last activity and reviews due now (``due_filter``), written out for PostgreSQL: building the
+# ORM's subqueries cost more than PostgreSQL spends on reading them.
+_ACTIVITY_SQL = """
+SELECT u.id,
+    (SELECT MAX(a.created_at) FROM {attempt} a WHERE a.user_id = u.id),
+    (SELECT COUNT(*) FROM {review_state} rs JOIN {question} q ON q.id = rs.question_id
+        WHERE rs.user_id = u.id AND rs.due <= %(now)s AND q.is_active)
+FROM unnest(%(users)s::bigint[]) AS u(id)
+"""
+
+
+def _activity_sql(user_ids: list[int], now: datetime) -> Activity:
+    sql = _ACTIVITY_SQL.format(
+        attempt=Attempt._meta.db_table,
+        review_state=ReviewState._meta.db_table,
+        question=Question._meta.db_table,
+    )
+    parameters: dict[str, Any] = {"now": now, "users": user_ids}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, parameters)
+        return {pk: (last_activity, due_now) for pk, last_activity, due_now in cursor.fetchall()}
+
+
+def _add_activity(
+    rows: list[dict], now: datetime, *, schedule_of: QuerySet[User] | None = None
+) -> int | None:
+    """Each row's learner's last activity and reviews due now (one query); in the same query, the
+    ``schedule_version`` of the users ``schedule_of`` (a cohort's learners), returned."""
+    user_ids = [row["learner"].pk for row in rows]
+    if schedule_of is None and connection.vendor == "postgresql":
+        activity, version = _activity_sql(user_ids, now), None
+    else:
+        activity, version = _activity_orm(user_ids, now, schedule_of=schedule_of)
     for row in rows:
         learner = row["learner"]
         learner.last_activity, learner.due_now = activity[learner.pk]
-    return found[0][3] if version and found else None
+    return version
 
 
 def _weakest(cohort_figures: list[TopicFigures]) -> list[dict[str, Any]]:
@@ -450,19 +508,19 @@ def cohort_grid(
     cohort: Cohort,
     now: datetime,
     *,
+    learners: list[User],
     sort: str,
     page: str | None,
     per_page: int,
     assignments: list[Assignment],
 ) -> dict:
-    """One page of the mastery grid, sorted as ``?sort=`` asks, with the statuses of the latest of the
-    cohort's ``assignments``.
+    """One page of the mastery grid of the cohort's ``learners`` (``cohort_members``'), sorted as ``?sort=``
+    asks, with the statuses of the latest of the cohort's ``assignments``.
 
     Every learner is sorted (and counts towards the weakest topics), but what the sort does not need (last
     activity, reviews due, mastery cells, colour bands, statuses) is read for the page's rows only, so a
     cohort of 500 costs little more than one of 30 when sorted by name.
     """
-    learners = list(_learners_for_grid(cohort).order_by("display_name", "email"))
     bank = bank_figures()
     topics = bank.topics
     assignments = sorted(assignments, key=lambda assignment: (assignment.due_date, assignment.pk))
@@ -480,8 +538,8 @@ def cohort_grid(
     by_assignment = order.column.startswith("assignment-")
     # Unless every learner's figures are read (sorting by a topic, or all on one page), the cohort's come
     # from group_topic_figures, kept under a key that includes the learners' schedule_version, read with
-    # their activity and before the sums. It counts the cohort's learners of that moment: those listed
-    # above unless one joined or left in between, and the list is in the key as well.
+    # their activity and before the sums. It counts the cohort's learners of that moment: the
+    # ``learners`` given unless one joined or left in between, and the list is in the key as well.
     by_group = not by_topic and len(learners) > per_page
     schedule_of = learners_of(cohort) if by_group else None
     if by_activity:

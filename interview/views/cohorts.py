@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from interview import grids
@@ -64,64 +63,34 @@ def cohort_create(request: HtmxHttpRequest) -> HttpResponse:
 GRID_PAGE_SIZE = 30  # learners per page of the cohort grid: a cohort of 30 is one page
 
 
-def grid_headers(grid: dict) -> list[dict]:
-    """Each sortable column's label and its ``?sort=`` link: a second click reverses the order."""
-    labels = ["Learner", "Last activity", "Reviews due"]
-    labels += [topic.name for topic in grid["topics"]]
-    labels += [assignment.title for assignment in grid["assignments"]]
-    current: see.GridSort = grid["sort"]
-    headers = []
-    for column, label in zip(grid["columns"], labels, strict=True):
-        sorted_here = column == current.column
-        link = f"-{column}" if sorted_here and not current.descending else column
-        aria_sort = ("descending" if current.descending else "ascending") if sorted_here else None
-        arrow = {"ascending": " ▲", "descending": " ▼"}.get(aria_sort or "")
-        headers.append(
-            {
-                "column": column,
-                "label": label,
-                "link": link,
-                "aria_sort": aria_sort,
-                "sort_link": format_html(
-                    '<a href="?sort={}" class="sort-link">{}{}</a>',
-                    link,
-                    label,
-                    format_html('<span aria-hidden="true">{}</span>', arrow) if arrow else "",
-                ),
-            }
-        )
-    return headers
-
-
 @login_required
 @require_safe
 def cohort_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     cohort = mentored_cohort_or_404(request, pk)
     now = timezone.now()
     assignments = list(see.with_completion(cohort.assignments.all()).order_by("due_date"))
+    learners, mentors = see.cohort_members(cohort)
     grid = see.cohort_grid(
         cohort,
         now,
+        learners=learners,
         sort=request.GET.get("sort", ""),
         page=request.GET.get("page"),
         per_page=GRID_PAGE_SIZE,
         assignments=assignments,
     )
-    headers = grid_headers(grid)
     invites = see.active_invites(cohort, now)
     context = {
         "cohort": cohort,
         "grid": grid,
         "page": grid["page"],
         "rows": grids.cohort_rows(grid["page"].object_list, cohort.pk, request),
-        "name_header": headers[0],
-        "activity_headers": headers[1:3],
-        "topic_headers": headers[3 : 3 + len(grid["topics"])],
-        "assignment_headers": list(zip(headers[3 + len(grid["topics"]) :], grid["assignments"], strict=True)),
-        "mentors": see.mentors_of(cohort),
+        "header_cells": grids.cohort_header_cells(grid),
+        "mentors": mentors,
         "learner_invite": invites.get(Membership.Role.LEARNER),
         "mentor_invite": invites.get(Membership.Role.MENTOR),
         "invite_form": InviteForm(),
+        "invite_widgets": InviteForm.blank_widgets(),
         "assignments": assignments,
     }
     return render(request, "mentor/cohort.html", context)
