@@ -39,8 +39,9 @@ from interview.scheduling import copy_card_to, local_today, review
 from interview.selectors import learning
 from interview.selectors import mentoring as see_mentoring
 from interview.selectors import practice as pick
-from interview.selectors.content import version_now, with_key_points
+from interview.selectors.content import with_key_points
 from interview.selectors.mentoring import assignments_of_learner
+from interview.services import practice_rows as rows
 from interview.services.activity import activity_add
 from interview.services.grading import showing_assess
 from interview.services.mentoring import assignment_progress_update
@@ -346,21 +347,15 @@ def showing_current(*, session: PracticeSession, now: datetime | None = None) ->
     A question whose sibling was shown since the session was planned is passed over (buried until another day).
     """
     now = now or timezone.now()
-    # The user comes along (not_buried needs their day); only the session row is locked.
-    session = (
-        PracticeSession.objects.select_for_update(of=("self",)).select_related("user").get(pk=session.pk)
-    )
+    # The user comes along (the burial rule needs their day); only the session row is locked.
+    session = rows.session_locked_with_user(session.pk)
+    day_start = pick.today_start(session.user, now)
     while session.position < len(session.queue):
-        showing = (
-            Showing.objects.filter(session=session, position=session.position)
-            .select_related("question__guide")
-            .first()
-        )
+        question_id = session.queue[session.position]
+        # The showing at the position (with its question), else the queue's question if it may be shown.
+        showing, question = rows.showing_or_question_at(session, question_id, session.user, day_start)
         if showing is not None:
             return showing
-        question_id = session.queue[session.position]
-        offered = pick.not_buried(Question.objects.filter(is_active=True), session.user, now)
-        question = offered.select_related("guide").filter(pk=question_id).first()
         if question is not None and not _answered_elsewhere(session, question_id):
             return Showing.objects.create(
                 user=session.user, question=question, session=session, position=session.position, shown_at=now
@@ -416,6 +411,24 @@ def _locked_showing(user: User, token: str, question: Question | None = None) ->
     return showing
 
 
+def _locked_showing_with_schedule(
+    user: User, token: str, question: Question | None
+) -> tuple[Showing, bool, ReviewState | None]:
+    """The token's showing locked after its session, as _locked_showing, whether it is rated, and the user's
+    schedule row of its question (None: never practised), locked in the same statement: no answer of the
+    question recorded in another session can interleave with this one's update of it."""
+    session = rows.session_locked_by_showing(user, token)
+    locked = rows.showing_locked_with_schedule(user, token) if session else None
+    if session is None or locked is None:  # never shown, or deleted: a mock interview finished without it
+        raise ValidationError({"token": "This question was not shown to you: get the next question first."})
+    showing = locked.showing
+    showing.session = session  # the row just locked, current until this transaction ends
+    if question is None or question.pk != showing.question_id:  # not read before (a showing was deleted)
+        question = Question.objects.get(pk=showing.question_id)
+    showing.question = question
+    return showing, locked.already_rated, locked.schedule
+
+
 def _again_position(queue: list[int], answered: int) -> int:
     """Where a card rated Again comes back: after AGAIN_GAP cards not yet seen in the session, or at the end.
 
@@ -464,16 +477,12 @@ def attempt_record(
     showing and the schedule row are locked, so a double click, a resent form or a second tab cannot
     record twice or interleave two updates of one schedule.
     """
-    showing = (
-        Showing.objects.select_related("question", "session", "attempt")
-        .annotate(content_version=version_now())
-        .filter(token=token, user=user)
-        .first()
-    )
+    read = rows.showing_to_grade(user, token)
+    showing = read.showing if read is not None else None
     graded = None
-    if showing is not None and not hasattr(showing, "attempt"):
+    if read is not None and showing is not None and not read.already_rated:
         # Grading and the ticks read the question's key points: kept per version of the bank.
-        with_key_points(showing.question, showing.content_version)
+        with_key_points(showing.question, read.content_version)
         text = showing.mock_answer if showing.session.is_mock else normalize_answer(answer_text)
         if len(text) <= ANSWER_MAX_LENGTH:
             # Not stored on the showing: the attempt keeps it (a stored one, from the reveal or a mock
@@ -512,11 +521,11 @@ def _attempt_record_locked(
         raise ValidationError({"rating": "The rating must be 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy)."})
     answer_text = normalize_answer(answer_text)
     _check_answer_length(answer_text)
-    showing = _locked_showing(user, token, question)
+    showing, already_rated, state = _locked_showing_with_schedule(user, token, question)
     question = showing.question
     if question_id is not None and question_id != question.pk:
         raise ValidationError({"question": "This token was issued for another question."})
-    if getattr(showing, "already_rated", True):
+    if already_rated:
         raise ShowingAlreadyRated({"token": "This showing was already rated: get the next question."})
     if not showing.session.is_mock and showing.session.finished_at is not None:
         raise SessionAlreadyFinished({"token": "This session is finished: start a new one."})
@@ -540,7 +549,6 @@ def _attempt_record_locked(
     # A question left open for hours keeps its answer: the time counted is capped instead.
     duration_ms = min(duration_ms, MAX_DURATION_MS)
 
-    state = ReviewState.objects.select_for_update().filter(user=user, question=question).first()
     outcome = review(user, state, question.pk, rating, now)
     was_new = state is None
     if state is None:
