@@ -47,6 +47,11 @@ from interview.services.grading import showing_assess
 from interview.services.mentoring import assignment_progress_update
 from interview.services.text import written_text
 
+# What recording an attempt writes on an existing schedule row: everything but whose and which question it is.
+SCHEDULE_FIELDS = [
+    field.name for field in ReviewState._meta.concrete_fields if field.name not in {"id", "user", "question"}
+]
+
 # An Again card comes back after this many other cards of the session (or at its end, when fewer are left).
 AGAIN_GAP = 3
 
@@ -270,7 +275,8 @@ def session_start(
         via_api=via_api,
         assignment=assignment if mode == PracticeMode.ASSIGNMENT else None,
     )
-    session.topics.set(topics)
+    if topics:
+        session.topics.add(*topics)  # (set() would first read the links a new session cannot have)
     return session
 
 
@@ -357,14 +363,20 @@ def showing_current(*, session: PracticeSession, now: datetime | None = None) ->
         if showing is not None:
             return showing
         if question is not None and not _answered_elsewhere(session, question_id):
-            return Showing.objects.create(
-                user=session.user, question=question, session=session, position=session.position, shown_at=now
+            return rows.row_insert(
+                Showing(
+                    user=session.user,
+                    question=question,
+                    session=session,
+                    position=session.position,
+                    shown_at=now,
+                )
             )
         # Retired, a sibling shown, or (following the schedule) answered in another session since it was planned.
         session.position += 1
     if session.finished_at is None:
         session.finished_at = now
-    session.save(update_fields=["position", "finished_at"])
+    rows.row_update(session, ["position", "finished_at"])
     return None
 
 
@@ -457,7 +469,7 @@ def _advance(session: PracticeSession, position: int, now: datetime, *, again_qu
         changed.append("queue")  # written only when it changes: most answers just move on
     if session.position >= len(session.queue) and session.finished_at is None:
         session.finished_at = now
-    session.save(update_fields=changed)
+    rows.row_update(session, changed)
 
 
 def attempt_record(
@@ -558,9 +570,12 @@ def _attempt_record_locked(
     state.last_rating = rating
     copy_card_to(state, outcome.card)
     state.due = outcome.due
-    state.save()
+    if was_new:
+        rows.row_insert(state)
+    else:
+        rows.row_update(state, SCHEDULE_FIELDS)
 
-    attempt = Attempt.objects.create(
+    attempt = Attempt(
         user=user,
         question=question,
         session=session,
@@ -592,6 +607,7 @@ def _attempt_record_locked(
         due_after=outcome.due,
         created_at=now,
     )
+    rows.row_insert(attempt)
     assignment_progress_update(attempt=attempt)
     activity_add(attempt=attempt)
     if not session.is_mock:

@@ -6,6 +6,7 @@ and SQLite but for the locks: SQLite has no row locks (its writers take the whol
 and the locked read of the schedule row are PostgreSQL's alone, as the ORM's select_for_update() does.
 """
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,27 +30,27 @@ M = TypeVar("M", bound=Model)
 
 SiblingLink = Question.siblings.through
 
-# Per model and backend: its columns' names and the converters the ORM applies to each value it reads.
-_readers: dict[tuple[type[Model], str], tuple[list[str], list[list[Callable]]]] = {}
+# Per model and backend: its fields' names, and for each field the ORM converts on reading (JSON, and dates
+# on SQLite), its position, its column expression and its converters.
+_readers: dict[tuple[type[Model], str], tuple[list[str], list[tuple[int, Any, list[Callable]]]]] = {}
 
 
-def _reader(model: type[Model]) -> tuple[list[str], list[list[Callable]]]:
+def _reader(model: type[Model]) -> tuple[list[str], list[tuple[int, Any, list[Callable]]]]:
     key = (model, connection.vendor)
     if key not in _readers:
         fields = model._meta.concrete_fields
-        converters = [
-            [
-                *connection.ops.get_db_converters(field.cached_col),
-                *field.cached_col.get_db_converters(connection),
-            ]
-            for field in fields
-        ]
-        _readers[key] = ([field.attname for field in fields], converters)
+        converted = []
+        for index, field in enumerate(fields):
+            column = field.cached_col
+            converters = [*connection.ops.get_db_converters(column), *column.get_db_converters(connection)]
+            if converters:
+                converted.append((index, column, converters))
+        _readers[key] = ([field.attname for field in fields], converted)
     return _readers[key]
 
 
-def columns(model: type[Model], alias: str) -> str:
-    """The model's columns, in the order ``instance`` reads them, from the table named ``alias``."""
+@functools.cache
+def _columns(model: type[Model], alias: str, vendor: str) -> str:
     quote = connection.ops.quote_name
     # (Every concrete field has a column: the filter only tells the type checker so.)
     return ", ".join(
@@ -57,19 +58,67 @@ def columns(model: type[Model], alias: str) -> str:
     )
 
 
+def columns(model: type[Model], alias: str) -> str:
+    """The model's columns, in the order ``instance`` reads them, from the table named ``alias``."""
+    return _columns(model, alias, connection.vendor)
+
+
 def instance(model: type[M], values: Sequence[Any]) -> M:
     """The model instance of a row's values (in the order of ``columns``), converted as the ORM reads them."""
-    names, converters = _reader(model)
-    converted = []
-    for field, value, field_converters in zip(model._meta.concrete_fields, values, converters, strict=True):
-        for convert in field_converters:
-            value = convert(value, field.cached_col, connection)
-        converted.append(value)
-    return model.from_db(DEFAULT_DB_ALIAS, names, converted)
+    names, converted = _reader(model)
+    if len(values) != len(names):
+        raise ValueError(f"{model.__name__} has {len(names)} columns, not {len(values)}.")
+    row = list(values)
+    for index, column, converters in converted:
+        for convert in converters:
+            row[index] = convert(row[index], column, connection)
+    return model.from_db(DEFAULT_DB_ALIAS, names, row)
 
 
 def _table(model: type[Model]) -> str:
     return connection.ops.quote_name(model._meta.db_table)
+
+
+def _column(field: Any) -> str:
+    """A concrete field's quoted column (``Any``: the stubs type columns and primary keys as optional)."""
+    return connection.ops.quote_name(field.column)
+
+
+@functools.cache
+def _insert_sql(model: type[Model], vendor: str) -> tuple[str, bool]:
+    names = [_column(field) for field in model._meta.concrete_fields if not field.primary_key]
+    sql = f"INSERT INTO {_table(model)} ({', '.join(names)}) VALUES ({', '.join(['%s'] * len(names))})"
+    returning = connection.features.can_return_columns_from_insert
+    if returning:
+        sql += f" RETURNING {_column(model._meta.pk)}"
+    return sql, returning
+
+
+def row_insert(obj: M) -> M:
+    """Insert the instance's row as ``save()`` would and set its primary key. No model signals are sent: none
+    is connected to the practice tables (interview.signals watches the bank's)."""
+    model = type(obj)
+    sql, returning = _insert_sql(model, connection.vendor)
+    params = [
+        field.get_db_prep_save(field.pre_save(obj, True), connection)
+        for field in model._meta.concrete_fields
+        if not field.primary_key
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        obj.pk = cursor.fetchone()[0] if returning else cursor.lastrowid
+    obj._state.adding, obj._state.db = False, DEFAULT_DB_ALIAS
+    return obj
+
+
+def row_update(obj: Model, names: Sequence[str]) -> None:
+    """Write these fields of the instance's row, as ``save(update_fields=names)`` would (without signals)."""
+    fields: list[Any] = [obj._meta.get_field(name) for name in names]
+    assignments = ", ".join(f"{_column(field)} = %s" for field in fields)
+    sql = f"UPDATE {_table(type(obj))} SET {assignments} WHERE {_column(obj._meta.pk)} = %s"
+    params = [field.get_db_prep_save(getattr(obj, field.attname), connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, obj.pk])
 
 
 def _for_update(of: str = "") -> str:
