@@ -65,8 +65,10 @@ def test_the_api_practice_loop_stays_within_its_queries(client, learner, ml_guid
         )
         # 10: the session is locked before the showing (one lock order with Finish session); whether the
         # showing is rated and the schedule row come with its locked read; the assessment is kept by the
-        # attempt alone; the key points the check read are kept for this version of the bank.
-        assert recorded.status_code == 201 and queries == 10
+        # attempt alone; the key points the check read are kept for this version of the bank. PostgreSQL
+        # sends the four writes (schedule row, attempt, day's activity, session) in one round trip: 7.
+        writes_apart = 0 if connection.vendor == "postgresql" else 3
+        assert recorded.status_code == 201 and queries == 7 + writes_apart
         following, queries = counted(client.get, next_url, **auth)
         # Shows the session's next question (11: four of them its details, read once per version of the bank;
         # the showing on the position, or else the queue's question if it may be shown, in one read).

@@ -42,7 +42,7 @@ from interview.selectors import practice as pick
 from interview.selectors.content import with_key_points
 from interview.selectors.mentoring import assignments_of_learner
 from interview.services import practice_rows as rows
-from interview.services.activity import activity_add
+from interview.services.activity import activity_add_statement
 from interview.services.grading import showing_assess
 from interview.services.mentoring import assignment_progress_update
 from interview.services.text import written_text
@@ -461,6 +461,13 @@ def _again_position(queue: list[int], answered: int) -> int:
 def _advance(session: PracticeSession, position: int, now: datetime, *, again_question: int | None) -> None:
     """Move past the answered position; ``session`` was locked with its showing (by _locked_showing), so it
     is current and no other transaction can change it before this one ends."""
+    rows.run(_advanced(session, position, now, again_question=again_question))
+
+
+def _advanced(
+    session: PracticeSession, position: int, now: datetime, *, again_question: int | None
+) -> rows.Statement:
+    """_advance's move, made on ``session``, and the statement that writes it."""
     changed = ["position", "finished_at"]
     if session.position == position:
         session.position += 1
@@ -469,7 +476,7 @@ def _advance(session: PracticeSession, position: int, now: datetime, *, again_qu
         changed.append("queue")  # written only when it changes: most answers just move on
     if session.position >= len(session.queue) and session.finished_at is None:
         session.finished_at = now
-    rows.row_update(session, changed)
+    return rows.update_statement(session, changed)
 
 
 def attempt_record(
@@ -570,11 +577,6 @@ def _attempt_record_locked(
     state.last_rating = rating
     copy_card_to(state, outcome.card)
     state.due = outcome.due
-    if was_new:
-        rows.row_insert(state)
-    else:
-        rows.row_update(state, SCHEDULE_FIELDS)
-
     attempt = Attempt(
         user=user,
         question=question,
@@ -607,13 +609,23 @@ def _attempt_record_locked(
         due_after=outcome.due,
         created_at=now,
     )
-    rows.row_insert(attempt)
-    assignment_progress_update(attempt=attempt)
-    activity_add(attempt=attempt)
+    # The schedule row, the attempt, its day's activity and the session's move: the writes of every answer,
+    # sent together (one round trip on PostgreSQL).
+    writes = [
+        rows.insert_statement(state) if was_new else rows.update_statement(state, SCHEDULE_FIELDS),
+        rows.insert_statement(attempt),
+        rows.Statement(*activity_add_statement(attempt)),
+    ]
     if not session.is_mock:
         again = question.pk if rating == Rating.AGAIN else None
-        _advance(session, showing.position, now, again_question=again)
-    elif session.finished_at is None and not session.showings.filter(attempt__isnull=True).exists():
+        writes.append(_advanced(session, showing.position, now, again_question=again))
+    rows.run(*writes)
+    assignment_progress_update(attempt=attempt)
+    if (
+        session.is_mock
+        and session.finished_at is None
+        and not session.showings.filter(attempt__isnull=True).exists()
+    ):
         session.finished_at = now
         session.save(update_fields=["finished_at"])
     return attempt

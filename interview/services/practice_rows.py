@@ -94,31 +94,82 @@ def _insert_sql(model: type[Model], vendor: str) -> tuple[str, bool]:
     return sql, returning
 
 
-def row_insert(obj: M) -> M:
-    """Insert the instance's row as ``save()`` would and set its primary key. No model signals are sent: none
-    is connected to the practice tables (interview.signals watches the bank's)."""
-    model = type(obj)
-    sql, returning = _insert_sql(model, connection.vendor)
+@dataclass(frozen=True)
+class Statement:
+    """One statement with its parameters; ``inserted``: the instance an INSERT writes, whose primary key it
+    returns (``returning``) or the cursor's last row id gives."""
+
+    sql: str
+    params: list
+    inserted: Model | None = None
+    returning: bool = False
+
+
+def insert_statement(obj: Model) -> Statement:
+    """The insert of the instance's row, as ``save()`` would write it (run it with ``run``)."""
+    sql, returning = _insert_sql(type(obj), connection.vendor)
     params = [
         field.get_db_prep_save(field.pre_save(obj, True), connection)
-        for field in model._meta.concrete_fields
+        for field in obj._meta.concrete_fields
         if not field.primary_key
     ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        obj.pk = cursor.fetchone()[0] if returning else cursor.lastrowid
-    obj._state.adding, obj._state.db = False, DEFAULT_DB_ALIAS
-    return obj
+    return Statement(sql, params, inserted=obj, returning=returning)
 
 
-def row_update(obj: Model, names: Sequence[str]) -> None:
-    """Write these fields of the instance's row, as ``save(update_fields=names)`` would (without signals)."""
+def update_statement(obj: Model, names: Sequence[str]) -> Statement:
+    """The update of these fields of the instance's row, as ``save(update_fields=names)`` would write them."""
     fields: list[Any] = [obj._meta.get_field(name) for name in names]
     assignments = ", ".join(f"{_column(field)} = %s" for field in fields)
     sql = f"UPDATE {_table(type(obj))} SET {assignments} WHERE {_column(obj._meta.pk)} = %s"
     params = [field.get_db_prep_save(getattr(obj, field.attname), connection) for field in fields]
+    return Statement(sql, [*params, obj.pk])
+
+
+def _sends_together(cursor: Any) -> bool:
+    """Whether this cursor sends several statements in one round trip: psycopg's client-side binding cursor
+    (Django's default on PostgreSQL) does; SQLite's runs one statement a call."""
+    if connection.vendor != "postgresql":
+        return False
+    from psycopg import ClientCursor
+
+    return isinstance(cursor.cursor, ClientCursor)
+
+
+def run(*statements: Statement) -> None:
+    """Run the statements in order, in one round trip where the backend allows it, and set the primary key of
+    each instance inserted. No model signals are sent: none is connected to the practice tables
+    (interview.signals watches the bank's)."""
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, obj.pk])
+        if len(statements) > 1 and _sends_together(cursor):
+            cursor.execute("; ".join(s.sql for s in statements), [p for s in statements for p in s.params])
+            for index, statement in enumerate(statements):
+                if index:
+                    cursor.nextset()  # each statement's result, in order
+                if statement.inserted is not None:
+                    _inserted(statement.inserted, cursor.fetchone()[0])  # PostgreSQL returns it
+            return
+        for statement in statements:
+            cursor.execute(statement.sql, statement.params)
+            if statement.inserted is not None:
+                _inserted(
+                    statement.inserted, cursor.fetchone()[0] if statement.returning else cursor.lastrowid
+                )
+
+
+def _inserted(obj: Model, pk: Any) -> None:
+    obj.pk = pk
+    obj._state.adding, obj._state.db = False, DEFAULT_DB_ALIAS
+
+
+def row_insert(obj: M) -> M:
+    """Insert the instance's row as ``save()`` would and set its primary key (see ``run``)."""
+    run(insert_statement(obj))
+    return obj
+
+
+def row_update(obj: Model, names: Sequence[str]) -> None:
+    """Write these fields of the instance's row, as ``save(update_fields=names)`` would (see ``run``)."""
+    run(update_statement(obj, names))
 
 
 def _for_update(of: str = "") -> str:
