@@ -92,8 +92,10 @@ def test_the_practice_page_loop_stays_within_its_queries(client, learner, ml_gui
         rated, queries = counted(
             client.post, f"/practice/{session.pk}/rate/", {**form, "rating": 3}, HTTP_HX_REQUEST="true"
         )
-        # 26: the session lock first, and the next card checks it was not answered in another session.
-        assert rated.status_code == 200 and queries <= 26
+        # 21: the session lock first, and the next card checks it was not answered in another session; the
+        # answer's four writes go in one round trip on PostgreSQL (one by one on SQLite: 24).
+        writes_apart = 0 if connection.vendor == "postgresql" else 3
+        assert rated.status_code == 200 and queries <= 21 + writes_apart
 
 
 def test_a_token_call_reads_only_its_own_token(client, learner, ml_guide):

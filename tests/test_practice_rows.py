@@ -86,6 +86,26 @@ def test_statements_run_together_write_every_row_and_give_each_insert_its_key(le
     assert not states[0]._state.adding
 
 
+def test_an_answer_locks_the_session_then_the_showing_with_its_schedule_row(learner, ml_guide, on_postgresql):
+    """One lock order everywhere (session first, as Finish session and next): SQLite has no row locks."""
+    from django.test.utils import CaptureQueriesContext
+
+    session = PracticeSession.objects.create(
+        user=learner, mode=PracticeMode.TOPIC, queue=[Question.objects.first().pk], started_at=NOW
+    )
+    token = showing_current(session=session, now=NOW).token
+    with CaptureQueriesContext(connection) as captured:
+        attempt_record(user=learner, token=token, rating=Rating.GOOD, now=NOW)
+    locks = [query["sql"] for query in captured.captured_queries if "FOR UPDATE" in query["sql"]]
+    if not on_postgresql:
+        assert locks == []  # as select_for_update() on SQLite, whose writers take the whole database
+        return
+    assert len(locks) == 2
+    assert locks[0].startswith('SELECT s."id"') and 'FROM "interview_practicesession" s' in locks[0]
+    assert 'FROM "interview_showing" sh' in locks[1] and locks[1].endswith("FOR UPDATE OF sh")
+    assert 'FROM "interview_reviewstate" r' in locks[1] and "FOR UPDATE) r ON TRUE" in locks[1]
+
+
 @pytest.mark.django_db(transaction=True)
 def test_answers_to_one_question_in_two_sessions_at_once_both_count_on_its_schedule(learner):
     """The schedule row is locked with the showing: two tabs answering the same question at once both

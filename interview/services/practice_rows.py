@@ -172,6 +172,12 @@ def row_update(obj: Model, names: Sequence[str]) -> None:
     run(update_statement(obj, names))
 
 
+def _first_row(sql: str, params: list) -> tuple | None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
+
+
 def _for_update(of: str = "") -> str:
     if not connection.features.has_select_for_update:
         return ""
@@ -198,9 +204,7 @@ def showing_to_grade(user: User, token: str) -> ShowingToGrade | None:
         f" JOIN {_table(PracticeSession)} s ON s.id = sh.session_id"
         f" WHERE sh.token = %s AND sh.user_id = %s"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [token, user.pk])
-        row = cursor.fetchone()
+    row = _first_row(sql, [token, user.pk])
     if row is None:
         return None
     showing = instance(Showing, row[: width[0]])
@@ -216,9 +220,7 @@ def session_locked_by_showing(user: User, token: str) -> PracticeSession | None:
         f" WHERE s.id = (SELECT sh.session_id FROM {_table(Showing)} sh WHERE sh.token = %s AND sh.user_id = %s)"
         f"{_for_update()}"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [token, user.pk])
-        row = cursor.fetchone()
+    row = _first_row(sql, [token, user.pk])
     return None if row is None else instance(PracticeSession, row)
 
 
@@ -254,9 +256,7 @@ def showing_locked_with_schedule(user: User, token: str) -> LockedShowing | None
         f" {state} FROM {_table(Showing)} sh {schedule}"
         f" WHERE sh.token = %s AND sh.user_id = %s{_for_update('sh')}"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [token, user.pk])
-        row = cursor.fetchone()
+    row = _first_row(sql, [token, user.pk])
     if row is None:
         return None
     return LockedShowing(
@@ -273,9 +273,7 @@ def session_locked_with_user(session_id: int) -> PracticeSession:
         f"SELECT {columns(PracticeSession, 's')}, {columns(User, 'u')} FROM {_table(PracticeSession)} s"
         f" JOIN {_table(User)} u ON u.id = s.user_id WHERE s.id = %s{_for_update('s')}"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [session_id])
-        row = cursor.fetchone()
+    row = _first_row(sql, [session_id])
     if row is None:
         raise PracticeSession.DoesNotExist(f"No practice session {session_id}.")
     session = instance(PracticeSession, row[:width])
@@ -309,9 +307,7 @@ def showing_or_question_at(
         session.pk,
         session.position,
     ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
+    row = _first_row(sql, params)
     if row is None:  # the queue's question is gone
         return None, None
     question = instance(Question, row[showing_width : showing_width + question_width])
