@@ -1,6 +1,10 @@
 """The lexical grader reads clauses: concepts meet in one clause, negations and swaps are caught, generic
 words never cover a point alone, and a question without key points is checked against its model answer."""
 
+import dataclasses
+import json
+from dataclasses import replace
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -8,9 +12,11 @@ from interview.annotations import load_annotations
 from interview.grading import grade
 from interview.grading.assessment import (
     COVERED,
+    LEXICAL,
     MISSING,
     NEGATED,
     SWAPPED,
+    Assessment,
     PointAssessment,
     coverage_of,
     suggested_rating_for,
@@ -253,3 +259,29 @@ def test_imported_rules_reach_the_database(ml_guide):
     for point in structured:
         assert len(point.concepts) > 1 or point.contrast
         assert set(point.terms) == {term for concept in point.concepts for term in concept}
+
+
+def test_an_assessment_as_json_is_what_its_fields_give_as_json():
+    """to_json is written out for speed: it must stay equal to the JSON of every field, new ones included."""
+    points = (
+        PointAssessment(
+            key_point_id=1, text="A point.", status=COVERED, evidence="said", spans=((0, 4), (9, 12))
+        ),
+        PointAssessment(key_point_id=None, text="A term.", status=MISSING),
+    )
+    assessment = Assessment(
+        points=points,
+        suggested_rating=Rating.HARD,
+        grader=LEXICAL,
+        has_key_points=False,
+        note="A note.",
+        feedback="Some feedback.",
+        digest="abc",
+        extra={"llm_queued": True, "usage": (1, 2)},
+    )
+    expected = json.loads(json.dumps(dataclasses.asdict(assessment)))
+    assert assessment.to_json() == expected
+    assert json.dumps(assessment.to_json()) == json.dumps(expected)  # the same types and the same order
+    assert Assessment.from_json(assessment.to_json()) == replace(
+        assessment, extra={"llm_queued": True, "usage": [1, 2]}
+    )

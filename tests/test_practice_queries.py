@@ -63,13 +63,16 @@ def test_the_api_practice_loop_stays_within_its_queries(client, learner, ml_guid
         recorded, queries = counted(
             client.post, "/api/v1/attempts/", body, content_type="application/json", **auth
         )
-        # 11: the session is locked before the showing (one lock order with Finish session); whether the
-        # showing is rated comes with its locked read; the assessment is kept by the attempt alone; the key
-        # points the check read are kept for this version of the bank.
-        assert recorded.status_code == 201 and queries == 11
+        # 10: the session is locked before the showing (one lock order with Finish session); whether the
+        # showing is rated and the schedule row come with its locked read; the assessment is kept by the
+        # attempt alone; the key points the check read are kept for this version of the bank. PostgreSQL
+        # sends the four writes (schedule row, attempt, day's activity, session) in one round trip: 7.
+        writes_apart = 0 if connection.vendor == "postgresql" else 3
+        assert recorded.status_code == 201 and queries == 7 + writes_apart
         following, queries = counted(client.get, next_url, **auth)
-        # Shows the session's next question (12: four of them its details, read once per version of the bank).
-        assert following.status_code == 200 and queries == 12
+        # Shows the session's next question (11: four of them its details, read once per version of the bank;
+        # the showing on the position, or else the queue's question if it may be shown, in one read).
+        assert following.status_code == 200 and queries == 11
 
 
 def test_the_practice_page_loop_stays_within_its_queries(client, learner, ml_guide):
@@ -89,8 +92,10 @@ def test_the_practice_page_loop_stays_within_its_queries(client, learner, ml_gui
         rated, queries = counted(
             client.post, f"/practice/{session.pk}/rate/", {**form, "rating": 3}, HTTP_HX_REQUEST="true"
         )
-        # 26: the session lock first, and the next card checks it was not answered in another session.
-        assert rated.status_code == 200 and queries <= 26
+        # 21: the session lock first, and the next card checks it was not answered in another session; the
+        # answer's four writes go in one round trip on PostgreSQL (one by one on SQLite: 24).
+        writes_apart = 0 if connection.vendor == "postgresql" else 3
+        assert rated.status_code == 200 and queries <= 21 + writes_apart
 
 
 def test_a_token_call_reads_only_its_own_token(client, learner, ml_guide):

@@ -1,7 +1,7 @@
 """What a grader says about an answer: per key point covered or not, with the evidence, and a suggested rating."""
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from interview.models import Rating
 
@@ -53,8 +53,30 @@ class Assessment:
         return coverage_of(sum(point.covered for point in self.points), len(self.points))
 
     def to_json(self) -> dict:
-        """Plain JSON types (lists, not tuples), equal to what a JSONField gives back."""
-        return json.loads(json.dumps(asdict(self)))
+        """Plain JSON types (lists, not tuples), equal to what a JSONField gives back.
+
+        Written out (tests/test_grading.py holds it equal to the JSON of ``asdict``): recording an attempt
+        calls it twice, and ``asdict`` deep-copies every point.
+        """
+        return {
+            "points": [
+                {
+                    "key_point_id": point.key_point_id,
+                    "text": point.text,
+                    "status": point.status,
+                    "evidence": point.evidence,
+                    "spans": [[start, end] for start, end in point.spans],
+                }
+                for point in self.points
+            ],
+            "suggested_rating": int(self.suggested_rating),
+            "grader": self.grader,
+            "has_key_points": self.has_key_points,
+            "note": self.note,
+            "feedback": self.feedback,
+            "digest": self.digest,
+            "extra": json.loads(json.dumps(self.extra)),
+        }
 
     @classmethod
     def from_json(cls, data: dict) -> "Assessment":

@@ -31,6 +31,13 @@ def attempt_increments(attempt: Attempt) -> dict[str, float]:
 
 def activity_add(*, attempt: Attempt) -> None:
     """Count a recorded attempt in its local day's row (one upsert; call it in the recording transaction)."""
+    sql, params = activity_add_statement(attempt)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def activity_add_statement(attempt: Attempt) -> tuple[str, list]:
+    """activity_add's upsert and its parameters, for a caller that sends it with other statements."""
     increments = attempt_increments(attempt)
     table = connection.ops.quote_name(DailyActivity._meta.db_table)
     columns = ["user_id", "day", *COUNTED]
@@ -41,8 +48,7 @@ def activity_add(*, attempt: Attempt) -> None:
         + ", ".join(f"{column} = {table}.{column} + excluded.{column}" for column in COUNTED)
     )
     day = local_today(attempt.user, attempt.created_at)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [attempt.user_id, day, *(increments[column] for column in COUNTED)])
+    return sql, [attempt.user_id, day, *(increments[column] for column in COUNTED)]
 
 
 def activity_sums(attempts: models.QuerySet[Attempt], zone: str) -> models.QuerySet:

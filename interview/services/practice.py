@@ -39,12 +39,18 @@ from interview.scheduling import copy_card_to, local_today, review
 from interview.selectors import learning
 from interview.selectors import mentoring as see_mentoring
 from interview.selectors import practice as pick
-from interview.selectors.content import version_now, with_key_points
+from interview.selectors.content import with_key_points
 from interview.selectors.mentoring import assignments_of_learner
-from interview.services.activity import activity_add
+from interview.services import practice_rows as rows
+from interview.services.activity import activity_add_statement
 from interview.services.grading import showing_assess
 from interview.services.mentoring import assignment_progress_update
 from interview.services.text import written_text
+
+# What recording an attempt writes on an existing schedule row: everything but whose and which question it is.
+SCHEDULE_FIELDS = [
+    field.name for field in ReviewState._meta.concrete_fields if field.name not in {"id", "user", "question"}
+]
 
 # An Again card comes back after this many other cards of the session (or at its end, when fewer are left).
 AGAIN_GAP = 3
@@ -269,7 +275,8 @@ def session_start(
         via_api=via_api,
         assignment=assignment if mode == PracticeMode.ASSIGNMENT else None,
     )
-    session.topics.set(topics)
+    if topics:
+        session.topics.add(*topics)  # (set() would first read the links a new session cannot have)
     return session
 
 
@@ -346,30 +353,30 @@ def showing_current(*, session: PracticeSession, now: datetime | None = None) ->
     A question whose sibling was shown since the session was planned is passed over (buried until another day).
     """
     now = now or timezone.now()
-    # The user comes along (not_buried needs their day); only the session row is locked.
-    session = (
-        PracticeSession.objects.select_for_update(of=("self",)).select_related("user").get(pk=session.pk)
-    )
+    # The user comes along (the burial rule needs their day); only the session row is locked.
+    session = rows.session_locked_with_user(session.pk)
+    day_start = pick.today_start(session.user, now)
     while session.position < len(session.queue):
-        showing = (
-            Showing.objects.filter(session=session, position=session.position)
-            .select_related("question__guide")
-            .first()
-        )
+        question_id = session.queue[session.position]
+        # The showing at the position (with its question), else the queue's question if it may be shown.
+        showing, question = rows.showing_or_question_at(session, question_id, session.user, day_start)
         if showing is not None:
             return showing
-        question_id = session.queue[session.position]
-        offered = pick.not_buried(Question.objects.filter(is_active=True), session.user, now)
-        question = offered.select_related("guide").filter(pk=question_id).first()
         if question is not None and not _answered_elsewhere(session, question_id):
-            return Showing.objects.create(
-                user=session.user, question=question, session=session, position=session.position, shown_at=now
+            return rows.row_insert(
+                Showing(
+                    user=session.user,
+                    question=question,
+                    session=session,
+                    position=session.position,
+                    shown_at=now,
+                )
             )
         # Retired, a sibling shown, or (following the schedule) answered in another session since it was planned.
         session.position += 1
     if session.finished_at is None:
         session.finished_at = now
-    session.save(update_fields=["position", "finished_at"])
+    rows.row_update(session, ["position", "finished_at"])
     return None
 
 
@@ -416,6 +423,24 @@ def _locked_showing(user: User, token: str, question: Question | None = None) ->
     return showing
 
 
+def _locked_showing_with_schedule(
+    user: User, token: str, question: Question | None
+) -> tuple[Showing, bool, ReviewState | None]:
+    """The token's showing locked after its session, as _locked_showing, whether it is rated, and the user's
+    schedule row of its question (None: never practised), locked in the same statement: no answer of the
+    question recorded in another session can interleave with this one's update of it."""
+    session = rows.session_locked_by_showing(user, token)
+    locked = rows.showing_locked_with_schedule(user, token) if session else None
+    if session is None or locked is None:  # never shown, or deleted: a mock interview finished without it
+        raise ValidationError({"token": "This question was not shown to you: get the next question first."})
+    showing = locked.showing
+    showing.session = session  # the row just locked, current until this transaction ends
+    if question is None or question.pk != showing.question_id:  # not read before (a showing was deleted)
+        question = Question.objects.get(pk=showing.question_id)
+    showing.question = question
+    return showing, locked.already_rated, locked.schedule
+
+
 def _again_position(queue: list[int], answered: int) -> int:
     """Where a card rated Again comes back: after AGAIN_GAP cards not yet seen in the session, or at the end.
 
@@ -436,6 +461,13 @@ def _again_position(queue: list[int], answered: int) -> int:
 def _advance(session: PracticeSession, position: int, now: datetime, *, again_question: int | None) -> None:
     """Move past the answered position; ``session`` was locked with its showing (by _locked_showing), so it
     is current and no other transaction can change it before this one ends."""
+    rows.run(_advanced(session, position, now, again_question=again_question))
+
+
+def _advanced(
+    session: PracticeSession, position: int, now: datetime, *, again_question: int | None
+) -> rows.Statement:
+    """_advance's move, made on ``session``, and the statement that writes it."""
     changed = ["position", "finished_at"]
     if session.position == position:
         session.position += 1
@@ -444,7 +476,7 @@ def _advance(session: PracticeSession, position: int, now: datetime, *, again_qu
         changed.append("queue")  # written only when it changes: most answers just move on
     if session.position >= len(session.queue) and session.finished_at is None:
         session.finished_at = now
-    session.save(update_fields=changed)
+    return rows.update_statement(session, changed)
 
 
 def attempt_record(
@@ -464,16 +496,12 @@ def attempt_record(
     showing and the schedule row are locked, so a double click, a resent form or a second tab cannot
     record twice or interleave two updates of one schedule.
     """
-    showing = (
-        Showing.objects.select_related("question", "session", "attempt")
-        .annotate(content_version=version_now())
-        .filter(token=token, user=user)
-        .first()
-    )
+    read = rows.showing_to_grade(user, token)
+    showing = read.showing if read is not None else None
     graded = None
-    if showing is not None and not hasattr(showing, "attempt"):
+    if read is not None and showing is not None and not read.already_rated:
         # Grading and the ticks read the question's key points: kept per version of the bank.
-        with_key_points(showing.question, showing.content_version)
+        with_key_points(showing.question, read.content_version)
         text = showing.mock_answer if showing.session.is_mock else normalize_answer(answer_text)
         if len(text) <= ANSWER_MAX_LENGTH:
             # Not stored on the showing: the attempt keeps it (a stored one, from the reveal or a mock
@@ -512,11 +540,11 @@ def _attempt_record_locked(
         raise ValidationError({"rating": "The rating must be 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy)."})
     answer_text = normalize_answer(answer_text)
     _check_answer_length(answer_text)
-    showing = _locked_showing(user, token, question)
+    showing, already_rated, state = _locked_showing_with_schedule(user, token, question)
     question = showing.question
     if question_id is not None and question_id != question.pk:
         raise ValidationError({"question": "This token was issued for another question."})
-    if getattr(showing, "already_rated", True):
+    if already_rated:
         raise ShowingAlreadyRated({"token": "This showing was already rated: get the next question."})
     if not showing.session.is_mock and showing.session.finished_at is not None:
         raise SessionAlreadyFinished({"token": "This session is finished: start a new one."})
@@ -540,7 +568,6 @@ def _attempt_record_locked(
     # A question left open for hours keeps its answer: the time counted is capped instead.
     duration_ms = min(duration_ms, MAX_DURATION_MS)
 
-    state = ReviewState.objects.select_for_update().filter(user=user, question=question).first()
     outcome = review(user, state, question.pk, rating, now)
     was_new = state is None
     if state is None:
@@ -550,9 +577,7 @@ def _attempt_record_locked(
     state.last_rating = rating
     copy_card_to(state, outcome.card)
     state.due = outcome.due
-    state.save()
-
-    attempt = Attempt.objects.create(
+    attempt = Attempt(
         user=user,
         question=question,
         session=session,
@@ -584,12 +609,23 @@ def _attempt_record_locked(
         due_after=outcome.due,
         created_at=now,
     )
-    assignment_progress_update(attempt=attempt)
-    activity_add(attempt=attempt)
+    # The schedule row, the attempt, its day's activity and the session's move: the writes of every answer,
+    # sent together (one round trip on PostgreSQL).
+    writes = [
+        rows.insert_statement(state) if was_new else rows.update_statement(state, SCHEDULE_FIELDS),
+        rows.insert_statement(attempt),
+        rows.Statement(*activity_add_statement(attempt)),
+    ]
     if not session.is_mock:
         again = question.pk if rating == Rating.AGAIN else None
-        _advance(session, showing.position, now, again_question=again)
-    elif session.finished_at is None and not session.showings.filter(attempt__isnull=True).exists():
+        writes.append(_advanced(session, showing.position, now, again_question=again))
+    rows.run(*writes)
+    assignment_progress_update(attempt=attempt)
+    if (
+        session.is_mock
+        and session.finished_at is None
+        and not session.showings.filter(attempt__isnull=True).exists()
+    ):
         session.finished_at = now
         session.save(update_fields=["finished_at"])
     return attempt

@@ -1,0 +1,152 @@
+"""The practice step's written-out SQL (interview/services/practice_rows.py) reads and writes rows as the ORM
+does, on PostgreSQL and SQLite, and its locks keep answers given at once correct."""
+
+import threading
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import OperationalError, connection
+from django.forms.models import model_to_dict
+
+from interview.models import (
+    Attempt,
+    DailyActivity,
+    PracticeMode,
+    PracticeSession,
+    Question,
+    Rating,
+    ReviewState,
+)
+from interview.services import practice_rows as rows
+from interview.services.practice import attempt_record, showing_current
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=dt_timezone.utc)
+
+
+def fields_of(obj) -> dict:
+    return {field.attname: getattr(obj, field.attname) for field in obj._meta.concrete_fields}
+
+
+def test_rows_read_as_the_orm_reads_them(learner, ml_guide):
+    question = Question.objects.order_by("pk").first()
+    session = PracticeSession.objects.create(
+        user=learner, mode=PracticeMode.TOPIC, queue=[question.pk, question.pk], started_at=NOW
+    )
+    showing = showing_current(session=session, now=NOW)
+    locked = rows.session_locked_with_user(session.pk)
+    assert fields_of(locked) == fields_of(PracticeSession.objects.get(pk=session.pk))
+    assert locked.queue == [question.pk, question.pk] and locked.started_at == NOW  # JSON and an aware moment
+    assert fields_of(locked.user) == fields_of(learner)
+
+    read = rows.showing_to_grade(learner, showing.token)
+    assert read is not None and not read.already_rated
+    assert fields_of(read.showing) == fields_of(showing)
+    assert fields_of(read.showing.question) == fields_of(question)
+    assert read.content_version is None or isinstance(read.content_version, str)
+
+    attempt_record(user=learner, token=showing.token, rating=Rating.GOOD, now=NOW)
+    state = ReviewState.objects.get(user=learner, question=question)
+    assert rows.session_locked_by_showing(learner, showing.token).position == 1
+    locked_showing = rows.showing_locked_with_schedule(learner, showing.token)
+    assert locked_showing.already_rated
+    assert fields_of(locked_showing.schedule) == fields_of(state)
+
+
+def test_a_token_of_another_user_reads_nothing(learner, stranger, ml_guide):
+    session = PracticeSession.objects.create(
+        user=learner, mode=PracticeMode.TOPIC, queue=[Question.objects.first().pk], started_at=NOW
+    )
+    showing = showing_current(session=session, now=NOW)
+    assert rows.showing_to_grade(stranger, showing.token) is None
+    assert rows.session_locked_by_showing(stranger, showing.token) is None
+    assert rows.showing_locked_with_schedule(stranger, showing.token) is None
+    with pytest.raises(ValidationError):
+        attempt_record(user=stranger, token=showing.token, rating=Rating.GOOD, now=NOW)
+
+
+def test_statements_run_together_write_every_row_and_give_each_insert_its_key(learner, ml_guide):
+    first, second = Question.objects.order_by("pk")[:2]
+    session = PracticeSession.objects.create(user=learner, mode=PracticeMode.TOPIC, queue=[], started_at=NOW)
+    states = [ReviewState(user=learner, question=question, due=NOW) for question in (first, second)]
+    session.position = 5
+    rows.run(
+        rows.insert_statement(states[0]),
+        rows.update_statement(session, ["position"]),
+        rows.insert_statement(states[1]),
+    )
+    assert [model_to_dict(ReviewState.objects.get(pk=state.pk))["question"] for state in states] == [
+        first.pk,
+        second.pk,
+    ]
+    assert PracticeSession.objects.get(pk=session.pk).position == 5
+    assert not states[0]._state.adding
+
+
+def test_an_answer_locks_the_session_then_the_showing_with_its_schedule_row(learner, ml_guide, on_postgresql):
+    """One lock order everywhere (session first, as Finish session and next): SQLite has no row locks."""
+    from django.test.utils import CaptureQueriesContext
+
+    session = PracticeSession.objects.create(
+        user=learner, mode=PracticeMode.TOPIC, queue=[Question.objects.first().pk], started_at=NOW
+    )
+    token = showing_current(session=session, now=NOW).token
+    with CaptureQueriesContext(connection) as captured:
+        attempt_record(user=learner, token=token, rating=Rating.GOOD, now=NOW)
+    locks = [query["sql"] for query in captured.captured_queries if "FOR UPDATE" in query["sql"]]
+    if not on_postgresql:
+        assert locks == []  # as select_for_update() on SQLite, whose writers take the whole database
+        return
+    assert len(locks) == 2
+    assert locks[0].startswith('SELECT s."id"') and 'FROM "interview_practicesession" s' in locks[0]
+    assert 'FROM "interview_showing" sh' in locks[1] and locks[1].endswith("FOR UPDATE OF sh")
+    assert 'FROM "interview_reviewstate" r' in locks[1] and "FOR UPDATE) r ON TRUE" in locks[1]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_answers_to_one_question_in_two_sessions_at_once_both_count_on_its_schedule(learner):
+    """The schedule row is locked with the showing: two tabs answering the same question at once both
+    update it in turn (neither update is lost), and the day's activity counts both."""
+    from tests.conftest import import_ml_guide
+
+    import_ml_guide()
+    question = Question.objects.order_by("pk").first()
+
+    def shown(now: datetime) -> str:
+        session = PracticeSession.objects.create(
+            user=learner, mode=PracticeMode.TOPIC, queue=[question.pk], started_at=now
+        )
+        return showing_current(session=session, now=now).token
+
+    earlier = NOW - timedelta(days=3)
+    attempt_record(user=learner, token=shown(earlier), rating=Rating.GOOD, now=earlier)
+    tokens = [shown(NOW), shown(NOW)]
+    results: list[str] = []
+    barrier = threading.Barrier(2)
+
+    def rate(token: str) -> None:
+        try:
+            barrier.wait()
+            attempt_record(user=learner, token=token, rating=Rating.GOOD, now=NOW)
+            results.append("recorded")
+        except OperationalError:
+            # SQLite's in-memory test database locks whole tables and fails at once instead of waiting.
+            results.append("locked")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=rate, args=(token,)) for token in tokens]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    recorded = results.count("recorded")
+    if connection.vendor == "postgresql":
+        assert recorded == 2  # the second waits for the first's schedule row, then builds on it
+    state = ReviewState.objects.get(user=learner, question=question)
+    assert state.reviews == 1 + recorded == Attempt.objects.filter(user=learner).count()
+    assert sum(DailyActivity.objects.filter(user=learner).values_list("attempts", flat=True)) == 1 + recorded
