@@ -65,10 +65,8 @@ class Browser:
         return self.request(port, "POST", path, {**data, "csrfmiddlewaretoken": token})
 
 
-@pytest.fixture(scope="module")
-def running_cluster(tmp_path_factory, production_static_root):
-    """Two servers on one migrated database, started once for the module: starting them is the slow part."""
-    tmp_path = tmp_path_factory.mktemp("cluster")
+@pytest.fixture
+def cluster(tmp_path, production_static_root):
     env = {
         "DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(50),
@@ -81,6 +79,7 @@ def running_cluster(tmp_path_factory, production_static_root):
     }
     for command in (
         ["migrate", "--noinput"],
+        ["shell", "--no-imports", "-c", "from django.core.cache import cache; cache.clear()"],
         [
             "shell",
             "--no-imports",
@@ -116,13 +115,6 @@ def running_cluster(tmp_path_factory, production_static_root):
         for server in servers:
             server.terminate()
             server.wait(timeout=10)
-
-
-@pytest.fixture
-def cluster(running_cluster):
-    """Each test starts with an empty Redis: no rate limit counted and no task queued by another test."""
-    redis.Redis.from_url(REDIS_DB).flushdb()
-    return running_cluster
 
 
 def test_a_session_made_on_one_server_is_valid_on_the_other(cluster):

@@ -86,6 +86,20 @@ def test_statements_run_together_write_every_row_and_give_each_insert_its_key(le
     assert not states[0]._state.adding
 
 
+def test_written_rows_fill_automatic_dates_as_save_does(learner, ml_guide):
+    """An update writes an auto_now field as save(update_fields=...) does: with the time of the write."""
+    from interview.models import QuestionNote
+
+    note = QuestionNote.objects.create(user=learner, question=Question.objects.first(), text="First.")
+    QuestionNote.objects.filter(pk=note.pk).update(updated_at=NOW)
+    note.refresh_from_db()
+    note.text = "Second."
+    rows.row_update(note, ["text", "updated_at"])
+    stored = QuestionNote.objects.get(pk=note.pk)
+    assert stored.text == "Second."
+    assert stored.updated_at > NOW
+
+
 def test_an_answer_locks_the_session_then_the_showing_with_its_schedule_row(learner, ml_guide, on_postgresql):
     """One lock order everywhere (session first, as Finish session and next): SQLite has no row locks."""
     from django.test.utils import CaptureQueriesContext

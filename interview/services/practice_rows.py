@@ -121,7 +121,7 @@ def update_statement(obj: Model, names: Sequence[str]) -> Statement:
     fields: list[Any] = [obj._meta.get_field(name) for name in names]
     assignments = ", ".join(f"{_column(field)} = %s" for field in fields)
     sql = f"UPDATE {_table(type(obj))} SET {assignments} WHERE {_column(obj._meta.pk)} = %s"
-    params = [field.get_db_prep_save(getattr(obj, field.attname), connection) for field in fields]
+    params = [field.get_db_prep_save(field.pre_save(obj, False), connection) for field in fields]
     return Statement(sql, [*params, obj.pk])
 
 
