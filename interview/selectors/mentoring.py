@@ -184,6 +184,8 @@ def active_total(assignment: Assignment) -> int:
 
 def prime_active_totals(assignments: list[Assignment]) -> None:
     """Read the active totals of many assignments in one query (for lists of statuses)."""
+    if not assignments:
+        return
     wanted = {pk for assignment in assignments for pk in assignment.question_ids}
     active = set(
         Question.objects.filter(pk__in=wanted, is_active=True).order_by().values_list("pk", flat=True)
@@ -274,6 +276,50 @@ def with_completion(assignments: QuerySet[Assignment]) -> QuerySet[Assignment]:
     return assignments.annotate(
         learner_count=count_of(current), completed_count=count_of(current.filter(completed_at__isnull=False))
     )
+
+
+# with_completion's counts and each assignment's active total (``active_total``), written out for PostgreSQL:
+# building the ORM's two correlated counts cost more than PostgreSQL spends on reading them.
+_COHORT_ASSIGNMENTS_SQL = """
+SELECT a.*,
+    COUNT(al.id) AS learner_count,
+    COUNT(al.id) FILTER (WHERE al.completed_at IS NOT NULL) AS completed_count,
+    (SELECT COUNT(*) FROM jsonb_array_elements_text(a.question_ids) AS listed(id)
+        JOIN {question} q ON q.id = listed.id::bigint WHERE q.is_active) AS active_total_now
+FROM {assignment} a
+LEFT JOIN ({assignment_learner} al JOIN {membership} m ON m.user_id = al.learner_id AND m.role = %(learner)s)
+    ON al.assignment_id = a.id AND m.cohort_id = a.cohort_id
+WHERE a.cohort_id = %(cohort)s
+GROUP BY a.id
+ORDER BY a.due_date, a.id
+"""
+
+
+def cohort_assignments(cohort: Cohort) -> list[Assignment]:
+    """The cohort's assignments, due soonest first, counted as ``with_completion`` counts them, each with its
+    ``active_total`` kept: one query."""
+    if connection.vendor == "postgresql":
+        return _cohort_assignments_sql(cohort)
+    return _cohort_assignments_orm(cohort)
+
+
+def _cohort_assignments_orm(cohort: Cohort) -> list[Assignment]:
+    assignments = list(with_completion(cohort.assignments.all()).order_by("due_date", "pk"))
+    prime_active_totals(assignments)
+    return assignments
+
+
+def _cohort_assignments_sql(cohort: Cohort) -> list[Assignment]:
+    sql = _COHORT_ASSIGNMENTS_SQL.format(
+        question=Question._meta.db_table,
+        assignment=Assignment._meta.db_table,
+        assignment_learner=AssignmentLearner._meta.db_table,
+        membership=Membership._meta.db_table,
+    )
+    assignments = list(Assignment.objects.raw(sql, {"learner": LEARNER, "cohort": cohort.pk}))
+    for assignment in assignments:
+        assignment.__dict__[_ACTIVE_TOTAL] = assignment.__dict__.pop("active_total_now")
+    return assignments
 
 
 def rated_good_without_coverage(attempt: "Attempt | LatestAnswer") -> bool:
@@ -486,14 +532,44 @@ def _grid_sort_key(column: str, topics: list, figures: dict) -> Any:
     return lambda row: row["position"]
 
 
-def _add_assignment_statuses(rows: list[dict], assignments: list[Assignment], now: datetime) -> None:
-    """Each row's status on each assignment (None where not given it) and whether a reminder may go out."""
-    progress = {
+Progress = dict[tuple[int, int], AssignmentLearner]  # by assignment and learner
+
+
+def _progress_orm(assignment_ids: list[int], learner_ids: list[int]) -> Progress:
+    """The learners' progress rows on the assignments, as ``_add_assignment_statuses`` reads them."""
+    return {
         (row.assignment_id, row.learner_id): row
         for row in AssignmentLearner.objects.filter(
-            assignment__in=assignments, learner__in=[row["learner"].pk for row in rows]
+            assignment__in=assignment_ids, learner__in=learner_ids
         ).order_by()  # a mapping: the default order would join the assignments and the learners to sort
     }
+
+
+# _progress_orm written out for PostgreSQL, reading what a status and a reminder need (the cohort page's rows).
+_PROGRESS_FIELDS = (
+    *("id", "assignment_id", "learner_id", "answered", "reached_good", "completed_at", "mentor_reminded_on"),
+)
+_PROGRESS_SQL = """
+SELECT {fields} FROM {assignment_learner}
+WHERE assignment_id = ANY(%(assignments)s::bigint[]) AND learner_id = ANY(%(learners)s::bigint[])
+"""
+
+
+def _progress_sql(assignment_ids: list[int], learner_ids: list[int]) -> Progress:
+    sql = _PROGRESS_SQL.format(
+        fields=", ".join(_PROGRESS_FIELDS), assignment_learner=AssignmentLearner._meta.db_table
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"assignments": assignment_ids, "learners": learner_ids})
+        found = cursor.fetchall()
+    progress = (AssignmentLearner.from_db(connection.alias, _PROGRESS_FIELDS, values) for values in found)
+    return {(row.assignment_id, row.learner_id): row for row in progress}
+
+
+def _add_assignment_statuses(rows: list[dict], assignments: list[Assignment], now: datetime) -> None:
+    """Each row's status on each assignment (None where not given it) and whether a reminder may go out."""
+    read = _progress_sql if connection.vendor == "postgresql" else _progress_orm
+    progress = read([assignment.pk for assignment in assignments], [row["learner"].pk for row in rows])
     for row in rows:
         today = local_today(row["learner"], now)
         row["assignments"] = []
@@ -525,7 +601,9 @@ def cohort_grid(
     topics = bank.topics
     assignments = sorted(assignments, key=lambda assignment: (assignment.due_date, assignment.pk))
     assignments = assignments[-GRID_ASSIGNMENT_COLUMNS:]
-    prime_active_totals(assignments)
+    prime_active_totals(
+        [assignment for assignment in assignments if _ACTIVE_TOTAL not in assignment.__dict__]
+    )
     rows: list[dict[str, Any]] = [
         {"learner": learner, "position": position} for position, learner in enumerate(learners)
     ]
