@@ -141,10 +141,27 @@ def active_invite(cohort: Cohort, role: str, now: datetime) -> Invite | None:
 
 def active_invites(cohort: Cohort, now: datetime) -> dict[str, Invite]:
     """Each role's active invite (as ``active_invite`` finds it: the newest), in one query."""
+    if connection.vendor == "postgresql":
+        newest_first = _usable_invites_sql(cohort, now)
+    else:
+        newest_first = list(_usable_invites(cohort, now).order_by("-created_at", "pk"))
     invites: dict[str, Invite] = {}
-    for invite in _usable_invites(cohort, now).order_by("-created_at", "pk"):
+    for invite in newest_first:
         invites.setdefault(invite.role, invite)
     return invites
+
+
+# _usable_invites written out for PostgreSQL, newest first (the cohort page reads it on every view).
+_USABLE_INVITES_SQL = """
+SELECT * FROM {invite}
+WHERE cohort_id = %(cohort)s AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > %(now)s)
+ORDER BY created_at DESC, id
+"""
+
+
+def _usable_invites_sql(cohort: Cohort, now: datetime) -> list[Invite]:
+    sql = _USABLE_INVITES_SQL.format(invite=Invite._meta.db_table)
+    return list(Invite.objects.raw(sql, {"cohort": cohort.pk, "now": now}))
 
 
 # Status of a learner's assignment -----------------------------------------------------------------------
@@ -354,12 +371,8 @@ _GRID_FIELDS = ("email", "display_name", "timezone", "memory_parameters")
 def cohort_members(cohort: Cohort) -> tuple[list[User], list[User]]:
     """The cohort's learners in name order (with what the grid reads of each) and its mentors as
     ``mentors_of`` orders them, in one query."""
-    members: list[Any] = list(  # Users, with their cohort_role
-        User.objects.filter(memberships__cohort=cohort)
-        .annotate(cohort_role=F("memberships__role"))
-        .only(*_GRID_FIELDS)
-        .order_by("display_name", "email")
-    )
+    read = _members_sql if connection.vendor == "postgresql" else _members_orm
+    members = read(cohort)
     learners = [member for member in members if member.cohort_role == LEARNER]
     mentors = sorted(
         (member for member in members if member.cohort_role == MENTOR), key=lambda user: user.email
@@ -367,11 +380,40 @@ def cohort_members(cohort: Cohort) -> tuple[list[User], list[User]]:
     return learners, mentors
 
 
+def _members_orm(cohort: Cohort) -> list[Any]:
+    """The cohort's members in name order, with what the grid reads of each and their ``cohort_role``."""
+    return list(
+        User.objects.filter(memberships__cohort=cohort)
+        .annotate(cohort_role=F("memberships__role"))
+        .only(*_GRID_FIELDS)
+        .order_by("display_name", "email")
+    )
+
+
+# _members_orm written out for PostgreSQL: a cohort of 500 makes 500 users, and the ORM's statement costs
+# more to build than to run.
+_MEMBERS_SQL = """
+SELECT u.id, {fields}, m.role AS cohort_role
+FROM {user} u JOIN {membership} m ON m.user_id = u.id
+WHERE m.cohort_id = %(cohort)s
+ORDER BY u.display_name, u.email
+"""
+
+
+def _members_sql(cohort: Cohort) -> list[Any]:
+    sql = _MEMBERS_SQL.format(
+        fields=", ".join(f"u.{field}" for field in _GRID_FIELDS),
+        user=User._meta.db_table,
+        membership=Membership._meta.db_table,
+    )
+    return list(User.objects.raw(sql, {"cohort": cohort.pk}))
+
+
 Activity = dict[int, tuple[datetime | None, int]]  # per learner: last activity, reviews due now
 
 
 def _activity_orm(
-    user_ids: list[int], now: datetime, *, schedule_of: QuerySet[User] | None
+    user_ids: list[int], now: datetime, *, schedule_of: list[int] | None
 ) -> tuple[Activity, int | None]:
     """``_add_activity``'s reading through the ORM, with the ``schedule_version`` of ``schedule_of`` when given."""
     version = {"schedule": schedule_version(schedule_of)} if schedule_of is not None else {}
@@ -402,39 +444,40 @@ def _activity_orm(
     return activity, (found[0][3] if version and found else None)
 
 
-# _activity_orm's last activity and reviews due now (``due_filter``), written out for PostgreSQL: building the
-# ORM's subqueries cost more than PostgreSQL spends on reading them.
+# _activity_orm's last activity, reviews due now (``due_filter``) and schedule version (``schedule_version``),
+# written out for PostgreSQL: building the ORM's subqueries cost more than PostgreSQL spends on reading them.
 _ACTIVITY_SQL = """
 SELECT u.id,
     (SELECT MAX(a.created_at) FROM {attempt} a WHERE a.user_id = u.id),
     (SELECT COUNT(*) FROM {review_state} rs JOIN {question} q ON q.id = rs.question_id
-        WHERE rs.user_id = u.id AND rs.due <= %(now)s AND q.is_active)
+        WHERE rs.user_id = u.id AND rs.due <= %(now)s AND q.is_active),
+    (SELECT COALESCE(SUM(rs.reviews + 1), 0) FROM {review_state} rs WHERE rs.user_id = ANY(%(group)s::bigint[]))
 FROM unnest(%(users)s::bigint[]) AS u(id)
 """
 
 
-def _activity_sql(user_ids: list[int], now: datetime) -> Activity:
+def _activity_sql(
+    user_ids: list[int], now: datetime, *, schedule_of: list[int] | None
+) -> tuple[Activity, int | None]:
     sql = _ACTIVITY_SQL.format(
         attempt=Attempt._meta.db_table,
         review_state=ReviewState._meta.db_table,
         question=Question._meta.db_table,
     )
-    parameters: dict[str, Any] = {"now": now, "users": user_ids}
+    parameters: dict[str, Any] = {"now": now, "users": user_ids, "group": schedule_of or []}
     with connection.cursor() as cursor:
         cursor.execute(sql, parameters)
-        return {pk: (last_activity, due_now) for pk, last_activity, due_now in cursor.fetchall()}
+        found = cursor.fetchall()
+    activity = {pk: (last_activity, due_now) for pk, last_activity, due_now, _ in found}
+    return activity, (found[0][3] if schedule_of is not None and found else None)
 
 
-def _add_activity(
-    rows: list[dict], now: datetime, *, schedule_of: QuerySet[User] | None = None
-) -> int | None:
+def _add_activity(rows: list[dict], now: datetime, *, schedule_of: list[int] | None = None) -> int | None:
     """Each row's learner's last activity and reviews due now (one query); in the same query, the
-    ``schedule_version`` of the users ``schedule_of`` (a cohort's learners), returned."""
+    ``schedule_version`` of the users ``schedule_of`` (a cohort's learners' ids), returned."""
     user_ids = [row["learner"].pk for row in rows]
-    if schedule_of is None and connection.vendor == "postgresql":
-        activity, version = _activity_sql(user_ids, now), None
-    else:
-        activity, version = _activity_orm(user_ids, now, schedule_of=schedule_of)
+    read = _activity_sql if connection.vendor == "postgresql" else _activity_orm
+    activity, version = read(user_ids, now, schedule_of=schedule_of)
     for row in rows:
         learner = row["learner"]
         learner.last_activity, learner.due_now = activity[learner.pk]
@@ -556,6 +599,8 @@ WHERE assignment_id = ANY(%(assignments)s::bigint[]) AND learner_id = ANY(%(lear
 
 
 def _progress_sql(assignment_ids: list[int], learner_ids: list[int]) -> Progress:
+    if not assignment_ids or not learner_ids:  # nothing to read (the ORM's query is not sent either)
+        return {}
     sql = _PROGRESS_SQL.format(
         fields=", ".join(_PROGRESS_FIELDS), assignment_learner=AssignmentLearner._meta.db_table
     )
@@ -616,10 +661,9 @@ def cohort_grid(
     by_assignment = order.column.startswith("assignment-")
     # Unless every learner's figures are read (sorting by a topic, or all on one page), the cohort's come
     # from group_topic_figures, kept under a key that includes the learners' schedule_version, read with
-    # their activity and before the sums. It counts the cohort's learners of that moment: the
-    # ``learners`` given unless one joined or left in between, and the list is in the key as well.
+    # their activity and before the sums. It counts the ``learners`` given, whose list is in the key as well.
     by_group = not by_topic and len(learners) > per_page
-    schedule_of = learners_of(cohort) if by_group else None
+    schedule_of = [learner.pk for learner in learners] if by_group else None
     if by_activity:
         schedule = _add_activity(rows, now, schedule_of=schedule_of)
     questions = list(bank.topics_of)
