@@ -71,7 +71,6 @@ def cohort_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     assignments = see.cohort_assignments(cohort)
     learners, mentors = see.cohort_members(cohort)
     grid = see.cohort_grid(
-        cohort,
         now,
         learners=learners,
         sort=request.GET.get("sort", ""),
