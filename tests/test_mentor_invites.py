@@ -1,9 +1,13 @@
 """Invite links on the cohort page: the first one comes with the cohort; the messages say what changed."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from interview.models import Cohort, Invite
+from interview.selectors import mentoring as see
 from interview.services import mentoring as service
 from tests.factories import UserFactory
 
@@ -72,3 +76,37 @@ def test_the_assign_form_proposes_the_only_cohort_and_a_due_date_a_week_ahead(me
     assertContains(response, f'type="checkbox" name="learners" value="{learner.pk}"')
     service.cohort_create(mentor=mentor_client.mentor, name="Spring cohort")
     assert mentor_client.get("/mentor/assignments/new/").context["form"]["cohort"].value() is None
+
+
+def test_the_active_invites_are_the_newest_usable_one_of_each_role(mentor_client, on_postgresql):
+    """The cohort page reads them written out on PostgreSQL; ``active_invite`` (the ORM's rule) is the oracle."""
+    cohort = service.cohort_create(mentor=mentor_client.mentor, name="Winter cohort")
+    other = service.cohort_create(mentor=mentor_client.mentor, name="Spring cohort")
+    now = timezone.now()
+    Invite.objects.all().delete()
+
+    def invite(cohort, role, *, age_days, expires_in=None, revoked=False):
+        made = Invite.objects.create(
+            cohort=cohort,
+            role=role,
+            created_by=mentor_client.mentor,
+            expires_at=now + timedelta(days=expires_in) if expires_in is not None else None,
+            revoked_at=now if revoked else None,
+        )
+        Invite.objects.filter(pk=made.pk).update(created_at=now - timedelta(days=age_days))
+        return made
+
+    older = invite(cohort, "learner", age_days=5)
+    invite(cohort, "learner", age_days=1, revoked=True)  # newer, but revoked
+    invite(cohort, "learner", age_days=2, expires_in=-1)  # newer, but expired
+    invite(other, "learner", age_days=0)  # another cohort's
+    mentor_link = invite(cohort, "mentor", age_days=3, expires_in=1)
+    active = see.active_invites(cohort, now)
+    assert active == {"learner": older, "mentor": mentor_link}
+    assert active == {role: see.active_invite(cohort, role, now) for role in ("learner", "mentor")}
+    if on_postgresql:
+        assert see._usable_invites_sql(cohort, now) == list(
+            see._usable_invites(cohort, now).order_by("-created_at", "pk")
+        )
+    Invite.objects.filter(cohort=cohort, role="mentor").update(revoked_at=now)
+    assert see.active_invites(cohort, now) == {"learner": older}

@@ -366,12 +366,13 @@ def _schedule_count(users: Iterable[int] | QuerySet) -> "QuerySet[Any, Any]":
     )
 
 
-def schedule_version(users: "QuerySet[User]") -> Coalesce:
+def schedule_version(users: "QuerySet[User] | list[int]") -> Coalesce:
     """An annotation for any query that reads once the ``users``' schedule rows, counted as their reviews
     plus one each. Recording an answer is the only write to a schedule row and adds one to its ``reviews``
     (or creates the row), so the number grows with every answer any of them records; a row added by other
     means (seeding) changes it too."""
-    return Coalesce(Subquery(_schedule_count(users.values("pk")), output_field=IntegerField()), 0)
+    ids = users.values("pk") if isinstance(users, QuerySet) else users
+    return Coalesce(Subquery(_schedule_count(ids), output_field=IntegerField()), 0)
 
 
 def _group_figures_key(

@@ -141,10 +141,27 @@ def active_invite(cohort: Cohort, role: str, now: datetime) -> Invite | None:
 
 def active_invites(cohort: Cohort, now: datetime) -> dict[str, Invite]:
     """Each role's active invite (as ``active_invite`` finds it: the newest), in one query."""
+    if connection.vendor == "postgresql":
+        newest_first = _usable_invites_sql(cohort, now)
+    else:
+        newest_first = list(_usable_invites(cohort, now).order_by("-created_at", "pk"))
     invites: dict[str, Invite] = {}
-    for invite in _usable_invites(cohort, now).order_by("-created_at", "pk"):
+    for invite in newest_first:
         invites.setdefault(invite.role, invite)
     return invites
+
+
+# _usable_invites written out for PostgreSQL, newest first (the cohort page reads it on every view).
+_USABLE_INVITES_SQL = """
+SELECT * FROM {invite}
+WHERE cohort_id = %(cohort)s AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > %(now)s)
+ORDER BY created_at DESC, id
+"""
+
+
+def _usable_invites_sql(cohort: Cohort, now: datetime) -> list[Invite]:
+    sql = _USABLE_INVITES_SQL.format(invite=Invite._meta.db_table)
+    return list(Invite.objects.raw(sql, {"cohort": cohort.pk, "now": now}))
 
 
 # Status of a learner's assignment -----------------------------------------------------------------------
@@ -184,6 +201,8 @@ def active_total(assignment: Assignment) -> int:
 
 def prime_active_totals(assignments: list[Assignment]) -> None:
     """Read the active totals of many assignments in one query (for lists of statuses)."""
+    if not assignments:
+        return
     wanted = {pk for assignment in assignments for pk in assignment.question_ids}
     active = set(
         Question.objects.filter(pk__in=wanted, is_active=True).order_by().values_list("pk", flat=True)
@@ -276,6 +295,51 @@ def with_completion(assignments: QuerySet[Assignment]) -> QuerySet[Assignment]:
     )
 
 
+# with_completion's counts and each assignment's active total (``active_total``), written out for PostgreSQL:
+# building the ORM's two correlated counts cost more than PostgreSQL spends on reading them.
+_COHORT_ASSIGNMENTS_SQL = """
+SELECT a.*,
+    COUNT(al.id) AS learner_count,
+    COUNT(al.id) FILTER (WHERE al.completed_at IS NOT NULL) AS completed_count,
+    -- Each listed question looked up by its key: joining the questions made PostgreSQL read the whole table.
+    (SELECT COUNT(*) FILTER (WHERE (SELECT q.is_active FROM {question} q WHERE q.id = listed.id::bigint))
+        FROM jsonb_array_elements_text(a.question_ids) AS listed(id)) AS active_total_now
+FROM {assignment} a
+LEFT JOIN ({assignment_learner} al JOIN {membership} m ON m.user_id = al.learner_id AND m.role = %(learner)s)
+    ON al.assignment_id = a.id AND m.cohort_id = a.cohort_id
+WHERE a.cohort_id = %(cohort)s
+GROUP BY a.id
+ORDER BY a.due_date, a.id
+"""
+
+
+def cohort_assignments(cohort: Cohort) -> list[Assignment]:
+    """The cohort's assignments, due soonest first, counted as ``with_completion`` counts them, each with its
+    ``active_total`` kept: one query."""
+    if connection.vendor == "postgresql":
+        return _cohort_assignments_sql(cohort)
+    return _cohort_assignments_orm(cohort)
+
+
+def _cohort_assignments_orm(cohort: Cohort) -> list[Assignment]:
+    assignments = list(with_completion(cohort.assignments.all()).order_by("due_date", "pk"))
+    prime_active_totals(assignments)
+    return assignments
+
+
+def _cohort_assignments_sql(cohort: Cohort) -> list[Assignment]:
+    sql = _COHORT_ASSIGNMENTS_SQL.format(
+        question=Question._meta.db_table,
+        assignment=Assignment._meta.db_table,
+        assignment_learner=AssignmentLearner._meta.db_table,
+        membership=Membership._meta.db_table,
+    )
+    assignments = list(Assignment.objects.raw(sql, {"learner": LEARNER, "cohort": cohort.pk}))
+    for assignment in assignments:
+        assignment.__dict__[_ACTIVE_TOTAL] = assignment.__dict__.pop("active_total_now")
+    return assignments
+
+
 def rated_good_without_coverage(attempt: "Attempt | LatestAnswer") -> bool:
     """The learner rated the answer Good or Easy though it covered none of the key points: worth a mentor's look."""
     return attempt.rating >= Rating.GOOD and attempt.coverage == 0
@@ -308,12 +372,8 @@ _GRID_FIELDS = ("email", "display_name", "timezone", "memory_parameters")
 def cohort_members(cohort: Cohort) -> tuple[list[User], list[User]]:
     """The cohort's learners in name order (with what the grid reads of each) and its mentors as
     ``mentors_of`` orders them, in one query."""
-    members: list[Any] = list(  # Users, with their cohort_role
-        User.objects.filter(memberships__cohort=cohort)
-        .annotate(cohort_role=F("memberships__role"))
-        .only(*_GRID_FIELDS)
-        .order_by("display_name", "email")
-    )
+    read = _members_sql if connection.vendor == "postgresql" else _members_orm
+    members = read(cohort)
     learners = [member for member in members if member.cohort_role == LEARNER]
     mentors = sorted(
         (member for member in members if member.cohort_role == MENTOR), key=lambda user: user.email
@@ -321,11 +381,40 @@ def cohort_members(cohort: Cohort) -> tuple[list[User], list[User]]:
     return learners, mentors
 
 
+def _members_orm(cohort: Cohort) -> list[Any]:
+    """The cohort's members in name order, with what the grid reads of each and their ``cohort_role``."""
+    return list(
+        User.objects.filter(memberships__cohort=cohort)
+        .annotate(cohort_role=F("memberships__role"))
+        .only(*_GRID_FIELDS)
+        .order_by("display_name", "email")
+    )
+
+
+# _members_orm written out for PostgreSQL: a cohort of 500 makes 500 users, and the ORM's statement costs
+# more to build than to run.
+_MEMBERS_SQL = """
+SELECT u.id, {fields}, m.role AS cohort_role
+FROM {user} u JOIN {membership} m ON m.user_id = u.id
+WHERE m.cohort_id = %(cohort)s
+ORDER BY u.display_name, u.email
+"""
+
+
+def _members_sql(cohort: Cohort) -> list[Any]:
+    sql = _MEMBERS_SQL.format(
+        fields=", ".join(f"u.{field}" for field in _GRID_FIELDS),
+        user=User._meta.db_table,
+        membership=Membership._meta.db_table,
+    )
+    return list(User.objects.raw(sql, {"cohort": cohort.pk}))
+
+
 Activity = dict[int, tuple[datetime | None, int]]  # per learner: last activity, reviews due now
 
 
 def _activity_orm(
-    user_ids: list[int], now: datetime, *, schedule_of: QuerySet[User] | None
+    user_ids: list[int], now: datetime, *, schedule_of: list[int] | None
 ) -> tuple[Activity, int | None]:
     """``_add_activity``'s reading through the ORM, with the ``schedule_version`` of ``schedule_of`` when given."""
     version = {"schedule": schedule_version(schedule_of)} if schedule_of is not None else {}
@@ -356,39 +445,40 @@ def _activity_orm(
     return activity, (found[0][3] if version and found else None)
 
 
-# _activity_orm's last activity and reviews due now (``due_filter``), written out for PostgreSQL: building the
-# ORM's subqueries cost more than PostgreSQL spends on reading them.
+# _activity_orm's last activity, reviews due now (``due_filter``) and schedule version (``schedule_version``),
+# written out for PostgreSQL: building the ORM's subqueries cost more than PostgreSQL spends on reading them.
 _ACTIVITY_SQL = """
 SELECT u.id,
     (SELECT MAX(a.created_at) FROM {attempt} a WHERE a.user_id = u.id),
     (SELECT COUNT(*) FROM {review_state} rs JOIN {question} q ON q.id = rs.question_id
-        WHERE rs.user_id = u.id AND rs.due <= %(now)s AND q.is_active)
+        WHERE rs.user_id = u.id AND rs.due <= %(now)s AND q.is_active),
+    (SELECT COALESCE(SUM(rs.reviews + 1), 0) FROM {review_state} rs WHERE rs.user_id = ANY(%(group)s::bigint[]))
 FROM unnest(%(users)s::bigint[]) AS u(id)
 """
 
 
-def _activity_sql(user_ids: list[int], now: datetime) -> Activity:
+def _activity_sql(
+    user_ids: list[int], now: datetime, *, schedule_of: list[int] | None
+) -> tuple[Activity, int | None]:
     sql = _ACTIVITY_SQL.format(
         attempt=Attempt._meta.db_table,
         review_state=ReviewState._meta.db_table,
         question=Question._meta.db_table,
     )
-    parameters: dict[str, Any] = {"now": now, "users": user_ids}
+    parameters: dict[str, Any] = {"now": now, "users": user_ids, "group": schedule_of or []}
     with connection.cursor() as cursor:
         cursor.execute(sql, parameters)
-        return {pk: (last_activity, due_now) for pk, last_activity, due_now in cursor.fetchall()}
+        found = cursor.fetchall()
+    activity = {pk: (last_activity, due_now) for pk, last_activity, due_now, _ in found}
+    return activity, (found[0][3] if schedule_of is not None and found else None)
 
 
-def _add_activity(
-    rows: list[dict], now: datetime, *, schedule_of: QuerySet[User] | None = None
-) -> int | None:
+def _add_activity(rows: list[dict], now: datetime, *, schedule_of: list[int] | None = None) -> int | None:
     """Each row's learner's last activity and reviews due now (one query); in the same query, the
-    ``schedule_version`` of the users ``schedule_of`` (a cohort's learners), returned."""
+    ``schedule_version`` of the users ``schedule_of`` (a cohort's learners' ids), returned."""
     user_ids = [row["learner"].pk for row in rows]
-    if schedule_of is None and connection.vendor == "postgresql":
-        activity, version = _activity_sql(user_ids, now), None
-    else:
-        activity, version = _activity_orm(user_ids, now, schedule_of=schedule_of)
+    read = _activity_sql if connection.vendor == "postgresql" else _activity_orm
+    activity, version = read(user_ids, now, schedule_of=schedule_of)
     for row in rows:
         learner = row["learner"]
         learner.last_activity, learner.due_now = activity[learner.pk]
@@ -486,14 +576,46 @@ def _grid_sort_key(column: str, topics: list, figures: dict) -> Any:
     return lambda row: row["position"]
 
 
-def _add_assignment_statuses(rows: list[dict], assignments: list[Assignment], now: datetime) -> None:
-    """Each row's status on each assignment (None where not given it) and whether a reminder may go out."""
-    progress = {
+Progress = dict[tuple[int, int], AssignmentLearner]  # by assignment and learner
+
+
+def _progress_orm(assignment_ids: list[int], learner_ids: list[int]) -> Progress:
+    """The learners' progress rows on the assignments, as ``_add_assignment_statuses`` reads them."""
+    return {
         (row.assignment_id, row.learner_id): row
         for row in AssignmentLearner.objects.filter(
-            assignment__in=assignments, learner__in=[row["learner"].pk for row in rows]
+            assignment__in=assignment_ids, learner__in=learner_ids
         ).order_by()  # a mapping: the default order would join the assignments and the learners to sort
     }
+
+
+# _progress_orm written out for PostgreSQL, reading what a status and a reminder need (the cohort page's rows).
+_PROGRESS_FIELDS = (
+    *("id", "assignment_id", "learner_id", "answered", "reached_good", "completed_at", "mentor_reminded_on"),
+)
+_PROGRESS_SQL = """
+SELECT {fields} FROM {assignment_learner}
+WHERE assignment_id = ANY(%(assignments)s::bigint[]) AND learner_id = ANY(%(learners)s::bigint[])
+"""
+
+
+def _progress_sql(assignment_ids: list[int], learner_ids: list[int]) -> Progress:
+    if not assignment_ids or not learner_ids:  # nothing to read (the ORM's query is not sent either)
+        return {}
+    sql = _PROGRESS_SQL.format(
+        fields=", ".join(_PROGRESS_FIELDS), assignment_learner=AssignmentLearner._meta.db_table
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"assignments": assignment_ids, "learners": learner_ids})
+        found = cursor.fetchall()
+    progress = (AssignmentLearner.from_db(connection.alias, _PROGRESS_FIELDS, values) for values in found)
+    return {(row.assignment_id, row.learner_id): row for row in progress}
+
+
+def _add_assignment_statuses(rows: list[dict], assignments: list[Assignment], now: datetime) -> None:
+    """Each row's status on each assignment (None where not given it) and whether a reminder may go out."""
+    read = _progress_sql if connection.vendor == "postgresql" else _progress_orm
+    progress = read([assignment.pk for assignment in assignments], [row["learner"].pk for row in rows])
     for row in rows:
         today = local_today(row["learner"], now)
         row["assignments"] = []
@@ -505,7 +627,6 @@ def _add_assignment_statuses(rows: list[dict], assignments: list[Assignment], no
 
 
 def cohort_grid(
-    cohort: Cohort,
     now: datetime,
     *,
     learners: list[User],
@@ -525,7 +646,9 @@ def cohort_grid(
     topics = bank.topics
     assignments = sorted(assignments, key=lambda assignment: (assignment.due_date, assignment.pk))
     assignments = assignments[-GRID_ASSIGNMENT_COLUMNS:]
-    prime_active_totals(assignments)
+    prime_active_totals(
+        [assignment for assignment in assignments if _ACTIVE_TOTAL not in assignment.__dict__]
+    )
     rows: list[dict[str, Any]] = [
         {"learner": learner, "position": position} for position, learner in enumerate(learners)
     ]
@@ -538,10 +661,9 @@ def cohort_grid(
     by_assignment = order.column.startswith("assignment-")
     # Unless every learner's figures are read (sorting by a topic, or all on one page), the cohort's come
     # from group_topic_figures, kept under a key that includes the learners' schedule_version, read with
-    # their activity and before the sums. It counts the cohort's learners of that moment: the
-    # ``learners`` given unless one joined or left in between, and the list is in the key as well.
+    # their activity and before the sums. It counts the ``learners`` given, whose list is in the key as well.
     by_group = not by_topic and len(learners) > per_page
-    schedule_of = learners_of(cohort) if by_group else None
+    schedule_of = [learner.pk for learner in learners] if by_group else None
     if by_activity:
         schedule = _add_activity(rows, now, schedule_of=schedule_of)
     questions = list(bank.topics_of)

@@ -68,10 +68,9 @@ GRID_PAGE_SIZE = 30  # learners per page of the cohort grid: a cohort of 30 is o
 def cohort_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     cohort = mentored_cohort_or_404(request, pk)
     now = timezone.now()
-    assignments = list(see.with_completion(cohort.assignments.all()).order_by("due_date"))
+    assignments = see.cohort_assignments(cohort)
     learners, mentors = see.cohort_members(cohort)
     grid = see.cohort_grid(
-        cohort,
         now,
         learners=learners,
         sort=request.GET.get("sort", ""),
