@@ -256,7 +256,9 @@ def _topic_sums_orm(
             _add_sums(
                 sums,
                 key,
-                TopicSums(row["practised"], row["recall_sum"], row["answers_after_first"], row["lapses"]),
+                TopicSums(
+                    row["practised"], row["recall_sum"] or 0.0, row["answers_after_first"], row["lapses"]
+                ),
             )
     return sums
 
@@ -265,11 +267,11 @@ def _topic_sums_orm(
 # and turning its rows into dictionaries cost several times what PostgreSQL spends on a cohort's sums.
 _TOPIC_SUMS_SQL = """
 SELECT {group}, COUNT(*),
-    SUM(CASE WHEN rs.last_rating = %(again)s THEN 0.0 ELSE POWER(
+    COALESCE(SUM(CASE WHEN rs.last_rating = %(again)s THEN 0.0 ELSE POWER(
         1.0 + %(factor)s * GREATEST(date_part('epoch', %(moment)s - rs.last_review) / {seconds_per_day}.0, 0.0)
         / rs.stability,
         %(exponent)s
-    ) END),
+    ) END), 0.0),
     SUM(GREATEST(rs.reviews - 1, 0)),
     SUM(rs.lapses)
 FROM {review_state} rs JOIN {question_topics} qt ON qt.question_id = rs.question_id

@@ -295,7 +295,7 @@ def showing_or_question_at(
         f" q.is_active AND NOT EXISTS(SELECT 1 FROM {_table(SiblingLink)} l"
         f" JOIN {_table(Showing)} shown ON shown.question_id = l.to_question_id"
         f" WHERE l.from_question_id = q.id AND shown.user_id = %s AND shown.shown_at >= %s)"
-        f" FROM (SELECT CAST(%s AS INTEGER) AS wanted) w"
+        f" FROM (SELECT CAST(%s AS BIGINT) AS wanted) w"
         f" LEFT JOIN {_table(Showing)} sh ON sh.session_id = %s AND sh.position = %s"
         f" JOIN {_table(Question)} q ON q.id = COALESCE(sh.question_id, w.wanted)"
         f" JOIN {_table(Guide)} g ON g.id = q.{quote('guide_id')}"
