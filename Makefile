@@ -49,10 +49,11 @@ typecheck: install-dev
 
 # Tests in random order (pytest-randomly: repeat an order with PYTEST_ARGS=--randomly-seed=N),
 # with branch coverage of at least 90 %, on one worker per CPU (pytest-xdist; TEST_WORKERS=0 runs them
-# in this process). Each worker has its own test database; tests marked xdist_group share one worker.
+# in this process). Each worker has its own test database, and runs whole modules (--dist loadfile): the
+# tests of one module may share a resource, as test_multinode's servers share one Redis database.
 TEST_WORKERS ?= auto
 test: lint typecheck
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup --cov --cov-report=term --cov-fail-under=90 $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile --cov --cov-report=term --cov-fail-under=90 $(PYTEST_ARGS)
 
 # Regenerate fixtures/ml-engineer.json after changing the guide or its annotations.
 fixture: guide

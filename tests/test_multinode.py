@@ -26,10 +26,6 @@ GUNICORN = str(Path(sys.executable).parent / "gunicorn")
 REDIS_DB = "redis://127.0.0.1:6379/13"
 SITE = "trainer.test"
 
-# One worker runs the whole module when the suite runs in parallel: its servers share one Redis database,
-# and that worker collects the production static files once for them and for test_settings' server.
-pytestmark = pytest.mark.xdist_group("production_servers")
-
 
 class Browser:
     """Just enough of a browser: cookies by hand (they are Secure, and this is plain HTTP on loopback)."""

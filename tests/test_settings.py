@@ -9,7 +9,6 @@ import time
 import urllib.request
 from pathlib import Path
 
-import pytest
 import yaml
 from django.conf import settings
 
@@ -106,8 +105,6 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-# On the worker that collects the production static files for test_multinode too.
-@pytest.mark.xdist_group("production_servers")
 def test_the_app_serves_pages_and_static_files_under_gunicorn_in_production_mode(
     tmp_path, production_static_root
 ):

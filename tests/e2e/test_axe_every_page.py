@@ -111,7 +111,7 @@ def world(live_guide) -> dict:
     return {**site, "guarded": guarded, "paths": paths}
 
 
-# One test per look, so that parallel workers share the pages out.
+# One test per look: a failure names the look, and one look can be rerun alone.
 @pytest.mark.parametrize(("width", "scheme"), LOOKS)
 def test_every_page_passes_axe_at_each_width_in_light_and_dark(
     browser: Browser, live_server, world, width: str, scheme: str
