@@ -100,6 +100,16 @@ def test_schema_and_self_hosted_docs(client):
     assert "cdn" not in docs.lower()
 
 
+def test_the_schema_documents_a_cohorts_members_as_the_plain_list_they_are(client):
+    """The members come whole (README: a list of members); Schemathesis found the schema calling them a page."""
+    schema = client.get("/api/schema/", headers={"Accept": "application/json"}).json()
+    members = schema["paths"]["/api/v1/cohorts/{id}/members/"]["get"]["responses"]["200"]
+    assert members["content"]["application/json"]["schema"] == {
+        "type": "array",
+        "items": {"$ref": "#/components/schemas/Member"},
+    }
+
+
 def test_question_detail_runs_a_fixed_number_of_queries(client, ml_guide, django_assert_max_num_queries):
     question = Question.objects.get(guide=ml_guide, number=48)
     with django_assert_max_num_queries(5):

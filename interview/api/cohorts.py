@@ -147,7 +147,8 @@ class CohortViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return Response(self.get_serializer(cohort).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=MemberSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    # A cohort's members come whole, as a list: the schema must not wrap them in the list's pagination.
+    @action(detail=True, methods=["get"], pagination_class=None)
     def members(self, request: Request, pk: str) -> Response:
         cohort = self._mentored(pk)
         memberships = cohort.memberships.select_related("user").order_by("role", "joined_at")
