@@ -215,6 +215,18 @@ def test_topics_whose_slugs_were_swapped_elsewhere_continue_the_session_of_the_t
     assert next_in_topic(api, "time-series").json()["token"] == evaluation["token"]
 
 
+def test_a_topic_renamed_elsewhere_before_its_first_session_plans_under_its_new_slug_only(api, ml_guide):
+    from interview.models import PracticeSession
+
+    next_in_topic(api, "model-evaluation")  # the process now keeps every topic's slug
+    changed_by_another_process(lambda: renamed("time-series", "forecasting"))
+    # No session of the topic is open: the bank's version read in the search for one tells the kept slugs are old.
+    assert next_in_topic(api, "time-series").status_code == 400
+    assert not PracticeSession.objects.filter(topics__slug="forecasting").exists()
+    shown = next_in_topic(api, "forecasting").json()
+    assert Topic.objects.get(slug="forecasting").questions.filter(pk=shown["question"]["id"]).exists()
+
+
 def test_a_topic_deleted_elsewhere_is_a_400_and_no_session_is_opened_for_it(api, ml_guide):
     from interview.models import PracticeSession
 

@@ -18,17 +18,16 @@ from interview.api.fields import StorableIsoDateTimeFilter
 from interview.api.filters import StrictFilterSet
 from interview.api.serializers import QuestionSerializer, question_rendering
 from interview.limits import ANSWER_MAX_LENGTH, MAX_DURATION_MS
-from interview.models import Assignment, Attempt, PracticeMode, PracticeSession, Question, Rating, Topic
+from interview.models import Assignment, Attempt, PracticeMode, Question, Rating, Topic
 from interview.selectors.content import (
     TopicSlugs,
-    content_version,
     topic_slugs,
     version_now,
     with_key_points,
 )
 from interview.selectors.mentoring import assignments_of_learner, attempts_visible_to
 from interview.selectors.practice import (
-    OnScreen,
+    Reopened,
     api_open_session,
     api_session_reopened,
     attempts_of,
@@ -118,25 +117,27 @@ class PracticeNextView(APIView):
         mode, topics, assignment = self._query(request, slugs)
         # Asked again for the question on screen: a read, without the session's lock or a write. A session
         # already open today only needs its next question shown (showing_current locks and rechecks it).
-        session, on_screen = self._reopened(request, mode, topics, assignment)
-        if slugs is not None and (
-            session is None or getattr(session, "content_version", None) != slugs.version
-        ):
+        reopened = self._reopened(request, mode, topics, assignment)
+        if slugs is not None and reopened.content_version != slugs.version:
             kept = [topic.pk for topic in topics]
             mode, topics, assignment = self._query(request, None)
             if [topic.pk for topic in topics] != kept:
-                session, on_screen = self._reopened(request, mode, topics, assignment)
-        # The bank's version, read before the question (with the session when there is one), so that a rendering
-        # kept under it is never older than the bank.
-        version = getattr(session, "content_version", None) if session else content_version()
-        if on_screen is not None:
-            token, question = on_screen.token, question_rendering(on_screen.question_id, version)
+                reopened = self._reopened(request, mode, topics, assignment)
+        # The bank's version, read before the question (in the statement that looked for the session), so that
+        # a rendering kept under it is never older than the bank.
+        version = reopened.content_version
+        if reopened.on_screen is not None:
+            token, question = (
+                reopened.on_screen.token,
+                question_rendering(reopened.on_screen.question_id, version),
+            )
         else:
-            if session is None:
-                session = practice_service.api_session_open(
+            if reopened.session is None:
+                showing = practice_service.api_session_begin(
                     user=request.user, mode=mode, topics=topics, assignment=assignment
                 )
-            showing = practice_service.showing_current(session=session) if session else None
+            else:
+                showing = practice_service.showing_current(session=reopened.session)
             if showing is None:
                 return Response(status=status.HTTP_204_NO_CONTENT)
             token, question = (
@@ -148,7 +149,7 @@ class PracticeNextView(APIView):
     @staticmethod
     def _reopened(
         request: Request, mode: str, topics: list[Topic], assignment: Assignment | None
-    ) -> tuple[PracticeSession | None, OnScreen | None]:
+    ) -> Reopened:
         return api_session_reopened(
             request.user,
             mode=mode,

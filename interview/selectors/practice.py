@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import connection
-from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery, Sum
 
 from accounts.models import User
 from interview.models import (
@@ -30,6 +30,7 @@ from interview.selectors.learning import (
     unseen_questions,
     weakest_topics,
 )
+from interview.services import practice_rows as rows
 
 SiblingLink = Question.siblings.through
 
@@ -39,31 +40,37 @@ def sibling_link_count() -> int:
     return SiblingLink.objects.count()
 
 
-def siblings_among(question_ids: list[int]) -> dict[int, set[int]]:
-    """The siblings of each of these questions (only those that have any)."""
-    links: dict[int, set[int]] = {}
-    pairs = SiblingLink.objects.filter(from_question_id__in=question_ids).values_list(
-        "from_question_id", "to_question_id"
+@dataclass(frozen=True)
+class Siblings:
+    """The sibling links of a plan's questions, and which of them are buried today."""
+
+    of: dict[int, set[int]]  # each question's siblings (only questions that have any)
+    buried: set[int]  # questions with a sibling already shown to the user on their local day (as Anki buries)
+
+
+def _shown_today(user: User, now: datetime) -> QuerySet:
+    return Showing.objects.filter(user=user, shown_at__gte=today_start(user, now)).values("question")
+
+
+def siblings_of(user: User, question_ids: list[int], now: datetime) -> Siblings:
+    """The siblings of these questions and those of them buried today: one query over their links."""
+    links = (
+        SiblingLink.objects.filter(from_question_id__in=question_ids)
+        .annotate(buries=Exists(_shown_today(user, now).filter(question=OuterRef("to_question_id"))))
+        .values_list("from_question_id", "to_question_id", "buries")
     )
-    for question_id, sibling_id in pairs:
-        links.setdefault(question_id, set()).add(sibling_id)
-    return links
-
-
-def _links_to_siblings_shown_today(user: User, now: datetime) -> QuerySet:
-    shown_today = Showing.objects.filter(user=user, shown_at__gte=today_start(user, now)).values("question")
-    return SiblingLink.objects.filter(to_question_id__in=shown_today)
-
-
-def buried_question_ids(user: User, question_ids: list[int], now: datetime) -> set[int]:
-    """Of these questions, those with a sibling already shown to the user on their local day (as Anki buries)."""
-    buried = _links_to_siblings_shown_today(user, now).filter(from_question_id__in=question_ids)
-    return set(buried.values_list("from_question_id", flat=True))
+    siblings = Siblings(of={}, buried=set())
+    for question_id, sibling_id, buries in links:
+        siblings.of.setdefault(question_id, set()).add(sibling_id)
+        if buries:
+            siblings.buried.add(question_id)
+    return siblings
 
 
 def not_buried(questions: QuerySet[Question], user: User, now: datetime) -> QuerySet[Question]:
-    """These questions less those buried today (the same rule as buried_question_ids, in one query)."""
-    return questions.exclude(pk__in=_links_to_siblings_shown_today(user, now).values("from_question_id"))
+    """These questions less those buried today (the same rule as siblings_of, in one query)."""
+    buried = SiblingLink.objects.filter(to_question_id__in=_shown_today(user, now))
+    return questions.exclude(pk__in=buried.values("from_question_id"))
 
 
 def _active_in(topic_ids: list[int]) -> QuerySet[Question]:
@@ -291,15 +298,23 @@ class OnScreen:
     question_id: int
 
 
+@dataclass(frozen=True)
+class Reopened:
+    """What the API's next finds open: the session (or None), the showing on screen in it (None when its current
+    question is not shown yet), and the bank's version, read in the same statement (see
+    api.serializers.question_rendering)."""
+
+    session: PracticeSession | None
+    on_screen: OnScreen | None
+    content_version: str | None
+
+
 def api_session_reopened(
     user: User, *, mode: str, topic_ids: set[int], assignment: Assignment | None, now: datetime
-) -> tuple[PracticeSession | None, OnScreen | None]:
+) -> Reopened:
     """The unfinished API session of this mode (same topics, same assignment) started today, if any (the one
-    services.practice.api_session_open reopens and the API's finish ends), and the showing on screen in it
-    (None when its current question is not shown yet): one query.
-
-    The session comes with ``content_version``, the bank's version read in the same query (see
-    api.serializers.question_rendering).
+    the API's next continues and its finish ends), with the showing on screen in it and the bank's version:
+    one query.
     """
     # Written out: the API's next runs it on every call, and the ORM's version cost more to build than to run.
     # Exactly these topics: as many links as topics, and all of them to these topics.
@@ -328,17 +343,22 @@ def api_session_reopened(
             f" AND l.topic_id IN ({', '.join(['%s'] * len(topic_list))})) = %s"
         )
         params += [*topic_list, len(topic_list)]
+    # From the one row of the bank's version, so that the version comes back when no session is open too.
     sql = (
-        f"SELECT s.*, (SELECT v.token FROM {version} v ORDER BY v.id LIMIT 1) AS content_version,"
-        f" sh.token AS shown_token, sh.question_id AS shown_question"
-        f" FROM {session} s LEFT JOIN {showing} sh ON sh.session_id = s.id AND sh.position = s.position"
-        f" WHERE {' AND '.join(conditions)} ORDER BY s.started_at, s.id LIMIT 1"
+        f"SELECT bank.token, sh.token, sh.question_id, {rows.columns(PracticeSession, 's')}"
+        f" FROM (SELECT (SELECT v.token FROM {version} v ORDER BY v.id LIMIT 1) AS token) bank"
+        f" LEFT JOIN {session} s ON {' AND '.join(conditions)}"
+        f" LEFT JOIN {showing} sh ON sh.session_id = s.id AND sh.position = s.position"
+        f" ORDER BY s.started_at, s.id LIMIT 1"
     )
-    found = next(iter(PracticeSession.objects.raw(sql, params)), None)
-    if found is None:
-        return None, None
-    token, question_id = getattr(found, "shown_token", None), getattr(found, "shown_question", None)
-    return found, OnScreen(token=token, question_id=question_id) if token and question_id else None
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        content_version, token, question_id, *values = cursor.fetchone()
+    if values[0] is None:  # the session's id: none is open
+        return Reopened(session=None, on_screen=None, content_version=content_version)
+    on_screen = OnScreen(token=token, question_id=question_id) if token and question_id else None
+    found = rows.instance(PracticeSession, values)
+    return Reopened(session=found, on_screen=on_screen, content_version=content_version)
 
 
 def api_open_session(
@@ -346,4 +366,4 @@ def api_open_session(
 ) -> PracticeSession | None:
     """The unfinished API session of this mode (same topics, same assignment) started today, if any:
     the one services.practice.api_session_open reopens and the API's finish ends."""
-    return api_session_reopened(user, mode=mode, topic_ids=topic_ids, assignment=assignment, now=now)[0]
+    return api_session_reopened(user, mode=mode, topic_ids=topic_ids, assignment=assignment, now=now).session

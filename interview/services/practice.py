@@ -139,11 +139,10 @@ def _without_buried_siblings(user: User, queue: list[int], now: datetime) -> lis
 
     A left-out question keeps its schedule untouched, so it comes back on another day.
     """
-    buried = pick.buried_question_ids(user, queue, now)
-    siblings = pick.siblings_among(queue)
+    siblings = pick.siblings_of(user, queue, now)
     kept: list[int] = []
     for question_id in queue:
-        if question_id not in buried and not siblings.get(question_id, set()) & set(kept):
+        if question_id not in siblings.buried and not siblings.of.get(question_id, set()) & set(kept):
             kept.append(question_id)
     return kept
 
@@ -238,8 +237,30 @@ def session_start(
     now: datetime | None = None,
 ) -> PracticeSession | None:
     """Plan a session: the mode's questions, in order, within the user's daily limits (None if there are none)."""
-    now = now or timezone.now()
-    topics = topics or []
+    return _session_planned(
+        user=user,
+        mode=mode,
+        topics=topics or [],
+        question_count=question_count,
+        seconds_per_question=seconds_per_question,
+        via_api=via_api,
+        assignment=assignment,
+        now=now or timezone.now(),
+    )
+
+
+def _session_planned(
+    *,
+    user: User,
+    mode: str,
+    topics: list[Topic],
+    question_count: int,
+    seconds_per_question: int,
+    via_api: bool,
+    assignment: Assignment | None,
+    now: datetime,
+) -> PracticeSession | None:
+    """session_start's rule, inside the caller's transaction."""
     if mode == PracticeMode.MOCK:
         if not 1 <= question_count <= MOCK_MAX_QUESTIONS:
             raise ValidationError(
@@ -281,37 +302,33 @@ def session_start(
 
 
 @transaction.atomic
-def api_session_open(
+def api_session_begin(
     *,
     user: User,
     mode: str,
     topics: list[Topic] | None = None,
     assignment: Assignment | None = None,
     now: datetime | None = None,
-) -> PracticeSession | None:
-    """The user's unfinished API session of this mode (same topics, same assignment) started today, else a new one.
+) -> Showing | None:
+    """Plan a new API session and show its first question, in one transaction (None if the mode has nothing).
 
-    API clients ask for "the next question" without a session id; "today" is the user's own day.
+    The API's next calls it once selectors.practice.api_session_reopened found no session of the mode open today.
     """
     now = now or timezone.now()
-    topics = topics or []
-    wanted = {topic.pk for topic in topics}
-    candidates = (
-        PracticeSession.objects.select_for_update()
-        .filter(
-            user=user,
-            via_api=True,
-            mode=mode,
-            assignment=assignment,
-            finished_at__isnull=True,
-            started_at__gte=pick.today_start(user, now),
-        )
-        .order_by("started_at", "pk")
+    session = _session_planned(
+        user=user,
+        mode=mode,
+        topics=topics or [],
+        question_count=MOCK_DEFAULT_QUESTIONS,
+        seconds_per_question=MOCK_DEFAULT_SECONDS,
+        via_api=True,
+        assignment=assignment,
+        now=now,
     )
-    for session in candidates:
-        if set(session.topics.values_list("pk", flat=True)) == wanted:
-            return session
-    return session_start(user=user, mode=mode, topics=topics, assignment=assignment, via_api=True, now=now)
+    if session is None:
+        return None
+    session.user = user  # no lock to take: no other transaction sees the new row before this one commits
+    return _showing_current_of(session, now)
 
 
 @transaction.atomic
@@ -354,7 +371,11 @@ def showing_current(*, session: PracticeSession, now: datetime | None = None) ->
     """
     now = now or timezone.now()
     # The user comes along (the burial rule needs their day); only the session row is locked.
-    session = rows.session_locked_with_user(session.pk)
+    return _showing_current_of(rows.session_locked_with_user(session.pk), now)
+
+
+def _showing_current_of(session: PracticeSession, now: datetime) -> Showing | None:
+    """showing_current's rule, for a session this transaction holds (locked or new), with its user."""
     day_start = pick.today_start(session.user, now)
     while session.position < len(session.queue):
         question_id = session.queue[session.position]
