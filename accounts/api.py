@@ -6,7 +6,6 @@ from rest_framework.exceptions import Throttled
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts import services
@@ -15,6 +14,7 @@ from accounts.models import PREFERENCE_FIELDS, User, timezone_names
 from accounts.selectors import user_data_export
 from config.api import StrictInput
 from config.bad_input import BoundedJSONParser
+from config.throttling import ScopedRateThrottle
 
 
 class MeSerializer(StrictInput, serializers.ModelSerializer):

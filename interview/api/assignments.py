@@ -8,9 +8,9 @@ from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 
 from config.api import StrictInput
+from config.throttling import ScopedRateThrottle
 from interview.api.fields import MAX_ID
 from interview.models import Assignment, Membership
 from interview.scheduling import local_today

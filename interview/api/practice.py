@@ -9,10 +9,10 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from config.api import StrictInput
+from config.throttling import ScopedRateThrottle
 from interview.api.feedback import FeedbackSerializer, FeedbackWriteSerializer
 from interview.api.fields import StorableIsoDateTimeFilter
 from interview.api.filters import StrictFilterSet
