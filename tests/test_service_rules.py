@@ -12,8 +12,9 @@ from knox.models import AuthToken
 
 from accounts import services as account_services
 from interview.models import PracticeMode, PracticeSession, QuestionSet, Rating, Topic
+from interview.selectors.practice import api_session_reopened
 from interview.services import mentoring as service
-from interview.services.practice import api_session_open, session_start
+from interview.services.practice import api_session_begin, session_start
 from tests.conftest import PASSWORD
 from tests.dates import days_from_today
 from tests.factories import UserFactory
@@ -28,13 +29,24 @@ JSON = "application/json"
 # Resuming today's API practice session ----------------------------------------------------------------------
 
 
+def api_session(learner, mode: str, now: datetime, topics: list[Topic] | None = None) -> PracticeSession:
+    """The session the API's next continues (api_session_reopened finds it), else the one it begins."""
+    topics = topics or []
+    reopened = api_session_reopened(
+        learner, mode=mode, topic_ids={topic.pk for topic in topics}, assignment=None, now=now
+    )
+    if reopened.session is not None:
+        return reopened.session
+    return api_session_begin(user=learner, mode=mode, topics=topics, now=now).session
+
+
 def test_the_api_resumes_the_same_unfinished_session_of_the_day(learner, ml_guide):
     learner.timezone = "Pacific/Kiritimati"  # UTC+14: local midnight is 10:00 UTC
     late_evening = datetime(2026, 11, 25, 9, 0, tzinfo=dt_timezone.utc)  # 23:00 on the 25th there
     topics = list(Topic.objects.filter(questions__guide=ml_guide).distinct().order_by("position")[:2])
 
     def open_for(topic: Topic, now: datetime) -> PracticeSession:
-        return api_session_open(user=learner, mode=PracticeMode.TOPIC, topics=[topic], now=now)
+        return api_session(learner, PracticeMode.TOPIC, now, [topic])
 
     first = open_for(topics[0], late_evening)
     assert first is not None and first.via_api
@@ -45,10 +57,10 @@ def test_the_api_resumes_the_same_unfinished_session_of_the_day(learner, ml_guid
 
 def test_the_api_never_resumes_a_finished_or_a_page_session(learner, ml_guide):
     page = session_start(user=learner, mode=PracticeMode.NEW, now=NOW)
-    from_api = api_session_open(user=learner, mode=PracticeMode.NEW, now=NOW)
+    from_api = api_session(learner, PracticeMode.NEW, NOW)
     assert from_api != page and from_api.via_api
     PracticeSession.objects.filter(pk=from_api.pk).update(finished_at=NOW)
-    assert api_session_open(user=learner, mode=PracticeMode.NEW, now=NOW) not in (page, from_api)
+    assert api_session(learner, PracticeMode.NEW, NOW) not in (page, from_api)
 
 
 # Assigning to chosen learners ------------------------------------------------------------------------------

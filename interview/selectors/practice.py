@@ -365,5 +365,5 @@ def api_open_session(
     user: User, *, mode: str, topic_ids: set[int], assignment: Assignment | None, now: datetime
 ) -> PracticeSession | None:
     """The unfinished API session of this mode (same topics, same assignment) started today, if any:
-    the one services.practice.api_session_open reopens and the API's finish ends."""
+    the one the API's next continues and its finish ends."""
     return api_session_reopened(user, mode=mode, topic_ids=topic_ids, assignment=assignment, now=now).session
