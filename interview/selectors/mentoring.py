@@ -758,13 +758,15 @@ def assignment_progress_grid(assignment: Assignment) -> dict:
     each with its learner. The questions also give the assignment's total (``active_total``), kept."""
     read = _progress_grid_sql if connection.vendor == "postgresql" else _progress_grid_orm
     questions, progress, latest = read(assignment)
-    ordered = [questions[pk] for pk in assignment.question_ids if pk in questions]
+    shown = [pk for pk in assignment.question_ids if pk in questions]
     _keep_active_total(assignment, {pk for pk, question in questions.items() if question.is_active})
     return {
-        "questions": ordered,
+        "questions": [questions[pk] for pk in shown],
+        # Plain ids in the loop: a grid of 30 learners by 20 questions has 600 cells.
         "rows": [
-            {"progress": row, "cells": [latest.get((row.learner_id, question.pk)) for question in ordered]}
+            {"progress": row, "cells": [latest.get((learner_id, pk)) for pk in shown]}
             for row in progress
+            for learner_id in [row.learner_id]
         ],
     }
 
