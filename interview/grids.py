@@ -147,7 +147,7 @@ def progress_headers(questions: list) -> SafeString:
     )
 
 
-def progress_rows(rows: list[dict], assignment: "Assignment", request: HttpRequest) -> list[SafeString]:
+def progress_rows(rows: list[dict], assignment: "Assignment", request: HttpRequest) -> SafeString:
     """The progress grid's rows: the learner (linked to their progress), their status (with the reminder of an
     overdue assignment), and their latest answer to each question (rating and coverage, linked to it, flagged
     when rated Good or Easy at 0 % coverage), or a dash."""
@@ -184,5 +184,5 @@ def progress_rows(rows: list[dict], assignment: "Assignment", request: HttpReque
                 f"{flag if attempt.good_without_coverage else ''}</td>"
             )
         parts.append("\n        </tr>\n      ")
-        markup.append(mark_safe("".join(parts)))  # the name, status and prompt are escaped; the rest is ours
-    return markup
+        markup.append("".join(parts))
+    return mark_safe("".join(markup))  # the names and statuses are escaped; the rest is ours

@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
+from accounts.models import User
 from interview.models import (
     Assignment,
     AssignmentLearner,
@@ -796,6 +797,95 @@ def test_the_cohort_pages_assignments_are_counted_as_with_completion_counts_them
         assert seen(see._cohort_assignments_sql(world["cohort"])) == seen(
             see._cohort_assignments_orm(world["cohort"])
         )
+
+
+def test_the_progress_page_reads_its_assignment_and_grid_as_the_orm_does(world, on_postgresql):
+    """The assignment page reads the assignment (with its completion counts) and its grid written out on
+    PostgreSQL; the ORM's reads (SQLite's path) are their oracle, on the same rows."""
+    q3, q2, q1 = (world["questions"][i] for i in (2, 1, 0))  # the set's order
+    learner, first = world["learner"], world["assignment"]
+    finn, lou, pia = (join(world, f"{name}@example.com") for name in ("finn", "lou", "pia"))
+    User.objects.filter(pk=pia.pk).update(display_name="")  # shown by email, sorted first
+    answer(world, learner, q3, rating=Rating.AGAIN, coverage=0.25, at=NOW)
+    flagged = answer(world, learner, q3, rating=Rating.EASY, coverage=0.0, at=NOW + timedelta(minutes=1))
+    answer(world, learner, q2, rating=Rating.GOOD, coverage=1.0, at=NOW, assignment=None)  # not in it
+    finn_q1 = answer(world, finn, q1, rating=Rating.GOOD, coverage=0.75, at=NOW)
+    answer(world, lou, q2, rating=Rating.GOOD, coverage=0.5, at=NOW)
+    AssignmentLearner.objects.filter(assignment=first, learner=finn).update(completed_at=NOW, answered=3)
+    service.membership_remove(actor=lou, cohort=world["cohort"], user=lou)  # left: no longer a row
+    later = service.assignment_create(
+        mentor=world["mentor"], question_set=world["set"], cohort=world["cohort"], due_date=days_from_today(9)
+    )
+    world["later"] = later
+    answer(world, pia, q2, rating=Rating.HARD, coverage=0.5, at=NOW, assignment="later")  # another one's
+    theirs = service.assignment_create(
+        mentor=world["other_mentor"],
+        question_set=service.question_set_save(
+            owner=world["other_mentor"], title="Theirs", question_ids=[q1.pk]
+        ),
+        cohort=world["other_cohort"],
+        due_date=days_from_today(3),
+    )
+    Question.objects.filter(pk=q1.pk).update(is_active=False)  # retired: still a column, not in the total
+
+    def seen_assignment(one):  # what the page shows of it
+        if one is None:
+            return None
+        return (one.pk, one.title, one.cohort.pk, one.cohort.name, one.learner_count, one.completed_count)
+
+    assignment = see.mentored_assignment(world["co_mentor"], first.pk)
+    assert seen_assignment(assignment) == (first.pk, first.title, world["cohort"].pk, "Spring cohort", 3, 1)
+    grid = see.assignment_progress_grid(assignment)
+    assert [question.pk for question in grid["questions"]] == [q3.pk, q2.pk, q1.pk]
+    assert see.active_total(assignment) == 2
+    assert [str(row["progress"].learner) for row in grid["rows"]] == [
+        "pia@example.com",
+        "Finn",
+        "Lena Learner",
+    ]
+    assert [[cell and cell.pk for cell in row["cells"]] for row in grid["rows"]] == [
+        [None, None, None],
+        [None, None, finn_q1.pk],
+        [flagged.pk, None, None],  # the latest of two
+    ]
+    assert grid["rows"][2]["cells"][0].good_without_coverage
+
+    # Only the assignments of a cohort the user mentors; an id no row can have is none of them either.
+    mentored = {
+        "mentor": {first.pk, later.pk},
+        "co_mentor": {first.pk, later.pk},
+        "other_mentor": {theirs.pk},
+    }
+    for user in ("mentor", "co_mentor", "other_mentor", "learner", "outsider"):
+        for pk in (first.pk, later.pk, theirs.pk, 0, 2**63 - 1, 2**63):
+            found = see.mentored_assignment(world[user], pk)
+            assert (found and found.pk) == (pk if pk in mentored.get(user, ()) else None), (user, pk)
+            if on_postgresql:
+                assert seen_assignment(see._mentored_assignment_sql(world[user], pk)) == seen_assignment(
+                    see._mentored_assignment_orm(world[user], pk)
+                ), (user, pk)
+    assert client_for(world, "mentor").get(f"/mentor/assignments/{2**63}/").status_code == 404
+
+    def seen_grid(questions, progress, latest):  # what the page and the API read of each
+        return (
+            {
+                pk: (question.number, question.prompt, question.is_active)
+                for pk, question in questions.items()
+            },
+            [
+                (
+                    *(row.pk, row.assignment_id, row.learner_id, row.answered, row.reached_good),
+                    *(row.completed_at, row.mentor_reminded_on),
+                    *(row.learner.pk, str(row.learner), row.learner.timezone),
+                )
+                for row in progress
+            ],
+            latest,
+        )
+
+    if on_postgresql:
+        for one in (first, later):
+            assert seen_grid(*see._progress_grid_sql(one)) == seen_grid(*see._progress_grid_orm(one))
 
 
 def test_more_assignments_do_not_add_queries_to_the_mentor_home(world, django_assert_num_queries):

@@ -1,5 +1,6 @@
 """Who may see what in mentoring, and the aggregates of the mentor's views."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -296,9 +297,11 @@ def with_completion(assignments: QuerySet[Assignment]) -> QuerySet[Assignment]:
 
 
 # with_completion's counts and each assignment's active total (``active_total``), written out for PostgreSQL:
-# building the ORM's two correlated counts cost more than PostgreSQL spends on reading them.
-_COHORT_ASSIGNMENTS_SQL = """
+# building the ORM's two correlated counts cost more than PostgreSQL spends on reading them. {which} picks the
+# assignments: a cohort's (the cohort page) or one by id (its progress page); each comes with its cohort's name.
+_COUNTED_ASSIGNMENTS_SQL = """
 SELECT a.*,
+    (SELECT c.name FROM {cohort} c WHERE c.id = a.cohort_id) AS cohort_name,  -- a join cost more to plan
     COUNT(al.id) AS learner_count,
     COUNT(al.id) FILTER (WHERE al.completed_at IS NOT NULL) AS completed_count,
     -- Each listed question looked up by its key: joining the questions made PostgreSQL read the whole table.
@@ -307,10 +310,32 @@ SELECT a.*,
 FROM {assignment} a
 LEFT JOIN ({assignment_learner} al JOIN {membership} m ON m.user_id = al.learner_id AND m.role = %(learner)s)
     ON al.assignment_id = a.id AND m.cohort_id = a.cohort_id
-WHERE a.cohort_id = %(cohort)s
+WHERE {which}
 GROUP BY a.id
 ORDER BY a.due_date, a.id
 """
+_OF_COHORT = "a.cohort_id = %(cohort)s::bigint"
+# As ``assignments_mentored_by``: among the assignments of the cohorts the user mentors.
+_MENTORED_BY_ID = """a.id = %(assignment)s::bigint AND a.cohort_id IN (
+    SELECT mine.cohort_id FROM {membership} mine WHERE mine.user_id = %(mentor)s::bigint AND mine.role = %(mentor_role)s)"""
+
+
+def _counted_assignments_sql(which: str, parameters: dict[str, Any]) -> list[Assignment]:
+    tables = {
+        "question": Question._meta.db_table,
+        "assignment": Assignment._meta.db_table,
+        "cohort": Cohort._meta.db_table,
+        "assignment_learner": AssignmentLearner._meta.db_table,
+        "membership": Membership._meta.db_table,
+    }
+    sql = _COUNTED_ASSIGNMENTS_SQL.format(which=which.format(**tables), **tables)
+    assignments = list(Assignment.objects.raw(sql, {"learner": LEARNER, **parameters}))
+    for assignment in assignments:
+        assignment.__dict__[_ACTIVE_TOTAL] = assignment.__dict__.pop("active_total_now")
+        # The cohort as far as the pages show it (its name and link); the rest is read if asked for.
+        name = assignment.__dict__.pop("cohort_name")
+        assignment.cohort = Cohort.from_db(connection.alias, ["id", "name"], (assignment.cohort_id, name))
+    return assignments
 
 
 def cohort_assignments(cohort: Cohort) -> list[Assignment]:
@@ -328,16 +353,29 @@ def _cohort_assignments_orm(cohort: Cohort) -> list[Assignment]:
 
 
 def _cohort_assignments_sql(cohort: Cohort) -> list[Assignment]:
-    sql = _COHORT_ASSIGNMENTS_SQL.format(
-        question=Question._meta.db_table,
-        assignment=Assignment._meta.db_table,
-        assignment_learner=AssignmentLearner._meta.db_table,
-        membership=Membership._meta.db_table,
+    return _counted_assignments_sql(_OF_COHORT, {"cohort": cohort.pk})
+
+
+def mentored_assignment(user: User, pk: int) -> Assignment | None:
+    """The assignment with this id if the user mentors its cohort (``assignments_mentored_by``), with its
+    cohort, counted as ``with_completion`` counts it: one query. None for any other id."""
+    if connection.vendor == "postgresql":
+        return _mentored_assignment_sql(user, pk)
+    return _mentored_assignment_orm(user, pk)
+
+
+def _mentored_assignment_orm(user: User, pk: int) -> Assignment | None:
+    return with_completion(assignments_mentored_by(user)).select_related("cohort").filter(pk=pk).first()
+
+
+def _mentored_assignment_sql(user: User, pk: int) -> Assignment | None:
+    lowest, highest = connection.ops.integer_field_range(Assignment._meta.pk.get_internal_type())
+    if not lowest <= pk <= highest:  # no row has it (the ORM finds none either), and the cast would fail
+        return None
+    found = _counted_assignments_sql(
+        _MENTORED_BY_ID, {"assignment": pk, "mentor": user.pk, "mentor_role": MENTOR}
     )
-    assignments = list(Assignment.objects.raw(sql, {"learner": LEARNER, "cohort": cohort.pk}))
-    for assignment in assignments:
-        assignment.__dict__[_ACTIVE_TOTAL] = assignment.__dict__.pop("active_total_now")
-    return assignments
+    return found[0] if found else None
 
 
 def rated_good_without_coverage(attempt: "Attempt | LatestAnswer") -> bool:
@@ -708,18 +746,50 @@ class LatestAnswer:
     good_without_coverage: bool = False
 
 
+# By id: what the header shows of each question (number, prompt), and whether it is active.
+Questions = dict[int, Question]
+Latest = dict[tuple[int, int], LatestAnswer]  # by learner and question
+
+
 def assignment_progress_grid(assignment: Assignment) -> dict:
-    """Learners by questions: each cell the learner's latest attempt in the assignment (rating and coverage)."""
-    # What the header shows of each question: its number (label), prompt and link; and whether it is active,
-    # for the assignment's total (active_total), which then needs no query of its own.
+    """Learners by questions: each cell the learner's latest attempt in the assignment (rating and coverage).
+
+    Its rows are the progress of the learners given the assignment who are still in its cohort, in name order,
+    each with its learner. The questions also give the assignment's total (``active_total``), kept."""
+    read = _progress_grid_sql if connection.vendor == "postgresql" else _progress_grid_orm
+    questions, progress, latest = read(assignment)
+    shown = [pk for pk in assignment.question_ids if pk in questions]
+    _keep_active_total(assignment, {pk for pk, question in questions.items() if question.is_active})
+    return {
+        "questions": [questions[pk] for pk in shown],
+        # Plain ids in the loop: a grid of 30 learners by 20 questions has 600 cells.
+        "rows": [
+            {"progress": row, "cells": [latest.get((learner_id, pk)) for pk in shown]}
+            for row in progress
+            for learner_id in [row.learner_id]
+        ],
+    }
+
+
+def _latest_answers(found: Iterable[tuple[int, int, int, int, float]]) -> Latest:
+    """Each latest attempt (id, learner, question, rating, coverage) as the grid shows it."""
+    latest = {}
+    for pk, user_id, question_id, rating, coverage in found:
+        answer = LatestAnswer(pk, rating, coverage)
+        answer.good_without_coverage = rated_good_without_coverage(answer)
+        latest[user_id, question_id] = answer
+    return latest
+
+
+def _progress_grid_orm(assignment: Assignment) -> tuple[Questions, list[AssignmentLearner], Latest]:
+    """The assignment's questions, its current learners' progress rows (with the learners) in name order,
+    and their latest attempts."""
     questions = (
         Question.objects.only("number", "prompt", "is_active").order_by().in_bulk(assignment.question_ids)
     )
-    ordered = [questions[pk] for pk in assignment.question_ids if pk in questions]
-    _keep_active_total(assignment, {pk for pk, question in questions.items() if question.is_active})
     progress = list(
         assignment.learners.filter(
-            learner__memberships__cohort=assignment.cohort, learner__memberships__role=LEARNER
+            learner__memberships__cohort=assignment.cohort_id, learner__memberships__role=LEARNER
         )
         .select_related("learner")
         .order_by("learner__display_name", "learner__email")
@@ -730,23 +800,68 @@ def assignment_progress_grid(assignment: Assignment) -> dict:
         .annotate(latest=Max("pk"))
         .values("latest")
     )
-    latest = {}
     # Plain values, not model instances: a grid of 30 learners by 20 questions has 600 of them.
-    for pk, user_id, question_id, rating, coverage in (
+    found = (
         Attempt.objects.filter(pk__in=latest_ids)
         .order_by()  # a mapping: no need to sort by the attempts' default order
         .values_list("pk", "user_id", "question_id", "rating", "coverage")
-    ):
-        answer = LatestAnswer(pk, rating, coverage)
-        answer.good_without_coverage = rated_good_without_coverage(answer)
-        latest[user_id, question_id] = answer
-    return {
-        "questions": ordered,
-        "rows": [
-            {"progress": row, "cells": [latest.get((row.learner_id, question.pk)) for question in ordered]}
-            for row in progress
-        ],
+    )
+    return questions, progress, _latest_answers(found)
+
+
+# _progress_grid_orm written out for PostgreSQL, reading only what the page and the API show: building the
+# ORM's statements cost more than PostgreSQL spends on running them.
+_GRID_QUESTION_FIELDS = ("id", "number", "prompt", "is_active")
+_GRID_QUESTIONS_SQL = "SELECT {fields} FROM {question} WHERE id = ANY(%(questions)s::bigint[])"
+_GRID_LEARNER_FIELDS = ("id", "email", "display_name", "timezone")  # the name, and the day in their zone
+_GRID_PROGRESS_SQL = """
+SELECT {progress_fields}, {learner_fields}
+FROM {assignment_learner} al
+JOIN {user} u ON u.id = al.learner_id
+JOIN {membership} m ON m.user_id = al.learner_id AND m.cohort_id = %(cohort)s::bigint AND m.role = %(learner)s
+WHERE al.assignment_id = %(assignment)s::bigint
+ORDER BY u.display_name, u.email
+"""
+# The latest attempt per learner and question: the highest id, as the ORM's Max("pk").
+_GRID_LATEST_SQL = """
+SELECT DISTINCT ON (user_id, question_id) id, user_id, question_id, rating, coverage
+FROM {attempt}
+WHERE assignment_id = %(assignment)s::bigint
+ORDER BY user_id, question_id, id DESC
+"""
+
+
+def _progress_grid_sql(assignment: Assignment) -> tuple[Questions, list[AssignmentLearner], Latest]:
+    questions_sql = _GRID_QUESTIONS_SQL.format(
+        fields=", ".join(_GRID_QUESTION_FIELDS), question=Question._meta.db_table
+    )
+    progress_sql = _GRID_PROGRESS_SQL.format(
+        progress_fields=", ".join(f"al.{field}" for field in _PROGRESS_FIELDS),
+        learner_fields=", ".join(f"u.{field}" for field in _GRID_LEARNER_FIELDS),
+        assignment_learner=AssignmentLearner._meta.db_table,
+        user=User._meta.db_table,
+        membership=Membership._meta.db_table,
+    )
+    latest_sql = _GRID_LATEST_SQL.format(attempt=Attempt._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(questions_sql, {"questions": assignment.question_ids})
+        found_questions = cursor.fetchall()
+        cursor.execute(
+            progress_sql, {"assignment": assignment.pk, "cohort": assignment.cohort_id, "learner": LEARNER}
+        )
+        found_progress = cursor.fetchall()
+        cursor.execute(latest_sql, {"assignment": assignment.pk})
+        latest = _latest_answers(cursor.fetchall())
+    alias, split = connection.alias, len(_PROGRESS_FIELDS)
+    questions = {
+        values[0]: Question.from_db(alias, _GRID_QUESTION_FIELDS, values) for values in found_questions
     }
+    progress = []
+    for values in found_progress:
+        row = AssignmentLearner.from_db(alias, _PROGRESS_FIELDS, values[:split])
+        row.learner = User.from_db(alias, _GRID_LEARNER_FIELDS, values[split:])
+        progress.append(row)
+    return questions, progress, latest
 
 
 def question_insights(mentor: User) -> QuerySet[Question]:

@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -67,9 +67,9 @@ def assignment_create(request: HtmxHttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def assignment_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    assignment = get_object_or_404(
-        see.with_completion(see.assignments_mentored_by(request.user)).select_related("cohort"), pk=pk
-    )
+    assignment = see.mentored_assignment(request.user, pk)
+    if assignment is None:
+        raise Http404("No assignment you mentor has this id.")
     grid = see.assignment_progress_grid(assignment)
     now = timezone.now()
     for row in grid["rows"]:
