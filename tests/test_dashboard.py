@@ -651,3 +651,33 @@ def test_the_plan_of_a_learner_with_everything_started_has_no_new_questions(lear
     # 10.5 days after the review: (1 + 0.98043 * 10.5 / 30) ** -0.1542 = 0.9555).
     assert (stats.new_per_day_planned, stats.new_days_planned, stats.reviews_per_day_needed) == (0, 0, 0)
     assert stats.readiness_forecast == stats.readiness == 96
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite reads the schedule through the ORM alone")
+def test_the_schedule_written_out_reads_the_rows_the_orm_reads(learner, stranger, ml_guide):
+    from interview.selectors.learning import _schedule_rows_orm, _schedule_rows_sql, today_start
+
+    first, second, third, retired = Question.objects.filter(guide=ml_guide).order_by("number")[:4]
+    day_start = today_start(learner, NOW)
+    # Answered before today only; answered today after an answer yesterday; answered first today; retired.
+    schedule(learner, first, days_ago=3)
+    attempt(learner, second, NOW - timedelta(days=1, minutes=5))
+    attempt(learner, second, NOW - timedelta(days=1))
+    attempt(learner, second, NOW - timedelta(hours=1))
+    schedule(learner, second, days_ago=0, stability=None)
+    attempt(learner, third, NOW - timedelta(hours=2))
+    schedule(learner, third, days_ago=0)
+    schedule(learner, retired, days_ago=1)
+    Question.objects.filter(pk=retired.pk).update(is_active=False)
+    schedule(stranger, first, days_ago=1)
+
+    for start in (None, day_start):
+        written_out = sorted(_schedule_rows_sql(learner, start))
+        assert written_out == sorted(_schedule_rows_orm(learner, start))
+        assert [row[0] for row in written_out] == sorted([first.pk, second.pk, third.pk])
+    rows = {row[0]: row for row in _schedule_rows_sql(learner, day_start)}
+    # The due date the latest answer before today gave: yesterday's, one day on; none for the others.
+    assert rows[second.pk][-1] == NOW
+    assert rows[first.pk][-1] is None and rows[third.pk][-1] is None
+    # Timestamps come back as the ORM's do: aware, in UTC.
+    assert rows[first.pk][5].tzinfo is dt_timezone.utc and rows[first.pk][5] == NOW + timedelta(days=5)
