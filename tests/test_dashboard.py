@@ -251,6 +251,24 @@ def test_the_page_and_the_api_show_the_same_numbers(learner_client, learner, ml_
     }  # fmt: skip
 
 
+def test_the_mastery_list_escapes_a_topics_name_and_links_and_practises_it_by_slug(
+    learner_client, learner, ml_guide
+):
+    from interview.models import Topic
+
+    topic = Topic.objects.filter(questions__guide=ml_guide).order_by("position").first()
+    Topic.objects.filter(pk=topic.pk).update(name='<b>Bias</b> & "variance"')
+    question = topic.questions.first()
+    schedule(learner, question, at=timezone.now())
+    attempt(learner, question, timezone.now() - timedelta(hours=1))
+    html = learner_client.get("/dashboard/").content.decode()
+    escaped = "&lt;b&gt;Bias&lt;/b&gt; &amp; &quot;variance&quot;"
+    assert f'<span class="mastery-name"><a href="/topics/{topic.slug}/">{escaped}</a></span>' in html
+    assert f'aria-label="Mastery of {escaped}"' in html
+    assert f'<input type="hidden" name="topics" value="{topic.slug}">' in html
+    assert "<b>Bias</b>" not in html
+
+
 # How numbers and times read ----------------------------------------------------------------------------
 
 
@@ -653,7 +671,9 @@ def test_the_plan_of_a_learner_with_everything_started_has_no_new_questions(lear
     assert stats.readiness_forecast == stats.readiness == 96
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite reads the schedule through the ORM alone")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite reads the schedule through the ORM alone"
+)
 def test_the_schedule_written_out_reads_the_rows_the_orm_reads(learner, stranger, ml_guide):
     from interview.selectors.learning import _schedule_rows_orm, _schedule_rows_sql, today_start
 

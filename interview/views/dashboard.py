@@ -3,10 +3,12 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from interview.charts import dashboard_charts
+from interview.dashboard_markup import mastery_items
 from interview.filters import AttemptHistoryFilter
 from interview.selectors.dashboard import dashboard_stats, recent_attempts
 from interview.selectors.mentoring import cohorts_joined_by, feedback_for_learner, learner_assignments
@@ -30,6 +32,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         # The top of the page: templates/interview/includes/practice_next.html.
         "next_step": next_step(request.user, now, stats.today_counts),
         "weakest": weakest,
+        "mastery_items": mastery_items(stats.topics, reverse("interview:practice-start"), request),
         "charts": dashboard_charts(
             activity=stats.activity, trend=stats.trend, forecast=stats.forecast, today=stats.today
         ),
