@@ -701,3 +701,26 @@ def test_the_schedule_written_out_reads_the_rows_the_orm_reads(learner, stranger
     assert rows[first.pk][-1] is None and rows[third.pk][-1] is None
     # Timestamps come back as the ORM's do: aware, in UTC.
     assert rows[first.pk][5].tzinfo is dt_timezone.utc and rows[first.pk][5] == NOW + timedelta(days=5)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="only PostgreSQL's cursors have psycopg's loaders"
+)
+@pytest.mark.parametrize("use_tz", [True, False])
+def test_the_schedule_cursor_loads_timestamps_with_psycopgs_loader_only_in_utc_with_use_tz(settings, use_tz):
+    from psycopg.postgres import types
+    from psycopg.pq import Format
+
+    from interview.selectors.learning import _load_timestamps_in_c
+
+    settings.USE_TZ = use_tz
+    oid = types["timestamptz"].oid
+    with connection.cursor() as cursor:
+        djangos = cursor.cursor.adapters.get_loader(oid, Format.TEXT)
+        _load_timestamps_in_c(cursor)
+        loader = cursor.cursor.adapters.get_loader(oid, Format.TEXT)
+    assert djangos.__module__.startswith("django")
+    if use_tz:
+        assert loader.__module__.startswith("psycopg")  # the C build where installed
+    else:
+        assert loader is djangos

@@ -156,6 +156,15 @@ def test_next_is_204_when_nothing_is_left(api, learner, ml_guide):
     assert api.get("/api/v1/practice/next/", {"mode": "due"}).status_code == 204
 
 
+def test_an_assignment_out_of_range_is_a_400_and_plans_nothing(api, ml_guide):
+    from interview.models import PracticeSession
+
+    response = api.get("/api/v1/practice/next/", {"mode": "assignment", "assignment": str(2**63)})
+    assert response.status_code == 400
+    assert response.json() == {"assignment": ["Ensure this value is less than or equal to 2147483647."]}
+    assert not PracticeSession.objects.exists()
+
+
 def test_topic_mode_needs_a_known_topic(api, ml_guide):
     assert "topic" in api.get("/api/v1/practice/next/", {"mode": "topic"}).json()
     assert "topic" in api.get("/api/v1/practice/next/", {"mode": "topic", "topic": "astrology"}).json()
@@ -386,6 +395,13 @@ def test_finish_names_a_bad_field_and_leaves_site_sessions_alone(api, learner, m
     assert PracticeSession.objects.get(pk=site.pk).finished_at is None
 
 
-def test_an_assignment_id_given_in_another_mode_is_no_server_error(api, ml_guide):
-    # Only the assignment mode reads it; the fuzzer found the session lookup choking on the bare id.
-    assert next_question(api, assignment=12345).status_code == 200
+def test_an_assignment_id_given_in_another_mode_is_ignored(api, ml_guide):
+    from interview.models import PracticeSession
+
+    # Only the assignment mode reads it; the fuzzer found the session lookup choking on the bare id, and then
+    # each such call planned a session of its own.
+    first = next_question(api, assignment=12345)
+    assert first.status_code == 200
+    assert next_question(api, assignment=12345).json()["token"] == first.json()["token"]
+    assert next_question(api).json()["token"] == first.json()["token"]
+    assert PracticeSession.objects.count() == 1

@@ -63,6 +63,14 @@ def test_the_api_never_resumes_a_finished_or_a_page_session(learner, ml_guide):
     assert api_session(learner, PracticeMode.NEW, NOW) not in (page, from_api)
 
 
+def test_a_second_first_call_of_the_day_continues_the_session_the_first_planned(learner, ml_guide):
+    """Two first calls at once: the second waits for the learner's lock, then finds the first one's session."""
+    first = api_session_begin(user=learner, mode=PracticeMode.NEW, now=NOW)
+    second = api_session_begin(user=learner, mode=PracticeMode.NEW, now=NOW)
+    assert second.session == first.session and second.token == first.token
+    assert PracticeSession.objects.filter(user=learner, via_api=True).count() == 1
+
+
 # Assigning to chosen learners ------------------------------------------------------------------------------
 
 

@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from config.api import StrictInput
 from config.throttling import ScopedRateThrottle
 from interview.api.feedback import FeedbackSerializer, FeedbackWriteSerializer
-from interview.api.fields import StorableIsoDateTimeFilter
+from interview.api.fields import MAX_ID, StorableIsoDateTimeFilter
 from interview.api.filters import StrictFilterSet
 from interview.api.serializers import QuestionSerializer, question_rendering
 from interview.limits import ANSWER_MAX_LENGTH, MAX_DURATION_MS
@@ -61,9 +61,13 @@ class TopicSlugField(serializers.SlugRelatedField):
 class NextQuerySerializer(serializers.Serializer):
     mode = serializers.ChoiceField(choices=[(mode.value, mode.label) for mode in API_MODES])
     topic = TopicSlugField(slug_field="slug", queryset=Topic.objects.all(), required=False)
-    assignment = serializers.IntegerField(required=False)
+    assignment = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
 
     def validate(self, data: dict) -> dict:
+        if data["mode"] != PracticeMode.ASSIGNMENT:
+            # Only the assignment mode reads it: kept, each call would look for a session of this mode for that
+            # assignment, find none and plan another.
+            data.pop("assignment", None)
         if data["mode"] == PracticeMode.TODAY and "topic" in data:
             # Today's session is every topic's due reviews and new questions, as on the site.
             raise serializers.ValidationError(

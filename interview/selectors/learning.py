@@ -9,8 +9,10 @@ import operator
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
@@ -30,6 +32,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, Greatest, Power
+from psycopg.types.datetime import TimestamptzLoader
 
 from accounts.models import User
 from interview.bank_cache import kept_for_bank
@@ -708,10 +711,13 @@ _DUE_AT_DAY_START_SQL = """, CASE WHEN rs.last_review >= %(day_start)s THEN (
     ORDER BY a.created_at DESC LIMIT 1) END"""
 
 
+_REVIEW_STATE_COLUMNS = {field.attname: str(field.column) for field in ReviewState._meta.concrete_fields}
+
+
 def _schedule_rows_sql(user: User, day_start: datetime | None) -> list[tuple]:
     quote = connection.ops.quote_name
     sql = _SCHEDULE_ROWS_SQL.format(
-        fields=", ".join(f"rs.{quote(ReviewState._meta.get_field(name).column)}" for name in SCHEDULE_FIELDS),
+        fields=", ".join(f"rs.{quote(_REVIEW_STATE_COLUMNS[name])}" for name in SCHEDULE_FIELDS),
         due_at_day_start=""
         if day_start is None
         else _DUE_AT_DAY_START_SQL.format(attempt=quote(Attempt._meta.db_table)),
@@ -726,17 +732,14 @@ def _schedule_rows_sql(user: User, day_start: datetime | None) -> list[tuple]:
 
 
 def _load_timestamps_in_c(cursor: Any) -> None:
-    """Read this cursor's timestamps with psycopg's C loader where it is installed (psycopg[binary]).
+    """Read this cursor's timestamps with psycopg's own loader (its C build where installed).
 
     Django gives every connection a loader of its own, in Python, only to attach its time zone; with USE_TZ
-    the connection's zone is UTC, and the C loader attaches the same datetime.timezone.utc, at a tenth of the
-    cost (a year of practice reads every question's due and last review dates).
+    and the connection in UTC, psycopg's loader attaches the same datetime.timezone.utc, at a tenth of the
+    cost (a year of practice reads every question's due and last review dates). Elsewhere Django's stays.
     """
-    try:
-        from psycopg_binary._psycopg import TimestamptzLoader
-    except ImportError:  # psycopg's pure-Python build: Django's loader stays
-        return
-    if connection.timezone_name == "UTC":
+    if settings.USE_TZ and connection.timezone is dt_timezone.utc:
+        # (register_loader takes the C build of the loader when psycopg has one.)
         cursor.cursor.adapters.register_loader("timestamptz", TimestamptzLoader)
 
 

@@ -4,6 +4,7 @@ import random
 import zoneinfo
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import connection
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery, Sum
@@ -54,10 +55,9 @@ def _shown_today(user: User, now: datetime) -> QuerySet:
 
 def siblings_of(user: User, question_ids: list[int], now: datetime) -> Siblings:
     """The siblings of these questions and those of them buried today: one query over their links."""
-    links = (
-        SiblingLink.objects.filter(from_question_id__in=question_ids)
-        .annotate(buries=Exists(_shown_today(user, now).filter(question=OuterRef("to_question_id"))))
-        .values_list("from_question_id", "to_question_id", "buries")
+    buries = Exists(_shown_today(user, now).filter(question=OuterRef("to_question_id")))
+    links = SiblingLink.objects.filter(from_question_id__in=question_ids).values_list(
+        "from_question_id", "to_question_id", buries
     )
     siblings = Siblings(of={}, buried=set())
     for question_id, sibling_id, buries in links:
@@ -335,7 +335,7 @@ def api_session_reopened(
     ]
     # As the ORM takes it: an assignment or its id (next with an assignment id in another mode matches none).
     assignment_id = getattr(assignment, "pk", assignment)
-    params: list[object] = [user.pk, True, mode, *([] if assignment is None else [assignment_id])]
+    params: list[Any] = [user.pk, True, mode, *([] if assignment is None else [assignment_id])]
     params += [connection.ops.adapt_datetimefield_value(today_start(user, now)), len(topic_list)]
     if topic_list:
         conditions.append(

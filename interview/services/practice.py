@@ -315,10 +315,19 @@ def api_session_begin(
     The API's next calls it once selectors.practice.api_session_reopened found no session of the mode open today.
     """
     now = now or timezone.now()
+    topics = topics or []
+    # One planner at a time per learner: two first calls at once (a client's retry, a second device) would
+    # each plan a session. The second waits here, then finds the first one's session and continues it.
+    list(User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
+    open_now = pick.api_session_reopened(
+        user, mode=mode, topic_ids={topic.pk for topic in topics}, assignment=assignment, now=now
+    ).session
+    if open_now is not None:
+        return showing_current(session=open_now, now=now)
     session = _session_planned(
         user=user,
         mode=mode,
-        topics=topics or [],
+        topics=topics,
         question_count=MOCK_DEFAULT_QUESTIONS,
         seconds_per_question=MOCK_DEFAULT_SECONDS,
         via_api=True,
@@ -327,7 +336,7 @@ def api_session_begin(
     )
     if session is None:
         return None
-    session.user = user  # no lock to take: no other transaction sees the new row before this one commits
+    # No lock to take on the new session: no other transaction sees its row before this one commits.
     return _showing_current_of(session, now)
 
 
