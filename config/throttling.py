@@ -33,7 +33,10 @@ return {allow and 1 or 0, count, oldest[2]}
 
 
 class _WindowInRedis(throttling.SimpleRateThrottle):
-    """SimpleRateThrottle's rule, in one Lua script when the cache is Redis."""
+    """SimpleRateThrottle's rule, in one Lua script when the default cache is django-redis's (the one
+    settings.py sets with REDIS_URL; any other cache takes DRF's path). The window's key is DRF's plus
+    ":window", so it never meets a list DRF pickled under its own key (while old and new processes run side by
+    side during a deploy, each counts in its own window)."""
 
     _script = None  # registered once per process
 
