@@ -141,6 +141,7 @@ RULES_BEYOND_THE_SCHEMA = {
     "PATCH /api/v1/question-sets/{id}/": "the question ids must name questions the mentor may use",
     "POST /api/v1/attempts/{id}/feedback/": "the mentor gives text, the learner names a feedback of theirs",
     "POST /api/v1/cohorts/{id}/invite/": "an expiry must be in the future",
+    "POST /api/v1/assignments/{id}/remind/": "the learner must be one of the cohort's, the assignment overdue",
     "PATCH /api/v1/me/": "an interview date must not be in the past",
 }
 
