@@ -6,37 +6,29 @@ URLs are escaped.
 """
 
 from django.http import HttpRequest
-from django.middleware.csrf import get_token
-from django.urls import reverse
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
+from interview.grids import csrf_input, url_for_slug
 from interview.selectors.learning import TopicProgress
-
-_SENTINEL_SLUG = "slug-sentinel"
 
 
 def mastery_items(topics: list[TopicProgress], start_url: str, request: HttpRequest) -> SafeString:
     """Each topic's mastery (linked to the topic, as a meter and in words) and its Practise button."""
-    prefix, suffix = (
-        conditional_escape(part)
-        for part in reverse("interview:topic-detail", kwargs={"slug": _SENTINEL_SLUG}).split(_SENTINEL_SLUG)
-    )
-    csrf_input = format_html(
-        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
-    )
+    topic_url = url_for_slug("interview:topic-detail")
+    csrf_field = csrf_input(request)
     action = conditional_escape(start_url)
     return mark_safe(
         "".join(
             f"""
       <li>
-        <span class="mastery-name"><a href="{prefix}{slug}{suffix}">{name}</a></span>
+        <span class="mastery-name"><a href="{topic_url(progress.slug)}">{name}</a></span>
         <meter class="mastery mastery-{progress.band}" min="0" max="100" value="{progress.mastery}" \
 aria-label="Mastery of {name}">{progress.mastery}%</meter>
         <span class="mastery-value"><strong>{progress.mastery}%</strong> <span class="muted">· \
 {progress.practised} of {progress.total} practised</span></span>
         <form method="post" action="{action}" class="mastery-action">
-          {csrf_input}<input type="hidden" name="mode" value="topic"><input type="hidden" name="topics" \
+          {csrf_field}<input type="hidden" name="mode" value="topic"><input type="hidden" name="topics" \
 value="{slug}">
           <button type="submit" class="button-secondary small">Practise<span class="visually-hidden"> {name}\
 </span></button>

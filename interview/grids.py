@@ -26,11 +26,25 @@ if TYPE_CHECKING:
 _SENTINEL_PK = 2_147_483_647  # a pk no URL pattern contains otherwise
 
 
+_SENTINEL_SLUG = "slug-sentinel"  # a slug no URL pattern contains otherwise
+
+
 def url_for_pk(name: str, *args: int) -> Callable[[int], str]:
     """``reverse(name, args=[*args, pk])`` for many pks, reversing once: hundreds of cells link to the same
     pattern."""
     prefix, suffix = reverse(name, args=[*args, _SENTINEL_PK]).split(str(_SENTINEL_PK))
     return lambda pk: f"{prefix}{pk}{suffix}"
+
+
+def url_for_slug(name: str) -> Callable[[str], SafeString]:
+    """``reverse(name, kwargs={"slug": slug})`` for many slugs, reversing once; the URL comes escaped."""
+    prefix, suffix = reverse(name, kwargs={"slug": _SENTINEL_SLUG}).split(_SENTINEL_SLUG)
+    return lambda slug: conditional_escape(f"{prefix}{slug}{suffix}")
+
+
+def csrf_input(request: HttpRequest) -> SafeString:
+    """The hidden CSRF field, as {% csrf_token %} renders it, for the forms of rows built here."""
+    return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request))
 
 
 def _assignment_cell(status: AssignmentStatus | None) -> str:
@@ -88,9 +102,7 @@ def cohort_rows(rows: list[dict], cohort_pk: int, request: HttpRequest) -> SafeS
     menu (view, remind of an overdue assignment, remove from the cohort)."""
     learner_url = url_for_pk("interview:mentor-learner", cohort_pk)
     remove_url = url_for_pk("interview:mentor-member-remove", cohort_pk)
-    csrf_input = format_html(
-        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
-    )
+    csrf_field = csrf_input(request)
     markup: list[str] = []
     for row in rows:
         learner = row["learner"]
@@ -126,7 +138,7 @@ def cohort_rows(rows: list[dict], cohort_pk: int, request: HttpRequest) -> SafeS
             if cell["reminder"]
         ]
         parts.append(
-            f'\n<li><form method="post" action="{remove_url(learner.pk)}">{csrf_input}'
+            f'\n<li><form method="post" action="{remove_url(learner.pk)}">{csrf_field}'
             f'<button type="submit" class="menu-danger" aria-label="Remove {name} from the cohort">'
             "Remove from cohort</button></form></li>\n</ul>\n</details>\n</td>\n</tr>\n"
         )

@@ -711,13 +711,13 @@ def test_the_schedule_cursor_loads_timestamps_with_psycopgs_loader_only_in_utc_w
     from psycopg.postgres import types
     from psycopg.pq import Format
 
-    from interview.selectors.learning import _load_timestamps_in_c
+    from interview.selectors.learning import _load_timestamps_with_psycopg
 
     settings.USE_TZ = use_tz
     oid = types["timestamptz"].oid
     with connection.cursor() as cursor:
         djangos = cursor.cursor.adapters.get_loader(oid, Format.TEXT)
-        _load_timestamps_in_c(cursor)
+        _load_timestamps_with_psycopg(cursor)
         loader = cursor.cursor.adapters.get_loader(oid, Format.TEXT)
     assert djangos.__module__.startswith("django")
     if use_tz:

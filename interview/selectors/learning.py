@@ -726,12 +726,12 @@ def _schedule_rows_sql(user: User, day_start: datetime | None) -> list[tuple]:
     )
     params = {"user": user.pk, "day_start": day_start}
     with connection.cursor() as cursor:
-        _load_timestamps_in_c(cursor)
+        _load_timestamps_with_psycopg(cursor)
         cursor.execute(sql, params)
         return cursor.fetchall()
 
 
-def _load_timestamps_in_c(cursor: Any) -> None:
+def _load_timestamps_with_psycopg(cursor: Any) -> None:
     """Read this cursor's timestamps with psycopg's own loader (its C build where installed).
 
     Django gives every connection a loader of its own, in Python, only to attach its time zone; with USE_TZ
