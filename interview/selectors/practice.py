@@ -31,7 +31,7 @@ from interview.selectors.learning import (
     unseen_questions,
     weakest_topics,
 )
-from interview.services import practice_rows as rows
+from interview.sql_rows import columns, instance
 
 SiblingLink = Question.siblings.through
 
@@ -345,7 +345,7 @@ def api_session_reopened(
         params += [*topic_list, len(topic_list)]
     # From the one row of the bank's version, so that the version comes back when no session is open too.
     sql = (
-        f"SELECT bank.token, sh.token, sh.question_id, {rows.columns(PracticeSession, 's')}"
+        f"SELECT bank.token, sh.token, sh.question_id, {columns(PracticeSession, 's')}"
         f" FROM (SELECT (SELECT v.token FROM {version} v ORDER BY v.id LIMIT 1) AS token) bank"
         f" LEFT JOIN {session} s ON {' AND '.join(conditions)}"
         f" LEFT JOIN {showing} sh ON sh.session_id = s.id AND sh.position = s.position"
@@ -357,7 +357,7 @@ def api_session_reopened(
     if values[0] is None:  # the session's id: none is open
         return Reopened(session=None, on_screen=None, content_version=content_version)
     on_screen = OnScreen(token=token, question_id=question_id) if token and question_id else None
-    found = rows.instance(PracticeSession, values)
+    found = instance(PracticeSession, values)
     return Reopened(session=found, on_screen=on_screen, content_version=content_version)
 
 
