@@ -111,11 +111,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # any statement that runs longer than the limit (the request then gets a 503 it can retry). JIT
     # compilation pays off for long analytical queries; ours are short, and a plan whose cost crosses
     # jit_above_cost (the topic aggregates do) spends more time compiling than running.
+    # Prepared statements: with server-side binding, psycopg prepares a statement once it has run five times on
+    # a connection (prepare_threshold; Django leaves it off by default). PostgreSQL then parses it no more,
+    # and mostly plans it no more: the practice step and the dashboard run the same few statements on every
+    # request, and planning them cost the database more CPU than running them (docs/performance.md). A
+    # PgBouncer in transaction mode needs max_prepared_statements (1.21+), or
+    # DATABASE_PREPARED_STATEMENTS=false (docs/scaling.md).
+    prepared_statements = env_bool("DATABASE_PREPARED_STATEMENTS", default=True)
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "connect_timeout": env_int("DATABASE_CONNECT_TIMEOUT", default=5),
             "options": f"-c statement_timeout={env_int('DATABASE_STATEMENT_TIMEOUT_MS', default=30_000)}"
             " -c jit=off",
+            "server_side_binding": prepared_statements,
+            "prepare_threshold": 5 if prepared_statements else None,
         }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -71,10 +71,10 @@ def test_the_api_practice_loop_stays_within_its_queries(client, learner, ml_guid
         )
         # 10: the session is locked before the showing (one lock order with Finish session); whether the
         # showing is rated and the schedule row come with its locked read; the assessment is kept by the
-        # attempt alone; the key points the check read are kept for this version of the bank. PostgreSQL
-        # sends the four writes (schedule row, attempt, day's activity, session) in one round trip: 7.
-        writes_apart = 0 if connection.vendor == "postgresql" else 3
-        assert recorded.status_code == 201 and queries == 7 + writes_apart
+        # attempt alone; the key points the check read are kept for this version of the bank. Of the 10, the
+        # four writes (schedule row, attempt, day's activity, session) go to PostgreSQL in one round trip
+        # (tests/test_practice_rows.py).
+        assert recorded.status_code == 201 and queries == 10
         following, queries = counted(client.get, next_url, **auth)
         # Shows the session's next question (11: four of them its details, read once per version of the bank;
         # the showing on the position, or else the queue's question if it may be shown, in one read).
@@ -98,10 +98,9 @@ def test_the_practice_page_loop_stays_within_its_queries(client, learner, ml_gui
         rated, queries = counted(
             client.post, f"/practice/{session.pk}/rate/", {**form, "rating": 3}, HTTP_HX_REQUEST="true"
         )
-        # 21: the session lock first, and the next card checks it was not answered in another session; the
-        # answer's four writes go in one round trip on PostgreSQL (one by one on SQLite: 24).
-        writes_apart = 0 if connection.vendor == "postgresql" else 3
-        assert rated.status_code == 200 and queries <= 21 + writes_apart
+        # 24: the session lock first, and the next card checks it was not answered in another session; the
+        # answer's four writes are four statements (one round trip on PostgreSQL).
+        assert rated.status_code == 200 and queries <= 24
 
 
 def test_a_token_call_reads_only_its_own_token(client, learner, ml_guide):

@@ -86,6 +86,41 @@ def test_statements_run_together_write_every_row_and_give_each_insert_its_key(le
     assert not states[0]._state.adding
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite runs one statement a call")
+@pytest.mark.parametrize("binding", ["server", "client"])
+def test_statements_run_together_reach_postgresql_in_one_round_trip(learner, ml_guide, binding):
+    """Prepared statements (the settings' default) go out together in psycopg's pipeline mode; a client-side
+    binding cursor (DATABASE_PREPARED_STATEMENTS=false) sends them as one query."""
+    from psycopg import ClientCursor, pq
+
+    connection.ensure_connection()
+    settings_cursor = connection.connection.cursor_factory
+    if binding == "client":
+        connection.connection.cursor_factory = ClientCursor
+    sent: list[tuple[str, bool]] = []
+
+    def watch(execute, sql, params, many, context):
+        in_pipeline = connection.connection.pgconn.pipeline_status != pq.PipelineStatus.OFF
+        sent.append((sql, in_pipeline))
+        return execute(sql, params, many, context)
+
+    question = Question.objects.order_by("pk").first()
+    session = PracticeSession.objects.create(user=learner, mode=PracticeMode.TOPIC, queue=[], started_at=NOW)
+    state = ReviewState(user=learner, question=question, due=NOW)
+    session.position = 3
+    try:
+        with connection.execute_wrapper(watch):
+            rows.run(rows.insert_statement(state), rows.update_statement(session, ["position"]))
+    finally:
+        connection.connection.cursor_factory = settings_cursor
+    if binding == "server":
+        assert [in_pipeline for _, in_pipeline in sent] == [True, True]
+    else:
+        assert len(sent) == 1 and sent[0][0].count(";") == 1 and not sent[0][1]
+    assert ReviewState.objects.get(pk=state.pk).question_id == question.pk
+    assert PracticeSession.objects.get(pk=session.pk).position == 3
+
+
 def test_written_rows_fill_automatic_dates_as_save_does(learner, ml_guide):
     """An update writes an auto_now field as save(update_fields=...) does: with the time of the write."""
     from interview.models import QuestionNote

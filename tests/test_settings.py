@@ -203,6 +203,34 @@ def test_postgresql_connections_run_without_jit_compilation():
     assert result.stdout.strip() == "off"
 
 
+PREPARED_COUNT = (
+    "from django.db import connection\n"
+    "for _ in range(7):\n"
+    "    with connection.cursor() as cursor:\n"
+    "        cursor.execute('SELECT count(*) FROM pg_class WHERE relpages > %s', [0])\n"
+    "with connection.cursor() as cursor:\n"
+    "    cursor.execute('SELECT count(*) FROM pg_prepared_statements'); print(cursor.fetchone()[0])"
+)
+
+
+def test_postgresql_prepares_a_statement_run_again_and_again_unless_told_not_to():
+    """psycopg prepares a statement after five runs on one connection; behind a PgBouncer in transaction mode
+    before 1.21, DATABASE_PREPARED_STATEMENTS=false turns it off."""
+    prepared = run_manage("shell", "--no-imports", "-c", PREPARED_COUNT, DATABASE_URL=POSTGRES_URL)
+    assert prepared.returncode == 0, prepared.stderr
+    assert prepared.stdout.strip() == "1"
+    unprepared = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        PREPARED_COUNT,
+        DATABASE_URL=POSTGRES_URL,
+        DATABASE_PREPARED_STATEMENTS="false",
+    )
+    assert unprepared.returncode == 0, unprepared.stderr
+    assert unprepared.stdout.strip() == "0"
+
+
 def test_the_embedded_default_keeps_the_cache_in_the_database():
     assert "DatabaseCache" in setting("CACHES['default']['BACKEND']", REDIS_URL="")
 

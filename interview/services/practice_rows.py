@@ -82,22 +82,31 @@ def update_statement(obj: Model, names: Sequence[str]) -> Statement:
     return Statement(sql, [*params, obj.pk])
 
 
-def _sends_together(cursor: Any) -> bool:
-    """Whether this cursor sends several statements in one round trip: psycopg's client-side binding cursor
-    (Django's default on PostgreSQL) does; SQLite's runs one statement a call."""
-    if connection.vendor != "postgresql":
-        return False
-    from psycopg import ClientCursor
-
-    return isinstance(cursor.cursor, ClientCursor)
-
-
 def run(*statements: Statement) -> None:
     """Run the statements in order, in one round trip where the backend allows it, and set the primary key of
     each instance inserted. No model signals are sent: none is connected to the practice tables
     (interview.signals watches the bank's)."""
+    if len(statements) > 1 and connection.vendor == "postgresql":
+        _run_together(statements)
+        return
     with connection.cursor() as cursor:
-        if len(statements) > 1 and _sends_together(cursor):
+        for statement in statements:
+            cursor.execute(statement.sql, statement.params)
+            if statement.inserted is not None:
+                _inserted(
+                    statement.inserted, cursor.fetchone()[0] if statement.returning else cursor.lastrowid
+                )
+
+
+def _run_together(statements: Sequence[Statement]) -> None:
+    """PostgreSQL's one round trip. With server-side binding (the settings' default) each statement stays a
+    statement of its own, so that psycopg can prepare it, and its pipeline mode sends them all before reading
+    any result. A client-side binding cursor takes them as one query instead: a pipeline would refuse it
+    (the simple query protocol has no pipeline)."""
+    from psycopg import ClientCursor
+
+    with connection.cursor() as cursor:
+        if isinstance(cursor.cursor, ClientCursor):
             cursor.execute("; ".join(s.sql for s in statements), [p for s in statements for p in s.params])
             for index, statement in enumerate(statements):
                 if index:
@@ -105,12 +114,18 @@ def run(*statements: Statement) -> None:
                 if statement.inserted is not None:
                     _inserted(statement.inserted, cursor.fetchone()[0])  # PostgreSQL returns it
             return
+    # A cursor a statement: a cursor keeps only its last statement's result. A failure surfaces when the
+    # pipeline syncs, outside the cursors' execute: wrapped here as Django's error, as execute would.
+    with connection.wrap_database_errors, connection.connection.pipeline():
+        cursors = []
         for statement in statements:
+            cursor = connection.cursor()
             cursor.execute(statement.sql, statement.params)
-            if statement.inserted is not None:
-                _inserted(
-                    statement.inserted, cursor.fetchone()[0] if statement.returning else cursor.lastrowid
-                )
+            cursors.append(cursor)
+    for statement, cursor in zip(statements, cursors, strict=True):
+        if statement.inserted is not None:
+            _inserted(statement.inserted, cursor.fetchone()[0])
+        cursor.close()
 
 
 def _inserted(obj: Model, pk: Any) -> None:
