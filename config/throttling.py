@@ -41,7 +41,9 @@ class _WindowInRedis(throttling.SimpleRateThrottle):
     _script = None  # registered once per process
 
     def allow_request(self, request: Request, view: APIView) -> bool:
-        cache = caches[DEFAULT_CACHE_ALIAS]  # the cache DRF's throttles use
+        # The cache DRF's throttles use (their self.cache is django.core.cache.cache, a proxy to this one whose
+        # type does not say which backend it stands for).
+        cache = caches[DEFAULT_CACHE_ALIAS]
         if self.rate is None or not isinstance(cache, RedisCache):
             return super().allow_request(request, view)
         self.key = self.get_cache_key(request, view)
