@@ -105,7 +105,10 @@ class Showing(models.Model):
     """One display of a question; its token lets exactly one attempt be recorded for it."""
 
     token = models.CharField(max_length=64, unique=True, default=new_showing_token)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # Indexed by showing_user_question_time, which leads with the user.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
     session = models.ForeignKey(PracticeSession, on_delete=models.CASCADE, related_name="showings")
     position = models.PositiveIntegerField()
@@ -123,6 +126,9 @@ class Showing(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["session", "position"], name="showing_one_per_position"),
         ]
+        # Burial asks whether a question was shown to the user since their day began: one probe a sibling,
+        # however many questions the user has been shown today.
+        indexes = [models.Index(fields=["user", "question", "shown_at"], name="showing_user_question_time")]
 
     def __str__(self) -> str:
         return f"{self.question.label} shown to {self.user} at {self.shown_at:%Y-%m-%d %H:%M}"
