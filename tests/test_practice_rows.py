@@ -199,3 +199,35 @@ def test_answers_to_one_question_in_two_sessions_at_once_both_count_on_its_sched
     state = ReviewState.objects.get(user=learner, question=question)
     assert state.reviews == 1 + recorded == Attempt.objects.filter(user=learner).count()
     assert sum(DailyActivity.objects.filter(user=learner).values_list("attempts", flat=True)) == 1 + recorded
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan read is PostgreSQL's EXPLAIN")
+def test_burial_probes_each_sibling_through_the_index_not_the_learners_whole_day(learner, ml_guide):
+    """However many questions the learner was shown today, showing a question costs one index probe per
+    sibling link: the showings are reached by user, question and time together, never by user alone."""
+    from django.test.utils import CaptureQueriesContext
+
+    from interview.models import Showing
+
+    link = Question.siblings.through.objects.order_by("pk").first()
+    first = Question.objects.get(pk=link.from_question_id)
+    others = list(Question.objects.exclude(pk=first.pk).order_by("pk")[:40])
+    busy = PracticeSession.objects.create(user=learner, mode=PracticeMode.TOPIC, queue=[], started_at=NOW)
+    Showing.objects.bulk_create(
+        Showing(user=learner, question=question, session=busy, position=index, shown_at=NOW)
+        for index, question in enumerate(others * 5)
+    )
+    session = PracticeSession.objects.create(
+        user=learner, mode=PracticeMode.TOPIC, queue=[first.pk], started_at=NOW
+    )
+    with CaptureQueriesContext(connection) as captured:
+        _, question = rows.showing_or_question_at(session, first.pk, learner, NOW - timedelta(hours=12))
+    assert question is None  # a sibling of it was among the day's showings: buried
+    (probe,) = [query["sql"] for query in captured.captured_queries]
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")  # priced out: a plan that still scans has no index to use
+        cursor.execute("EXPLAIN " + probe)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("SET enable_seqscan = on")
+    assert "showing_user_question_time on interview_showing shown" in plan, plan
+    assert "(question_id = l.to_question_id)" in plan, plan

@@ -264,11 +264,13 @@ def showing_or_question_at(
     question_width = len(Question._meta.concrete_fields)
     sql = (
         f"SELECT {columns(Showing, 'sh')}, {columns(Question, 'q')}, {columns(Guide, 'g')},"
-        # The question's few sibling links first, each probing the user's showings of it: a join of the two
-        # let PostgreSQL scan every showing of the user's day before finding the question had no sibling.
+        # The question's few sibling links first, each counting the user's showings of that sibling today
+        # through showing_user_question_time. Written as a join, or as an EXISTS (PostgreSQL turns it into a
+        # join, or plans it to stop at a first row a scan of the table would find), the plan could read all
+        # the user's showings of the day, or the whole table; a count is planned to read its rows by index.
         f" q.is_active AND NOT EXISTS(SELECT 1 FROM {_table(SiblingLink)} l WHERE l.from_question_id = q.id"
-        f" AND EXISTS(SELECT 1 FROM {_table(Showing)} shown WHERE shown.user_id = %s"
-        f" AND shown.question_id = l.to_question_id AND shown.shown_at >= %s))"
+        f" AND (SELECT COUNT(*) FROM {_table(Showing)} shown WHERE shown.user_id = %s"
+        f" AND shown.question_id = l.to_question_id AND shown.shown_at >= %s) > 0)"
         f" FROM (SELECT CAST(%s AS BIGINT) AS wanted) w"
         f" LEFT JOIN {_table(Showing)} sh ON sh.session_id = %s AND sh.position = %s"
         f" JOIN {_table(Question)} q ON q.id = COALESCE(sh.question_id, w.wanted)"
