@@ -1,6 +1,7 @@
 """The practice step's written-out SQL (interview/services/practice_rows.py) reads and writes rows as the ORM
 does, on PostgreSQL and SQLite, and its locks keep answers given at once correct."""
 
+import contextlib
 import threading
 from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
@@ -29,6 +30,25 @@ NOW = datetime(2026, 11, 25, 12, 0, tzinfo=dt_timezone.utc)
 
 def fields_of(obj) -> dict:
     return {field.attname: getattr(obj, field.attname) for field in obj._meta.concrete_fields}
+
+
+@contextlib.contextmanager
+def cursors_binding(binding: str):
+    """This connection's cursors bind parameters on the server (prepared statements, the settings' default)
+    or on the client (DATABASE_PREPARED_STATEMENTS=false), for the block; SQLite's are left as they are."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    from django.db.backends.postgresql.base import ServerBindingCursor
+    from psycopg import ClientCursor
+
+    connection.ensure_connection()
+    settings_cursor = connection.connection.cursor_factory
+    connection.connection.cursor_factory = ServerBindingCursor if binding == "server" else ClientCursor
+    try:
+        yield
+    finally:
+        connection.connection.cursor_factory = settings_cursor
 
 
 def test_rows_read_as_the_orm_reads_them(learner, ml_guide):
@@ -91,12 +111,8 @@ def test_statements_run_together_write_every_row_and_give_each_insert_its_key(le
 def test_statements_run_together_reach_postgresql_in_one_round_trip(learner, ml_guide, binding):
     """Prepared statements (the settings' default) go out together in psycopg's pipeline mode; a client-side
     binding cursor (DATABASE_PREPARED_STATEMENTS=false) sends them as one query."""
-    from psycopg import ClientCursor, pq
+    from psycopg import pq
 
-    connection.ensure_connection()
-    settings_cursor = connection.connection.cursor_factory
-    if binding == "client":
-        connection.connection.cursor_factory = ClientCursor
     sent: list[tuple[str, bool]] = []
 
     def watch(execute, sql, params, many, context):
@@ -108,17 +124,35 @@ def test_statements_run_together_reach_postgresql_in_one_round_trip(learner, ml_
     session = PracticeSession.objects.create(user=learner, mode=PracticeMode.TOPIC, queue=[], started_at=NOW)
     state = ReviewState(user=learner, question=question, due=NOW)
     session.position = 3
-    try:
-        with connection.execute_wrapper(watch):
-            rows.run(rows.insert_statement(state), rows.update_statement(session, ["position"]))
-    finally:
-        connection.connection.cursor_factory = settings_cursor
+    with cursors_binding(binding), connection.execute_wrapper(watch):
+        rows.run(rows.insert_statement(state), rows.update_statement(session, ["position"]))
     if binding == "server":
         assert [in_pipeline for _, in_pipeline in sent] == [True, True]
     else:
         assert len(sent) == 1 and sent[0][0].count(";") == 1 and not sent[0][1]
     assert ReviewState.objects.get(pk=state.pk).question_id == question.pk
     assert PracticeSession.objects.get(pk=session.pk).position == 3
+
+
+@pytest.mark.parametrize("binding", ["server", "client"])
+def test_a_statement_that_fails_among_others_raises_djangos_error_and_writes_nothing(
+    learner, ml_guide, binding
+):
+    """In a pipeline the failure can surface only when it syncs: it is still Django's IntegrityError, and the
+    savepoint around the writes rolls them all back."""
+    from django.db import IntegrityError, transaction
+
+    question = Question.objects.order_by("pk").first()
+    session = PracticeSession.objects.create(user=learner, mode=PracticeMode.TOPIC, queue=[], started_at=NOW)
+    ReviewState.objects.create(user=learner, question=question, due=NOW)
+    session.position = 4
+    with cursors_binding(binding), pytest.raises(IntegrityError), transaction.atomic():
+        rows.run(
+            rows.update_statement(session, ["position"]),
+            rows.insert_statement(ReviewState(user=learner, question=question, due=NOW)),  # a second one
+        )
+    assert PracticeSession.objects.get(pk=session.pk).position == 0
+    assert ReviewState.objects.filter(user=learner, question=question).count() == 1
 
 
 def test_written_rows_fill_automatic_dates_as_save_does(learner, ml_guide):
@@ -225,9 +259,9 @@ def test_burial_probes_each_sibling_through_the_index_not_the_learners_whole_day
     assert question is None  # a sibling of it was among the day's showings: buried
     (probe,) = [query["sql"] for query in captured.captured_queries]
     with connection.cursor() as cursor:
-        cursor.execute("SET enable_seqscan = off")  # priced out: a plan that still scans has no index to use
+        # Priced out for this test's transaction: a plan that still scans has no index to use.
+        cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("EXPLAIN " + probe)
         plan = "\n".join(row[0] for row in cursor.fetchall())
-        cursor.execute("SET enable_seqscan = on")
     assert "showing_user_question_time on interview_showing shown" in plan, plan
     assert "(question_id = l.to_question_id)" in plan, plan

@@ -216,7 +216,14 @@ PREPARED_COUNT = (
 def test_postgresql_prepares_a_statement_run_again_and_again_unless_told_not_to():
     """psycopg prepares a statement after five runs on one connection; behind a PgBouncer in transaction mode
     before 1.21, DATABASE_PREPARED_STATEMENTS=false turns it off."""
-    prepared = run_manage("shell", "--no-imports", "-c", PREPARED_COUNT, DATABASE_URL=POSTGRES_URL)
+    prepared = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        PREPARED_COUNT,
+        DATABASE_URL=POSTGRES_URL,
+        DATABASE_PREPARED_STATEMENTS="true",
+    )
     assert prepared.returncode == 0, prepared.stderr
     assert prepared.stdout.strip() == "1"
     unprepared = run_manage(

@@ -6,6 +6,7 @@ and SQLite but for the locks: SQLite has no row locks (its writers take the whol
 and the locked read of the schedule row are PostgreSQL's alone, as the ORM's select_for_update() does.
 """
 
+import contextlib
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -101,8 +102,8 @@ def run(*statements: Statement) -> None:
 def _run_together(statements: Sequence[Statement]) -> None:
     """PostgreSQL's one round trip. With server-side binding (the settings' default) each statement stays a
     statement of its own, so that psycopg can prepare it, and its pipeline mode sends them all before reading
-    any result. A client-side binding cursor takes them as one query instead: a pipeline would refuse it
-    (the simple query protocol has no pipeline)."""
+    any result. With client-side binding (DATABASE_PREPARED_STATEMENTS=false) they go as one query of several
+    statements, which a pipeline would refuse (the extended protocol it uses takes one statement a query)."""
     from psycopg import ClientCursor
 
     with connection.cursor() as cursor:
@@ -114,18 +115,16 @@ def _run_together(statements: Sequence[Statement]) -> None:
                 if statement.inserted is not None:
                     _inserted(statement.inserted, cursor.fetchone()[0])  # PostgreSQL returns it
             return
-    # A cursor a statement: a cursor keeps only its last statement's result. A failure surfaces when the
-    # pipeline syncs, outside the cursors' execute: wrapped here as Django's error, as execute would.
-    with connection.wrap_database_errors, connection.connection.pipeline():
-        cursors = []
-        for statement in statements:
-            cursor = connection.cursor()
-            cursor.execute(statement.sql, statement.params)
-            cursors.append(cursor)
-    for statement, cursor in zip(statements, cursors, strict=True):
-        if statement.inserted is not None:
-            _inserted(statement.inserted, cursor.fetchone()[0])
-        cursor.close()
+    # A cursor a statement: a cursor keeps only its last statement's result. A failure can surface when the
+    # pipeline syncs, outside the cursors' execute: wrapped here as Django's error, as execute would be.
+    with contextlib.ExitStack() as open_cursors:
+        cursors = [open_cursors.enter_context(connection.cursor()) for _ in statements]
+        with connection.wrap_database_errors, connection.connection.pipeline():
+            for statement, cursor in zip(statements, cursors, strict=True):
+                cursor.execute(statement.sql, statement.params)
+        for statement, cursor in zip(statements, cursors, strict=True):
+            if statement.inserted is not None:
+                _inserted(statement.inserted, cursor.fetchone()[0])
 
 
 def _inserted(obj: Model, pk: Any) -> None:
