@@ -139,6 +139,7 @@ RULES_BEYOND_THE_SCHEMA = {
     "POST /api/v1/question-sets/": "the question ids must name questions the mentor may use",
     "PUT /api/v1/question-sets/{id}/": "the question ids must name questions the mentor may use",
     "PATCH /api/v1/question-sets/{id}/": "the question ids must name questions the mentor may use",
+    "DELETE /api/v1/question-sets/{id}/": "a set already assigned is kept (copied, not deleted)",
     "POST /api/v1/attempts/{id}/feedback/": "the mentor gives text, the learner names a feedback of theirs",
     "POST /api/v1/cohorts/{id}/invite/": "an expiry must be in the future",
     "POST /api/v1/assignments/{id}/remind/": "the learner must be one of the cohort's, the assignment overdue",
