@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from interview.models import Assignment, PracticeMode, Question, Rating, ReviewState, Topic
 from interview.selectors.learning import daily_budget
+from interview.selectors.practice import within_new_limit
 from interview.services import mentoring as mentoring_service
 from interview.services.practice import attempt_record, session_start, showing_current
 from tests.factories import UserFactory
@@ -57,6 +58,19 @@ def test_topic_mode_brings_in_no_more_new_questions_than_the_limit(learner, ml_g
     session = session_start(user=learner, mode=PracticeMode.TOPIC, topics=[topic], now=NOW)
     numbers = [Question.objects.get(pk=pk).number for pk in session.queue]
     assert numbers == [4, 7, 18]  # the first unseen one, then the practised ones, in guide order
+
+
+def test_a_limit_that_covers_the_whole_plan_keeps_it_without_reading_the_schedule(
+    learner, ml_guide, django_assert_num_queries
+):
+    topic = Topic.objects.get(slug="model-evaluation")
+    queue = list(topic.questions.order_by("number").values_list("pk", flat=True))  # 10 questions
+    seen(learner, 7, 18)
+    with django_assert_num_queries(0):
+        assert within_new_limit(learner, queue, new_left=10) == queue  # as many as the plan: all fit
+    with django_assert_num_queries(1):  # fewer: which are new is read
+        assert within_new_limit(learner, queue, new_left=8) == queue  # 8 unseen: all fit still
+    assert within_new_limit(learner, queue, new_left=7) == queue[:-1]  # one too many: the last unseen goes
 
 
 def test_weakest_mode_keeps_to_the_new_limit(learner, ml_guide):

@@ -13,10 +13,11 @@ from django.core.cache import cache
 from django.test import Client
 from fsrs import Card, Scheduler, State
 
-from interview.models import Question, Rating, ReviewState, Topic
+from interview.models import DailyActivity, Question, Rating, ReviewState, Topic
 from interview.scheduling import DEFAULT_MODEL, DEFAULT_PARAMETERS, MemoryModel
 from interview.selectors.dashboard import dashboard_stats
 from interview.selectors.learning import (
+    DailyBudget,
     TopicFigures,
     _topic_sums_orm,
     _topic_sums_sql,
@@ -419,6 +420,20 @@ def test_the_budget_is_the_limits_minus_todays_first_answers_and_reviews(learner
     budget = budget_from(learner, new_today=7, reviews_today=3)
     assert (budget.new_left, budget.reviews_left) == (0, 17)
     assert daily_budget(learner, NOW) == budget_from(learner, new_today=0, reviews_today=0)
+
+
+def test_the_budget_reads_todays_row_of_the_activity_rollup_in_the_learners_zone(
+    learner, django_assert_num_queries
+):
+    learner.daily_new_limit, learner.daily_review_limit = 10, 50
+    learner.timezone = "Pacific/Auckland"  # NOW, 12:00 UTC, is 01:00 on 26 November there
+    DailyActivity.objects.create(user=learner, day=date(2026, 11, 25), attempts=40, new=9, reviews=30)
+    DailyActivity.objects.create(user=learner, day=date(2026, 11, 26), attempts=12, new=4, reviews=6)
+    with django_assert_num_queries(1):  # one row, however many attempts the day holds
+        budget = daily_budget(learner, NOW)
+    assert (budget.new_left, budget.reviews_left) == (10 - 4, 50 - 6)
+    learner.timezone = "UTC"  # still the 25th: that day's row
+    assert daily_budget(learner, NOW) == DailyBudget(new_left=10 - 9, reviews_left=50 - 30)
 
 
 def test_due_and_new_counts_are_capped_by_what_is_left_today(learner, ml_guide):

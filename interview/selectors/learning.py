@@ -36,7 +36,7 @@ from psycopg.types.datetime import TimestamptzLoader
 
 from accounts.models import User
 from interview.bank_cache import kept_for_bank
-from interview.models import Attempt, Question, Rating, ReviewState, Topic
+from interview.models import Attempt, DailyActivity, Question, Rating, ReviewState, Topic
 from interview.scheduling import MemoryModel, local_midnight, local_today, memory_model_for
 from interview.selectors.content import topics_with_counts
 
@@ -535,16 +535,13 @@ def today_start(user: User, now: datetime) -> datetime:
     return local_midnight(local_today(user, now), user)
 
 
-def attempts_today(user: User, now: datetime) -> QuerySet[Attempt]:
-    return Attempt.objects.filter(user=user, created_at__gte=today_start(user, now))
-
-
 def daily_budget(user: User, now: datetime) -> DailyBudget:
-    """How many new questions and reviews the user's daily limits still allow today (one query)."""
-    counts = attempts_today(user, now).aggregate(
-        new=Count("pk", filter=Q(was_new=True)), reviews=Count("pk", filter=REVIEW_ATTEMPT)
-    )
-    return budget_from(user, new_today=counts["new"], reviews_today=counts["reviews"])
+    """How many new questions and reviews the user's daily limits still allow today, from today's activity
+    row (one indexed read, whatever the day's attempts: attempt_record counts each attempt in it, first
+    answers as ``new`` and REVIEW_ATTEMPT as ``reviews``)."""
+    today = DailyActivity.objects.filter(user=user, day=local_today(user, now)).values_list("new", "reviews")
+    new_today, reviews_today = next(iter(today), (0, 0))
+    return budget_from(user, new_today=new_today, reviews_today=reviews_today)
 
 
 @dataclass(frozen=True)
