@@ -9,6 +9,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
 import yaml
 from django.conf import settings
 
@@ -213,29 +214,22 @@ PREPARED_COUNT = (
 )
 
 
-def test_postgresql_prepares_a_statement_run_again_and_again_unless_told_not_to():
+@pytest.mark.parametrize(("setting_value", "prepared_count"), [("true", "1"), ("false", "0")])
+def test_postgresql_prepares_a_statement_run_again_and_again_unless_told_not_to(
+    setting_value, prepared_count
+):
     """psycopg prepares a statement after five runs on one connection; behind a PgBouncer in transaction mode
     before 1.21, DATABASE_PREPARED_STATEMENTS=false turns it off."""
-    prepared = run_manage(
+    result = run_manage(
         "shell",
         "--no-imports",
         "-c",
         PREPARED_COUNT,
         DATABASE_URL=POSTGRES_URL,
-        DATABASE_PREPARED_STATEMENTS="true",
+        DATABASE_PREPARED_STATEMENTS=setting_value,
     )
-    assert prepared.returncode == 0, prepared.stderr
-    assert prepared.stdout.strip() == "1"
-    unprepared = run_manage(
-        "shell",
-        "--no-imports",
-        "-c",
-        PREPARED_COUNT,
-        DATABASE_URL=POSTGRES_URL,
-        DATABASE_PREPARED_STATEMENTS="false",
-    )
-    assert unprepared.returncode == 0, unprepared.stderr
-    assert unprepared.stdout.strip() == "0"
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == prepared_count
 
 
 def test_the_embedded_default_keeps_the_cache_in_the_database():
