@@ -6,7 +6,12 @@ from django.utils import timezone
 
 
 class UserTimezoneMiddleware:
-    """Show dates and times in the signed-in user's own time zone."""
+    """Show dates and times in the signed-in user's own time zone, for this request only.
+
+    The active zone belongs to the thread, not to the request: it is reset once the response is made, so that
+    nothing run after it in the thread (the next request's middleware before this one, a signal, a test)
+    inherits this user's zone. That reset also drops the zone a token's authentication activates.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -17,4 +22,7 @@ class UserTimezoneMiddleware:
             timezone.activate(zoneinfo.ZoneInfo(user.timezone))
         else:
             timezone.deactivate()
-        return self.get_response(request)
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

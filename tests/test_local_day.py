@@ -4,6 +4,7 @@ from datetime import date, datetime, timedelta
 from datetime import timezone as dt_timezone
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
@@ -107,3 +108,13 @@ def test_token_and_session_calls_agree_on_an_assignment_due_on_the_learners_day(
     assert by_token == by_session  # dates and times alike: the token call runs in the user's zone too
     page = session_client(learner).get("/dashboard/").content.decode()
     assert (f"status-{expected}") in page
+
+
+def test_a_request_leaves_no_time_zone_behind_it(far_cohort):
+    """The user's zone is the request's: code run after it in the same thread gets the default zone back."""
+    learner = far_cohort["learner"]
+    session = Client()
+    session.force_login(learner)
+    for client in (token_client(learner), session):
+        assert client.get("/api/v1/stats/").status_code == 200
+        assert timezone.get_current_timezone_name() == settings.TIME_ZONE != learner.timezone
