@@ -111,10 +111,13 @@ def test_token_and_session_calls_agree_on_an_assignment_due_on_the_learners_day(
 
 
 def test_a_request_leaves_no_time_zone_behind_it(far_cohort):
-    """The user's zone is the request's: code run after it in the same thread gets the default zone back."""
+    """The user's zone is the request's: code run after it in the same thread gets its own zone back."""
     learner = far_cohort["learner"]
     session = Client()
     session.force_login(learner)
     for client in (token_client(learner), session):
         assert client.get("/api/v1/stats/").status_code == 200
         assert timezone.get_current_timezone_name() == settings.TIME_ZONE != learner.timezone
+        with timezone.override("Asia/Kolkata"):
+            assert client.get("/api/v1/stats/").status_code == 200
+            assert timezone.get_current_timezone_name() == "Asia/Kolkata"

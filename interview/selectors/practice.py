@@ -101,7 +101,7 @@ def topic_question_ids(topic_ids: list[int]) -> list[int]:
 
 def within_new_limit(user: User, question_ids: list[int], new_left: int) -> list[int]:
     """The same questions in order, keeping at most ``new_left`` that the learner has never practised."""
-    if new_left >= len(set(question_ids)):  # the limit keeps them all, whichever are new: nothing to read
+    if new_left >= len(question_ids):  # the limit keeps them all, whichever are new: nothing to read
         return list(question_ids)
     seen = set(
         ReviewState.objects.filter(user=user, question_id__in=question_ids).values_list(
