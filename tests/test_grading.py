@@ -3,6 +3,8 @@ words never cover a point alone, and a question without key points is checked ag
 
 import dataclasses
 import json
+import sys
+import threading
 from dataclasses import replace
 
 import pytest
@@ -23,6 +25,7 @@ from interview.grading.assessment import (
     suggested_rating_from_ticks,
 )
 from interview.grading.lexical import PointRule, ReadAnswer, assess_point
+from interview.grading.text import stem
 from interview.models import Guide, KeyPoint, Question, Rating
 
 CNN = PointRule(
@@ -285,3 +288,33 @@ def test_an_assessment_as_json_is_what_its_fields_give_as_json():
     assert Assessment.from_json(assessment.to_json()) == replace(
         assessment, extra={"llm_queued": True, "usage": [1, 2]}
     )
+
+
+def test_threads_stemming_at_once_each_get_their_own_words_right():
+    """Answers graded at the same moment in two threads (a threaded worker, a concurrent test) stem correctly:
+    a stemmer shared between them mixes up the words it is working on."""
+    words = [
+        f"{root}{suffix}"
+        for root in ("generaliz", "regulariz", "normaliz", "optimiz")
+        for suffix in ("ational", "ations", "ing", "ers", "ement")
+    ] * 400
+    expected = [stem.__wrapped__(word) for word in words]  # one thread, bypassing the cache
+    results: dict[int, list[str] | BaseException] = {}
+
+    def stem_all(index: int) -> None:
+        try:
+            results[index] = [stem.__wrapped__(word) for word in words]
+        except Exception as error:  # a corrupted stemmer can index past its word
+            results[index] = error
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible, so the stemmers' work interleaves
+    try:
+        threads = [threading.Thread(target=stem_all, args=(index,)) for index in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert results == dict.fromkeys(range(4), expected)

@@ -1,20 +1,31 @@
 """Reading an answer: words with their positions, sentences and clauses, negation cues, generic words."""
 
 import re
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
 import snowballstemmer
+from snowballstemmer.basestemmer import BaseStemmer
 
 WORD = re.compile(r"[^\W_]+")  # letters and digits of any script: "naïve" stays one word
 # A sentence ends at . ! ? ; or a line break followed by space; "0.5", "e.g" and "tf.keras" stay whole.
 SENTENCE_END = re.compile(r"[.!?;]+(?=\s|$)|\n")
-_stemmer = snowballstemmer.stemmer("english")
+_thread_state = threading.local()
+
+
+def _stemmer() -> BaseStemmer:
+    """This thread's stemmer: a Snowball stemmer keeps the word it works on in itself, so two threads stemming
+    with one stemmer (answers recorded at once in a threaded worker) would corrupt each other's words."""
+    stemmer = getattr(_thread_state, "stemmer", None)
+    if stemmer is None:
+        stemmer = _thread_state.stemmer = snowballstemmer.stemmer("english")
+    return stemmer
 
 
 @lru_cache(maxsize=8192)
 def stem(word: str) -> str:
-    return _stemmer.stemWord(word)
+    return _stemmer().stemWord(word)
 
 
 @lru_cache(maxsize=8192)
