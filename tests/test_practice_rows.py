@@ -2,6 +2,7 @@
 does, on PostgreSQL and SQLite, and its locks keep answers given at once correct."""
 
 import contextlib
+import re
 import threading
 from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
@@ -236,7 +237,7 @@ def test_answers_to_one_question_in_two_sessions_at_once_both_count_on_its_sched
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan read is PostgreSQL's EXPLAIN")
-def test_burial_probes_each_sibling_through_the_index_not_the_learners_whole_day(learner, ml_guide):
+def test_burial_probes_each_sibling_through_the_index_not_the_learners_whole_day(learner, stranger, ml_guide):
     """However many questions the learner was shown today, showing a question costs one index probe per
     sibling link: the showings are reached by user, question and time together, never by user alone."""
     from django.test.utils import CaptureQueriesContext
@@ -251,6 +252,15 @@ def test_burial_probes_each_sibling_through_the_index_not_the_learners_whole_day
         Showing(user=learner, question=question, session=busy, position=index, shown_at=NOW)
         for index, question in enumerate(others * 5)
     )
+    # As in production, a question has been shown to many learners: reached by its question alone, a
+    # sibling's showings would be read for everyone and filtered.
+    elsewhere = PracticeSession.objects.create(
+        user=stranger, mode=PracticeMode.TOPIC, queue=[], started_at=NOW
+    )
+    Showing.objects.bulk_create(
+        Showing(user=stranger, question=question, session=elsewhere, position=index, shown_at=NOW)
+        for index, question in enumerate(list(Question.objects.filter(pk=link.to_question_id)) * 400)
+    )
     session = PracticeSession.objects.create(
         user=learner, mode=PracticeMode.TOPIC, queue=[first.pk], started_at=NOW
     )
@@ -261,7 +271,12 @@ def test_burial_probes_each_sibling_through_the_index_not_the_learners_whole_day
     with connection.cursor() as cursor:
         # Priced out for this test's transaction: a plan that still scans has no index to use.
         cursor.execute("SET LOCAL enable_seqscan = off")
+        # Statistics of the rows above, as autovacuum keeps them: without any, the planner priced the
+        # question's own index the same as the composite one and picked either.
+        cursor.execute("ANALYZE interview_showing")
         cursor.execute("EXPLAIN " + probe)
         plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "showing_user_question_time on interview_showing shown" in plan, plan
-    assert "(question_id = l.to_question_id)" in plan, plan
+    # A plain, index-only or bitmap index scan, as the planner prices them; each keyed on the learner, the
+    # sibling and the day together.
+    assert re.search(r"Index (Only )?Scan (using|on) showing_user_question_time\b", plan), plan
+    assert re.search(r"Index Cond: \(\(user_id = \d+\) AND \(question_id = l\.to_question_id\)", plan), plan
