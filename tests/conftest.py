@@ -1,10 +1,12 @@
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.db import connection
 from django.test import override_settings
+from filelock import FileLock
 
 from interview.annotations import load_annotations
 from interview.models import Guide
@@ -123,13 +125,21 @@ def _fresh_shared_cache():
 
 
 @pytest.fixture(scope="session")
-def production_static_root(tmp_path_factory) -> Path:
-    """collectstatic as the image runs it (hashed names, Brotli and gzip), once per test run: it is slow."""
+def production_static_root(tmp_path_factory, worker_id) -> Path:
+    """collectstatic as the image runs it (hashed names, Brotli and gzip), once per test run: it is slow, so
+    the first xdist worker to need it collects for all of them, in the run's common temporary directory."""
     from tests.test_settings import run_manage
 
-    root = tmp_path_factory.mktemp("static")
-    result = run_manage(
-        "collectstatic", "--noinput", DEBUG="false", SECRET_KEY="x" * 50, STATIC_ROOT=str(root)
-    )
-    assert result.returncode == 0, result.stderr
+    run_temp = tmp_path_factory.getbasetemp()
+    if worker_id != "master":
+        run_temp = run_temp.parent  # each worker's base is a subdirectory of the run's
+    root, collected = run_temp / "production-static", run_temp / "production-static.collected"
+    with FileLock(run_temp / "production-static.lock"):
+        if not collected.exists():
+            shutil.rmtree(root, ignore_errors=True)  # what a failed collection left
+            result = run_manage(
+                "collectstatic", "--noinput", DEBUG="false", SECRET_KEY="x" * 50, STATIC_ROOT=str(root)
+            )
+            assert result.returncode == 0, result.stderr
+            collected.touch()
     return root

@@ -61,21 +61,22 @@ class Browser:
         return self.request(port, "POST", path, {**data, "csrfmiddlewaretoken": token})
 
 
-@pytest.fixture
-def cluster(tmp_path, production_static_root):
+@pytest.fixture(scope="module")
+def _servers(tmp_path_factory, production_static_root):
+    """The database, the two servers and the worker's environment, started once for the module: each
+    start migrates a database and boots two gunicorns, which is slow."""
     env = {
         "DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": SITE,
         "SECURE_SSL_REDIRECT": "false",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'shared.sqlite3'}",
+        "DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('cluster') / 'shared.sqlite3'}",
         "REDIS_URL": REDIS_DB,
         "STATIC_ROOT": str(production_static_root),
         "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
     }
     for command in (
         ["migrate", "--noinput"],
-        ["shell", "--no-imports", "-c", "from django.core.cache import cache; cache.clear()"],
         [
             "shell",
             "--no-imports",
@@ -111,6 +112,14 @@ def cluster(tmp_path, production_static_root):
         for server in servers:
             server.terminate()
             server.wait(timeout=10)
+
+
+@pytest.fixture
+def cluster(_servers):
+    """The module's servers, with their Redis emptied: each test starts with no queued task, no rate-limit
+    count and no cached session of another."""
+    redis.Redis.from_url(REDIS_DB).flushdb()
+    return _servers
 
 
 def test_a_session_made_on_one_server_is_valid_on_the_other(cluster):
