@@ -4,15 +4,26 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from interview.schema_operations import AddIndexWithoutLockingWrites, DropForeignKeyIndexWithoutLockingWrites
+
 
 class Migration(migrations.Migration):
+    # Showings are written on every question shown: on PostgreSQL the new index is built and the old one
+    # dropped CONCURRENTLY (interview/schema_operations.py), which cannot run inside a transaction.
+    atomic = False
+
     dependencies = [
         ("interview", "0016_content_version"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
-        migrations.AlterField(
+        # The composite index first: the reads by user keep an index throughout.
+        AddIndexWithoutLockingWrites(
+            model_name="showing",
+            index=models.Index(fields=["user", "question", "shown_at"], name="showing_user_question_time"),
+        ),
+        DropForeignKeyIndexWithoutLockingWrites(
             model_name="showing",
             name="user",
             field=models.ForeignKey(
@@ -21,9 +32,5 @@ class Migration(migrations.Migration):
                 related_name="+",
                 to=settings.AUTH_USER_MODEL,
             ),
-        ),
-        migrations.AddIndex(
-            model_name="showing",
-            index=models.Index(fields=["user", "question", "shown_at"], name="showing_user_question_time"),
         ),
     ]
