@@ -1,6 +1,7 @@
 """Model rows read with written-out SQL: a model's columns, and its instance built from a row's values as the
 ORM builds it (field names, JSON and SQLite dates converted). Used where building the ORM's statement cost
-more than running it (services.practice_rows, selectors.practice.api_session_reopened)."""
+more than running it (services.practice_rows, selectors.practice.api_session_reopened, and the API token's
+check in accounts.authentication)."""
 
 import functools
 from collections.abc import Callable, Sequence
